@@ -1,0 +1,67 @@
+package org.rbnn4j.core.compute;
+
+/**
+ * The compute SPI: the heavy operations layers need, over primitive arrays.
+ *
+ * <p>{@link ScalarBackend} in this module is the reference that defines every operation; faster
+ * implementations (Vector API in {@code cpu-simd}, TornadoVM in {@code tornado-gpu}) are found with
+ * {@link java.util.ServiceLoader} through {@link ComputeBackendProvider} and tested against it.
+ *
+ * <p>Layouts are row-major; images are NCHW; convolution weights are {@code [Cout, Cin, kh, kw]}.
+ * Methods that "accumulate" add into their output; the others overwrite it.
+ */
+public interface ComputeBackend extends AutoCloseable {
+
+    /** Short name used to select the backend ({@code scalar}, {@code simd}, {@code tornado}). */
+    String name();
+
+    /** Worker threads this backend uses. */
+    int threads();
+
+    /**
+     * {@code C = alpha * op(A) * op(B) + beta * C}, row-major, {@code op(A)} is {@code m x k},
+     * {@code op(B)} is {@code k x n}. With {@code beta == 0} C is overwritten (never read).
+     */
+    void sgemm(boolean transA, boolean transB, int m, int n, int k,
+               float alpha, float[] a, int aOff, int lda,
+               float[] b, int bOff, int ldb,
+               float beta, float[] c, int cOff, int ldc);
+
+    /** {@code y = conv2d(x, w)} without bias; overwrites {@code y}. */
+    void conv2dForward(ConvGeometry g, float[] x, float[] w, float[] y);
+
+    /** {@code dx = dL/dx} of the convolution; overwrites {@code dx}. Padded taps receive nothing. */
+    void conv2dBackwardData(ConvGeometry g, float[] dy, float[] w, float[] dx);
+
+    /** Accumulates {@code dL/dw} of the convolution into {@code dw}. */
+    void conv2dBackwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw);
+
+    /** Per-channel mean and biased variance of {@code x} viewed as {@code [n, c, hw]}. */
+    void channelMeanVariance(float[] x, int n, int c, int hw, float[] mean, float[] variance);
+
+    /** {@code y[i, ch, p] = x[i, ch, p] * scale[ch] + shift[ch]}; {@code y} may be {@code x}. */
+    void channelAffine(float[] x, int n, int c, int hw, float[] scale, float[] shift, float[] y);
+
+    /**
+     * Backward of training-mode batch normalisation {@code y = gamma * xhat + beta} with
+     * {@code xhat = (x - mean) * invStd}: accumulates {@code dgamma}, {@code dbeta}, overwrites {@code dx}.
+     */
+    void batchNormBackward(float[] dy, float[] xhat, int n, int c, int hw, float[] gamma, float[] invStd,
+                           float[] dgamma, float[] dbeta, float[] dx);
+
+    /** {@code y = clamp(x, -1, 1)}; {@code y} may be {@code x}. */
+    void hardtanhForward(float[] x, float[] y, int length);
+
+    /** {@code dx = dy} where {@code -1 <= x <= 1}, else 0 (PyTorch's boundary convention). */
+    void hardtanhBackward(float[] x, float[] dy, float[] dx, int length);
+
+    /**
+     * One SGD step with PyTorch semantics: {@code g += wd * w; v = momentum * v + g; w -= lr * v}.
+     * {@code g} is not modified.
+     */
+    void sgdUpdate(float[] w, float[] g, float[] velocity, int length, float lr, float momentum, float weightDecay);
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,24 @@
+package org.rbnn4j.core.compute.kernels;
+
+/** Scalar reference element-wise kernels, one element per call. */
+public final class ElementwiseReference {
+    private ElementwiseReference() {
+    }
+
+    public static float hardtanh(float x) {
+        return x < -1f ? -1f : (x > 1f ? 1f : x);
+    }
+
+    /** PyTorch passes the gradient on the closed interval [-1, 1]. */
+    public static float hardtanhGrad(float x, float dy) {
+        return (x >= -1f && x <= 1f) ? dy : 0f;
+    }
+
+    /** SGD with momentum and weight decay for element {@code i}, PyTorch semantics. */
+    public static void sgdStep(float[] w, float[] g, float[] v, int i, float lr, float momentum, float weightDecay) {
+        float grad = g[i] + weightDecay * w[i];
+        float vel = momentum * v[i] + grad;
+        v[i] = vel;
+        w[i] -= lr * vel;
+    }
+}
