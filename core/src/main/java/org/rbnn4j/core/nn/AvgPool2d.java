@@ -1,0 +1,102 @@
+package org.rbnn4j.core.nn;
+
+import java.util.Arrays;
+import org.rbnn4j.core.tensor.Tensor;
+
+/**
+ * Average pooling over {@code kernel x kernel} windows with the given stride, no padding, floor rounding
+ * ({@code torch.nn.AvgPool2d(kernel, stride)}).
+ */
+public final class AvgPool2d implements Layer {
+    private final int kernel;
+    private final int stride;
+    private final ReusableTensor output = new ReusableTensor();
+    private final ReusableTensor inputGrad = new ReusableTensor();
+    private Tensor input;
+    private Tensor lastOutput;
+
+    public AvgPool2d(int kernel, int stride) {
+        Shapes.requirePositive(kernel, "kernel");
+        Shapes.requirePositive(stride, "stride");
+        this.kernel = kernel;
+        this.stride = stride;
+    }
+
+    /** Stride equal to the kernel, PyTorch's default ({@code F.avg_pool2d(x, 4)}). */
+    public AvgPool2d(int kernel) {
+        this(kernel, kernel);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Mode mode) {
+        Shapes.requireImages(x, -1, toString());
+        int n = x.dim(0);
+        int c = x.dim(1);
+        int h = x.dim(2);
+        int w = x.dim(3);
+        if (h < kernel || w < kernel) {
+            throw new IllegalArgumentException(this + " input " + Arrays.toString(x.shape()) + " is smaller than its window");
+        }
+        int oh = (h - kernel) / stride + 1;
+        int ow = (w - kernel) / stride + 1;
+        Tensor y = output.get(n, c, oh, ow);
+        float[] xs = x.data();
+        float[] ys = y.data();
+        float inv = 1f / (kernel * kernel);
+        int o = 0;
+        for (int plane = 0; plane < n * c; plane++) {
+            int base = plane * h * w;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    float sum = 0f;
+                    for (int ky = 0; ky < kernel; ky++) {
+                        int row = base + (oy * stride + ky) * w + ox * stride;
+                        for (int kx = 0; kx < kernel; kx++) {
+                            sum += xs[row + kx];
+                        }
+                    }
+                    ys[o++] = sum * inv;
+                }
+            }
+        }
+        input = x;
+        lastOutput = y;
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput) {
+        Shapes.requireGradient(gradOutput, lastOutput, toString());
+        int h = input.dim(2);
+        int w = input.dim(3);
+        int oh = lastOutput.dim(2);
+        int ow = lastOutput.dim(3);
+        int planes = input.dim(0) * input.dim(1);
+        Tensor dx = inputGrad.get(input.shape());
+        float[] d = dx.data();
+        Arrays.fill(d, 0f);
+        float[] dy = gradOutput.data();
+        float inv = 1f / (kernel * kernel);
+        int o = 0;
+        for (int plane = 0; plane < planes; plane++) {
+            int base = plane * h * w;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    float g = dy[o++] * inv;
+                    for (int ky = 0; ky < kernel; ky++) {
+                        int row = base + (oy * stride + ky) * w + ox * stride;
+                        for (int kx = 0; kx < kernel; kx++) {
+                            d[row + kx] += g;
+                        }
+                    }
+                }
+            }
+        }
+        return dx;
+    }
+
+    @Override
+    public String toString() {
+        return "AvgPool2d(k" + kernel + ", s" + stride + ")";
+    }
+}

@@ -1,0 +1,58 @@
+package org.rbnn4j.core.nn;
+
+import org.rbnn4j.core.tensor.Tensor;
+
+/**
+ * Mean over the spatial positions of each channel: {@code [N, C, H, W] -> [N, C]}. This is the reference
+ * ResNet's {@code F.avg_pool2d(out, out.size()[3])} followed by {@code view(N, -1)} for square maps.
+ */
+public final class GlobalAvgPool implements Layer {
+    private final ReusableTensor output = new ReusableTensor();
+    private final ReusableTensor inputGrad = new ReusableTensor();
+    private Tensor input;
+    private Tensor lastOutput;
+
+    @Override
+    public Tensor forward(Tensor x, Mode mode) {
+        Shapes.requireImages(x, -1, toString());
+        int planes = x.dim(0) * x.dim(1);
+        int hw = x.dim(2) * x.dim(3);
+        Tensor y = output.get(x.dim(0), x.dim(1));
+        float[] xs = x.data();
+        float[] ys = y.data();
+        for (int p = 0; p < planes; p++) {
+            float sum = 0f;
+            int base = p * hw;
+            for (int i = 0; i < hw; i++) {
+                sum += xs[base + i];
+            }
+            ys[p] = sum / hw;
+        }
+        input = x;
+        lastOutput = y;
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput) {
+        Shapes.requireGradient(gradOutput, lastOutput, toString());
+        int planes = input.dim(0) * input.dim(1);
+        int hw = input.dim(2) * input.dim(3);
+        Tensor dx = inputGrad.get(input.shape());
+        float[] d = dx.data();
+        float[] dy = gradOutput.data();
+        for (int p = 0; p < planes; p++) {
+            float g = dy[p] / hw;
+            int base = p * hw;
+            for (int i = 0; i < hw; i++) {
+                d[base + i] = g;
+            }
+        }
+        return dx;
+    }
+
+    @Override
+    public String toString() {
+        return "GlobalAvgPool";
+    }
+}

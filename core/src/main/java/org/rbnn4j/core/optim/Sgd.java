@@ -1,0 +1,124 @@
+package org.rbnn4j.core.optim;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.rbnn4j.core.compute.Backends;
+import org.rbnn4j.core.compute.ComputeBackend;
+import org.rbnn4j.core.nn.Parameter;
+import org.rbnn4j.core.tensor.Tensor;
+
+/**
+ * Stochastic gradient descent with momentum and weight decay, {@code torch.optim.SGD} semantics
+ * (no dampening, no Nesterov), applied to every parameter alike:
+ * {@code g = grad + wd * w; v = momentum * v + g; w -= lr * v}. The first step is the same as PyTorch's
+ * (where the buffer starts as {@code g}) because the velocities start at zero.
+ *
+ * <p>The velocity of each parameter has the parameter's name; {@link #velocities()} returns the live
+ * tensors, so that checkpoints can save them and restore them with {@link #loadVelocities}.
+ * The step itself runs in {@link ComputeBackend#sgdUpdate}.
+ */
+public final class Sgd {
+    /** The RBNN recipe: lr 0.1, momentum 0.9, weight decay 1e-4 (DESIGN.md §1). */
+    public static final double DEFAULT_LR = 0.1;
+    public static final double DEFAULT_MOMENTUM = 0.9;
+    public static final double DEFAULT_WEIGHT_DECAY = 1e-4;
+
+    private final LinkedHashMap<String, Parameter> parameters;
+    private final LinkedHashMap<String, Tensor> velocities = new LinkedHashMap<>();
+    private final double momentum;
+    private final double weightDecay;
+    private double learningRate;
+    private long steps;
+
+    public Sgd(Map<String, Parameter> parameters, double learningRate, double momentum, double weightDecay) {
+        if (!(learningRate >= 0) || !(momentum >= 0) || !(weightDecay >= 0)) {
+            throw new IllegalArgumentException("need lr, momentum, weight decay >= 0, got " + learningRate + ", "
+                    + momentum + ", " + weightDecay);
+        }
+        this.parameters = new LinkedHashMap<>(parameters);
+        this.learningRate = learningRate;
+        this.momentum = momentum;
+        this.weightDecay = weightDecay;
+        this.parameters.forEach((name, p) -> velocities.put(name, Tensor.zerosLike(p.value())));
+    }
+
+    /** lr 0.1, momentum 0.9, weight decay 1e-4. */
+    public Sgd(Map<String, Parameter> parameters) {
+        this(parameters, DEFAULT_LR, DEFAULT_MOMENTUM, DEFAULT_WEIGHT_DECAY);
+    }
+
+    /** One update of every parameter from its current gradient (gradients are left as they are). */
+    public void step() {
+        ComputeBackend backend = Backends.current();
+        float lr = (float) learningRate;
+        float mu = (float) momentum;
+        float wd = (float) weightDecay;
+        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+            Parameter p = e.getValue();
+            backend.sgdUpdate(p.value().data(), p.grad().data(), velocities.get(e.getKey()).data(), p.size(), lr, mu, wd);
+        }
+        steps++;
+    }
+
+    /** Zeroes the gradients of every parameter this optimiser updates. */
+    public void zeroGrad() {
+        for (Parameter p : parameters.values()) {
+            p.zeroGrad();
+        }
+    }
+
+    public double learningRate() {
+        return learningRate;
+    }
+
+    /** Sets the learning rate of the following steps (the trainer sets it per epoch from a schedule). */
+    public void setLearningRate(double learningRate) {
+        if (!(learningRate >= 0)) {
+            throw new IllegalArgumentException("learning rate must be >= 0, got " + learningRate);
+        }
+        this.learningRate = learningRate;
+    }
+
+    public double momentum() {
+        return momentum;
+    }
+
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    /** Steps taken since construction. */
+    public long steps() {
+        return steps;
+    }
+
+    /** The parameters by name, in update order (read-only). */
+    public Map<String, Parameter> parameters() {
+        return Collections.unmodifiableMap(parameters);
+    }
+
+    /** The momentum buffers by parameter name (read-only map of the live tensors). */
+    public Map<String, Tensor> velocities() {
+        return Collections.unmodifiableMap(velocities);
+    }
+
+    /**
+     * Copies saved momentum buffers into this optimiser. Every name must be a parameter of this optimiser
+     * with the same shape; parameters not in {@code saved} keep their current velocity.
+     */
+    public void loadVelocities(Map<String, Tensor> saved) {
+        for (Map.Entry<String, Tensor> e : saved.entrySet()) {
+            Tensor v = velocities.get(e.getKey());
+            if (v == null) {
+                throw new IllegalArgumentException("no parameter named '" + e.getKey() + "' in this optimiser");
+            }
+            if (!v.sameShape(e.getValue())) {
+                throw new IllegalArgumentException("velocity '" + e.getKey() + "' has shape " + Arrays.toString(v.shape())
+                        + ", saved one " + Arrays.toString(e.getValue().shape()));
+            }
+            v.copyFrom(e.getValue());
+        }
+    }
+}
