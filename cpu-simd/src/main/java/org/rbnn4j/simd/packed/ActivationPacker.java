@@ -1,0 +1,105 @@
+package org.rbnn4j.simd.packed;
+
+import java.util.Objects;
+
+/**
+ * Binarises float activations and packs them along channels into a {@link PackedActivations} buffer.
+ *
+ * <p>The value packed is {@code sign(x - threshold)} with {@code sign(0) = +1}, i.e. bit = 1 exactly when
+ * {@code x < threshold} (for floats {@code x - t < 0} if and only if {@code x < t}, so no subtraction is needed and
+ * none can round). With no thresholds the threshold is 0: callers that already hold {@code x - mean_sample(x)}
+ * pass it directly; callers that hold {@code x} and the per-sample mean pass the means as thresholds.
+ * Only the interior of the destination is written; its border keeps its all-zero words.
+ */
+public final class ActivationPacker {
+    private ActivationPacker() {
+    }
+
+    /** Packs {@code sign(x)} of NCHW floats {@code x[xOffset ..]} shaped like {@code dst} (border excluded). */
+    public static void packNchw(float[] x, int xOffset, PackedActivations dst) {
+        packNchw(x, xOffset, null, dst);
+    }
+
+    /**
+     * Packs {@code sign(x - thresholds[n])} of NCHW floats; {@code thresholds} null means 0 for every image.
+     *
+     * @param thresholds one value per image of {@code dst}, or null
+     */
+    public static void packNchw(float[] x, int xOffset, float[] thresholds, PackedActivations dst) {
+        checkSource(x, xOffset, thresholds, dst);
+        int c = dst.channels();
+        int h = dst.height();
+        int w = dst.width();
+        int words = dst.wordsPerPixel();
+        int rowStride = dst.rowStride();
+        long[] bits = dst.bits();
+        for (int n = 0; n < dst.batch(); n++) {
+            float t = thresholds == null ? 0f : thresholds[n];
+            int imageBase = dst.offset(n, 0, 0);
+            for (int g = 0; g < words; g++) {
+                for (int y = 0; y < h; y++) {
+                    int row = imageBase + y * rowStride + g;
+                    for (int xx = 0; xx < w; xx++) {
+                        bits[row + xx * words] = 0L;
+                    }
+                }
+                int cEnd = Math.min(c, (g + 1) << 6);
+                for (int ch = g << 6; ch < cEnd; ch++) {
+                    int shift = ch & 63;
+                    int plane = xOffset + (n * c + ch) * h * w;
+                    for (int y = 0; y < h; y++) {
+                        int row = imageBase + y * rowStride + g;
+                        int src = plane + y * w;
+                        for (int xx = 0; xx < w; xx++) {
+                            long negative = x[src + xx] < t ? 1L : 0L;
+                            bits[row + xx * words] |= negative << shift;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs {@code sign(x)} of NHWC floats ({@code [batch, height, width, channels]}). */
+    public static void packNhwc(float[] x, int xOffset, PackedActivations dst) {
+        packNhwc(x, xOffset, null, dst);
+    }
+
+    /** Packs {@code sign(x - thresholds[n])} of NHWC floats; {@code thresholds} null means 0 for every image. */
+    public static void packNhwc(float[] x, int xOffset, float[] thresholds, PackedActivations dst) {
+        checkSource(x, xOffset, thresholds, dst);
+        int c = dst.channels();
+        int words = dst.wordsPerPixel();
+        long[] bits = dst.bits();
+        int src = xOffset;
+        for (int n = 0; n < dst.batch(); n++) {
+            float t = thresholds == null ? 0f : thresholds[n];
+            for (int y = 0; y < dst.height(); y++) {
+                int dstPixel = dst.offset(n, y, 0);
+                for (int xx = 0; xx < dst.width(); xx++, dstPixel += words, src += c) {
+                    for (int g = 0; g < words; g++) {
+                        int cEnd = Math.min(c, (g + 1) << 6);
+                        long word = 0L;
+                        for (int ch = g << 6; ch < cEnd; ch++) {
+                            word |= (x[src + ch] < t ? 1L : 0L) << (ch & 63);
+                        }
+                        bits[dstPixel + g] = word;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void checkSource(float[] x, int xOffset, float[] thresholds, PackedActivations dst) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(dst, "dst");
+        long need = (long) dst.batch() * dst.channels() * dst.height() * dst.width();
+        if (xOffset < 0 || xOffset + need > x.length) {
+            throw new IllegalArgumentException("source holds " + (x.length - xOffset) + " floats after offset "
+                    + xOffset + ", need " + need + " for " + dst);
+        }
+        if (thresholds != null && thresholds.length < dst.batch()) {
+            throw new IllegalArgumentException("need one threshold per image: " + thresholds.length + " < " + dst.batch());
+        }
+    }
+}

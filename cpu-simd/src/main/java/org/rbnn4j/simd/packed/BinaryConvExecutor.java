@@ -1,0 +1,150 @@
+package org.rbnn4j.simd.packed;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs {@link PackedConv2d}s on a pool of threads, splitting the output into tiles of pixels x filter panels
+ * (images of the batch, or parts of one image for the single-image latency path) that the threads claim
+ * dynamically. The calling thread works too, so a pool of {@code threads} has {@code threads - 1} workers and a
+ * single-threaded executor runs everything in the caller.
+ *
+ * <p>Thread-safe: several threads may submit convolutions at once (each call waits only for its own tiles).
+ * Close it to stop the workers; they are daemon threads, so forgetting to does not keep the JVM alive.
+ */
+public final class BinaryConvExecutor implements AutoCloseable {
+    /** Pixels per tile when splitting among threads, at most (a multiple of the 4-pixel micro-tile). */
+    private static final int MAX_TILE_PIXELS = 256;
+    /** Tiles per thread to aim for, so that uneven tiles still balance. */
+    private static final int TILES_PER_THREAD = 4;
+
+    private final int threads;
+    private final PopcountKernel kernel;
+    private final ExecutorService pool;
+
+    /** {@code threads <= 0} means one per available processor; the kernel is {@link PopcountKernel#best()}. */
+    public BinaryConvExecutor(int threads) {
+        this(threads, PopcountKernel.best());
+    }
+
+    public BinaryConvExecutor(int threads, PopcountKernel kernel) {
+        this.threads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        this.kernel = Objects.requireNonNull(kernel, "kernel");
+        if (this.threads > 1) {
+            AtomicInteger counter = new AtomicInteger();
+            this.pool = Executors.newFixedThreadPool(this.threads - 1, r -> {
+                Thread t = new Thread(r, "rbnn-binconv-" + counter.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        } else {
+            this.pool = null;
+        }
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    public PopcountKernel kernel() {
+        return kernel;
+    }
+
+    /**
+     * Convolves every image of {@code in}; {@code out} holds {@code in.batch() * conv.outputSizePerImage()}
+     * floats in {@code layout}. Exact integer sums (see {@link PackedConv2d}).
+     */
+    public void forward(PackedConv2d conv, PackedActivations in, float[] out, OutputLayout layout) {
+        conv.checkInput(in);
+        conv.checkOutput(out, in.batch());
+        int pixels = conv.outH() * conv.outW();
+        run(conv, in, 0, 0, in.batch() * pixels, out, layout);
+    }
+
+    /**
+     * The single-image path: convolves image {@code image} of {@code in} only, splitting that image's output among
+     * the threads; {@code out} holds one image ({@code conv.outputSizePerImage()} floats) in {@code layout}.
+     */
+    public void forwardImage(PackedConv2d conv, PackedActivations in, int image, float[] out, OutputLayout layout) {
+        conv.checkInput(in);
+        conv.checkOutput(out, 1);
+        Objects.checkIndex(image, in.batch());
+        int pixels = conv.outH() * conv.outW();
+        run(conv, in, image, image * pixels, (image + 1) * pixels, out, layout);
+    }
+
+    private void run(PackedConv2d conv, PackedActivations in, int firstImage, int pixelFrom, int pixelTo,
+                     float[] out, OutputLayout layout) {
+        int panels = conv.filters().panelCount();
+        if (pool == null) {
+            kernel.compute(conv, in, firstImage, pixelFrom, pixelTo, 0, panels, out, layout);
+            return;
+        }
+        int pixels = pixelTo - pixelFrom;
+        int wanted = threads * TILES_PER_THREAD;
+        int tilePixels = Math.min(MAX_TILE_PIXELS, roundUp4((pixels + wanted - 1) / wanted));
+        int pixelTiles = (pixels + tilePixels - 1) / tilePixels;
+        // Few pixels (one small image): split the filters too.
+        int panelGroups = Math.min(panels, Math.max(1, (wanted + pixelTiles - 1) / pixelTiles));
+        int panelsPerGroup = (panels + panelGroups - 1) / panelGroups;
+        panelGroups = (panels + panelsPerGroup - 1) / panelsPerGroup;
+        int tiles = pixelTiles * panelGroups;
+        int groups = panelGroups;
+        int perGroup = panelsPerGroup;
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int t = next.getAndIncrement(); t < tiles; t = next.getAndIncrement()) {
+                int pt = t / groups;
+                int pg = t - pt * groups;
+                int p0 = pixelFrom + pt * tilePixels;
+                int p1 = Math.min(pixelTo, p0 + tilePixels);
+                int g0 = pg * perGroup;
+                int g1 = Math.min(panels, g0 + perGroup);
+                kernel.compute(conv, in, firstImage, p0, p1, g0, g1, out, layout);
+            }
+        };
+        int helpers = Math.min(threads - 1, tiles - 1);
+        List<Future<?>> futures = new ArrayList<>(helpers);
+        for (int i = 0; i < helpers; i++) {
+            futures.add(pool.submit(worker));
+        }
+        RuntimeException failure = null;
+        try {
+            worker.run();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for binary convolution tiles", e);
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static int roundUp4(int v) {
+        return Math.max(4, (v + 3) & ~3);
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+}

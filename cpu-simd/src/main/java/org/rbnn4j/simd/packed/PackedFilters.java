@@ -1,0 +1,167 @@
+package org.rbnn4j.simd.packed;
+
+import java.util.Objects;
+
+/**
+ * Binary convolution weights {@code sign(w)} ({@code sign(0) = +1}) of shape {@code [Cout, Cin, kh, kw]}, packed
+ * along input channels into 64-bit words and laid out as panels for the register-blocked popcount kernel.
+ *
+ * <p><b>Bits</b>: as {@link PackedActivations}, a set bit means -1, tail bits past {@code Cin} are 0, so that
+ * {@code a XOR w} of two packed words has ones only at valid, disagreeing channels.
+ *
+ * <p><b>Layout</b>: output channels are grouped into panels of {@link #panelWidth()} filters (the last one padded
+ * with all-zero filters whose outputs are never stored). Within a panel the reduction index
+ * {@code k = (ky * kw + kx) * wordsPerPixel + word} runs outermost and the filter innermost:
+ * {@code bits[(panel * kWords + k) * panelWidth + (co % panelWidth)]}. One {@code k} step of the kernel thus
+ * loads {@code panelWidth} consecutive words, and a kernel row {@code ky} of the window is one contiguous run of
+ * {@code kw * wordsPerPixel} words both here and in the NHWC-words activations, whatever the stride.
+ *
+ * <p>Also kept: per filter and tap, the sum of that tap's binary weights over the input channels
+ * ({@code Cin - 2 * popcount}), from which {@link PackedConv2d} builds its zero-padding corrections. Immutable.
+ */
+public final class PackedFilters {
+    private final int outChannels;
+    private final int inChannels;
+    private final int kernelH;
+    private final int kernelW;
+    private final int wordsPerPixel;
+    private final int panelWidth;
+    private final int panelCount;
+    private final long[] bits;
+    private final int[] tapSums;
+
+    private PackedFilters(int outChannels, int inChannels, int kernelH, int kernelW, int panelWidth) {
+        if (outChannels <= 0 || inChannels <= 0 || kernelH <= 0 || kernelW <= 0 || panelWidth <= 0) {
+            throw new IllegalArgumentException("invalid filter shape [" + outChannels + "," + inChannels + ","
+                    + kernelH + "," + kernelW + "], panel width " + panelWidth);
+        }
+        this.outChannels = outChannels;
+        this.inChannels = inChannels;
+        this.kernelH = kernelH;
+        this.kernelW = kernelW;
+        this.wordsPerPixel = PackedActivations.wordsFor(inChannels);
+        this.panelWidth = panelWidth;
+        this.panelCount = (outChannels + panelWidth - 1) / panelWidth;
+        long size = (long) panelCount * kernelH * kernelW * wordsPerPixel * panelWidth;
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("packed filters too large for one array: " + size + " words");
+        }
+        this.bits = new long[(int) size];
+        this.tapSums = new int[outChannels * kernelH * kernelW];
+    }
+
+    /** Packs {@code sign(w)} with the panel width of the best available kernel ({@link PopcountKernel#vectorPanelWidth()}). */
+    public static PackedFilters pack(float[] w, int outChannels, int inChannels, int kernelH, int kernelW) {
+        return pack(w, 0, outChannels, inChannels, kernelH, kernelW, PopcountKernel.vectorPanelWidth());
+    }
+
+    /**
+     * Packs {@code sign(w[wOffset ..])}, {@code w} in PyTorch order {@code [Cout, Cin, kh, kw]}.
+     *
+     * @param panelWidth filters per panel; must be {@link PopcountKernel#vectorPanelWidth()} for the vector kernel
+     */
+    public static PackedFilters pack(float[] w, int wOffset, int outChannels, int inChannels, int kernelH, int kernelW,
+                                     int panelWidth) {
+        Objects.requireNonNull(w, "w");
+        PackedFilters f = new PackedFilters(outChannels, inChannels, kernelH, kernelW, panelWidth);
+        long need = (long) outChannels * inChannels * kernelH * kernelW;
+        if (wOffset < 0 || wOffset + need > w.length) {
+            throw new IllegalArgumentException("weights hold " + (w.length - wOffset) + " floats after offset "
+                    + wOffset + ", need " + need);
+        }
+        int taps = kernelH * kernelW;
+        int kWords = f.kWords();
+        for (int co = 0; co < outChannels; co++) {
+            int panelBase = (co / panelWidth) * kWords * panelWidth + co % panelWidth;
+            for (int ci = 0; ci < inChannels; ci++) {
+                int src = wOffset + (co * inChannels + ci) * taps;
+                for (int tap = 0; tap < taps; tap++) {
+                    boolean negative = w[src + tap] < 0f;
+                    if (negative) {
+                        int k = tap * f.wordsPerPixel + (ci >>> 6);
+                        f.bits[panelBase + k * panelWidth] |= 1L << (ci & 63);
+                    }
+                    f.tapSums[co * taps + tap] += negative ? -1 : 1;
+                }
+            }
+        }
+        return f;
+    }
+
+    public int outChannels() {
+        return outChannels;
+    }
+
+    public int inChannels() {
+        return inChannels;
+    }
+
+    public int kernelH() {
+        return kernelH;
+    }
+
+    public int kernelW() {
+        return kernelW;
+    }
+
+    public int wordsPerPixel() {
+        return wordsPerPixel;
+    }
+
+    public int panelWidth() {
+        return panelWidth;
+    }
+
+    public int panelCount() {
+        return panelCount;
+    }
+
+    /** Words of one filter: {@code kh * kw * ceil(Cin / 64)}, the binary GEMM's K in words. */
+    public int kWords() {
+        return kernelH * kernelW * wordsPerPixel;
+    }
+
+    /** Valid bits of one filter: {@code Cin * kh * kw}. */
+    public int kBits() {
+        return inChannels * kernelH * kernelW;
+    }
+
+    /** The backing panel words, shared (see the class comment for the layout). */
+    public long[] bits() {
+        return bits;
+    }
+
+    /** Word {@code g} (channels {@code 64g ..}) of tap {@code (ky, kx)} of filter {@code co}. */
+    public long word(int co, int ky, int kx, int g) {
+        int k = (ky * kernelW + kx) * wordsPerPixel + g;
+        return bits[((co / panelWidth) * kWords() + k) * panelWidth + co % panelWidth];
+    }
+
+    /** Sum of the binary weights of tap {@code (ky, kx)} of filter {@code co} over the input channels. */
+    public int tapSum(int co, int ky, int kx) {
+        return tapSums[(co * kernelH + ky) * kernelW + kx];
+    }
+
+    /** The binary weights as +-1 floats in {@code [Cout, Cin, kh, kw]} order, for tests and debugging. */
+    public float[] toFloat() {
+        float[] out = new float[outChannels * inChannels * kernelH * kernelW];
+        int idx = 0;
+        for (int co = 0; co < outChannels; co++) {
+            for (int ci = 0; ci < inChannels; ci++) {
+                for (int ky = 0; ky < kernelH; ky++) {
+                    for (int kx = 0; kx < kernelW; kx++) {
+                        long word = word(co, ky, kx, ci >>> 6);
+                        out[idx++] = ((word >>> (ci & 63)) & 1L) == 0 ? 1f : -1f;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "PackedFilters[" + outChannels + "x" + inChannels + "x" + kernelH + "x" + kernelW + ", "
+                + panelCount + " panels of " + panelWidth + "]";
+    }
+}

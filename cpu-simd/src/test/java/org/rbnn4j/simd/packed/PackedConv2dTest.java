@@ -1,0 +1,168 @@
+package org.rbnn4j.simd.packed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.rbnn4j.simd.packed.PackedConvTestSupport.floatConv;
+import static org.rbnn4j.simd.packed.PackedConvTestSupport.randomWithZeros;
+import static org.rbnn4j.simd.packed.PackedConvTestSupport.signs;
+import static org.rbnn4j.simd.packed.PackedConvTestSupport.toNhwc;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.rbnn4j.core.compute.ConvGeometry;
+
+/**
+ * The packed convolution against the float model ({@code ScalarBackend.conv2dForward} on the +-1 tensors):
+ * equal exactly, for both kernels, both output layouts, both border modes, and through the multi-threaded
+ * executor, on shapes chosen to hit every border case (odd sizes, stride 2, channel counts around word edges).
+ */
+class PackedConv2dTest {
+
+    static Stream<Arguments> shapes() {
+        int[] channels = {3, 16, 63, 64, 65, 130};
+        int[] sizes = {7, 9, 15};
+        int[] couts = {5, 16, 17, 33};
+        List<Arguments> list = new ArrayList<>();
+        int i = 0;
+        for (int cin : channels) {
+            for (int kernel : new int[] {1, 3}) {
+                for (int stride : new int[] {1, 2}) {
+                    for (int padding : new int[] {0, 1}) {
+                        for (BorderMode border : BorderMode.values()) {
+                            int hw = sizes[i % sizes.length];
+                            int cout = couts[(i / 3) % couts.length];
+                            int batch = 2 + i % 2;
+                            list.add(Arguments.of(batch, cin, hw, hw + (i % 2) * 2, cout, kernel, stride, padding, border));
+                            i++;
+                        }
+                    }
+                }
+            }
+        }
+        // Wider borders than the kernel needs: 3x3 with padding 2, 1x1 with padding 1 (corner outputs see only border).
+        list.add(Arguments.of(2, 65, 7, 9, 17, 3, 1, 2, BorderMode.ZERO));
+        list.add(Arguments.of(2, 65, 7, 9, 17, 3, 2, 2, BorderMode.ONE));
+        list.add(Arguments.of(2, 16, 5, 5, 9, 1, 1, 1, BorderMode.ZERO));
+        list.add(Arguments.of(2, 16, 5, 5, 9, 1, 2, 1, BorderMode.ONE));
+        return list.stream();
+    }
+
+    @ParameterizedTest(name = "batch {0}, cin {1}, {2}x{3}, cout {4}, k {5}, stride {6}, pad {7}, {8}")
+    @MethodSource("shapes")
+    void packedConvolutionEqualsFloatConvolutionExactly(int batch, int cin, int h, int w, int cout, int kernel,
+                                                        int stride, int padding, BorderMode border) {
+        SplittableRandom rnd = new SplittableRandom(31L * cin + 7L * h + kernel + 3L * stride + padding + border.ordinal());
+        ConvGeometry g = new ConvGeometry(batch, cin, h, w, cout, kernel, kernel, stride, padding, border.padValue());
+        float[] x = randomWithZeros(rnd, g.inputSize());
+        float[] wts = randomWithZeros(rnd, g.weightSize());
+        float[] expected = floatConv(g, signs(x), signs(wts));
+        float[] expectedNhwc = toNhwc(expected, batch, cout, g.outH(), g.outW());
+
+        PackedConv2d conv = PackedConv2d.of(g, wts);
+        PackedActivations in = PackedActivations.allocate(batch, cin, h, w, padding);
+        ActivationPacker.packNchw(x, 0, in);
+
+        for (PopcountKernel kernelImpl : PopcountKernel.values()) {
+            float[] nchw = new float[g.outputSize()];
+            conv.forward(in, nchw, OutputLayout.NCHW, kernelImpl);
+            assertThat(nchw).as("%s NCHW", kernelImpl).containsExactly(expected);
+            float[] nhwc = new float[g.outputSize()];
+            conv.forward(in, nhwc, OutputLayout.NHWC, kernelImpl);
+            assertThat(nhwc).as("%s NHWC", kernelImpl).containsExactly(expectedNhwc);
+        }
+        for (int threads : new int[] {1, 2}) {
+            try (BinaryConvExecutor exec = new BinaryConvExecutor(threads, PopcountKernel.VECTOR)) {
+                float[] nchw = new float[g.outputSize()];
+                exec.forward(conv, in, nchw, OutputLayout.NCHW);
+                assertThat(nchw).as("executor, %d threads", threads).containsExactly(expected);
+                float[] nhwc = new float[g.outputSize()];
+                exec.forward(conv, in, nhwc, OutputLayout.NHWC);
+                assertThat(nhwc).as("executor NHWC, %d threads", threads).containsExactly(expectedNhwc);
+            }
+        }
+    }
+
+    @Test
+    void singleImagePathWritesThatImageOnly() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        ConvGeometry g = ConvGeometry.of(3, 130, 9, 9, 40, 3, 1, 1);
+        float[] x = randomWithZeros(rnd, g.inputSize());
+        float[] wts = randomWithZeros(rnd, g.weightSize());
+        float[] expected = floatConv(g, signs(x), signs(wts));
+        PackedConv2d conv = PackedConv2d.of(g, wts);
+        PackedActivations in = PackedActivations.allocate(3, 130, 9, 9, 1);
+        ActivationPacker.packNchw(x, 0, in);
+        int per = conv.outputSizePerImage();
+        for (int threads : new int[] {1, 2}) {
+            try (BinaryConvExecutor exec = new BinaryConvExecutor(threads, PopcountKernel.VECTOR)) {
+                for (int image = 0; image < 3; image++) {
+                    float[] out = new float[per];
+                    exec.forwardImage(conv, in, image, out, OutputLayout.NCHW);
+                    float[] want = java.util.Arrays.copyOfRange(expected, image * per, (image + 1) * per);
+                    assertThat(out).as("image %d, %d threads", image, threads).containsExactly(want);
+                }
+            }
+        }
+    }
+
+    @Test
+    void inputWithWiderBorderServesAConvolutionWithLessPadding() {
+        // One packing (border 1) feeds both the 3x3 pad-1 convolution and a 1x1 pad-0 stride-2 shortcut.
+        SplittableRandom rnd = new SplittableRandom(9);
+        ConvGeometry g = ConvGeometry.of(2, 64, 9, 9, 24, 1, 2, 0);
+        float[] x = randomWithZeros(rnd, g.inputSize());
+        float[] wts = randomWithZeros(rnd, g.weightSize());
+        PackedActivations in = PackedActivations.allocate(2, 64, 9, 9, 1);
+        ActivationPacker.packNchw(x, 0, in);
+        PackedConv2d conv = PackedConv2d.of(g, wts);
+        assertThat(conv.forward(in, OutputLayout.NCHW)).containsExactly(floatConv(g, signs(x), signs(wts)));
+    }
+
+    @Test
+    void correctionIsTheWeightSumOverPaddedTaps() {
+        SplittableRandom rnd = new SplittableRandom(2);
+        ConvGeometry g = ConvGeometry.of(1, 70, 5, 6, 3, 3, 1, 1);
+        float[] wts = randomWithZeros(rnd, g.weightSize());
+        float[] sw = signs(wts);
+        PackedConv2d conv = PackedConv2d.of(g, wts);
+        for (int co = 0; co < 3; co++) {
+            for (int oy = 0; oy < conv.outH(); oy++) {
+                for (int ox = 0; ox < conv.outW(); ox++) {
+                    long want = 0;
+                    for (int ci = 0; ci < 70; ci++) {
+                        for (int ky = 0; ky < 3; ky++) {
+                            for (int kx = 0; kx < 3; kx++) {
+                                int iy = oy - 1 + ky;
+                                int ix = ox - 1 + kx;
+                                if (iy < 0 || iy >= 5 || ix < 0 || ix >= 6) {
+                                    want += (long) sw[((co * 70 + ci) * 3 + ky) * 3 + kx];
+                                }
+                            }
+                        }
+                    }
+                    assertThat(conv.borderCorrection(oy, ox, co)).as("(%d,%d) filter %d", oy, ox, co).isEqualTo(want);
+                }
+            }
+        }
+        assertThat(conv.borderCorrection(2, 2, 0)).isZero();
+    }
+
+    @Test
+    void rejectsInputsThatDoNotFit() {
+        PackedConv2d conv = PackedConv2d.of(ConvGeometry.of(1, 16, 8, 8, 16, 3, 1, 1), new float[16 * 16 * 9]);
+        PackedActivations narrowBorder = PackedActivations.allocate(1, 16, 8, 8, 0);
+        PackedActivations wrongChannels = PackedActivations.allocate(1, 17, 8, 8, 1);
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> conv.forward(narrowBorder, OutputLayout.NCHW)).withMessageContaining("border");
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> conv.forward(wrongChannels, OutputLayout.NCHW)).withMessageContaining("does not fit");
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> conv.forward(PackedActivations.allocate(1, 16, 8, 8, 1), new float[10],
+                        OutputLayout.NCHW, PopcountKernel.SCALAR)).withMessageContaining("output holds");
+    }
+}
