@@ -1,0 +1,163 @@
+package org.rbnn4j.simd.gemm;
+
+import static org.rbnn4j.simd.gemm.GemmBlocking.KC;
+import static org.rbnn4j.simd.gemm.GemmBlocking.MC;
+import static org.rbnn4j.simd.gemm.GemmBlocking.MR;
+import static org.rbnn4j.simd.gemm.GemmBlocking.NC;
+import static org.rbnn4j.simd.gemm.GemmBlocking.NR;
+import static org.rbnn4j.simd.gemm.GemmBlocking.roundUp;
+
+import org.rbnn4j.simd.concurrent.ScratchArrays;
+import org.rbnn4j.simd.concurrent.ScratchArrays.Slot;
+import org.rbnn4j.simd.concurrent.WorkerPool;
+
+/**
+ * Blocked SGEMM, {@code C = alpha * op(A) * op(B) + beta * C} with the semantics of
+ * {@link org.rbnn4j.core.compute.ComputeBackend#sgemm}: row-major, {@code beta == 0} never reads C.
+ *
+ * <p>Loop nest (Goto / BLIS): columns in blocks of {@link GemmBlocking#NC}, depth in blocks of
+ * {@link GemmBlocking#KC} (B block packed into L2-sized panels), rows in blocks of {@link GemmBlocking#MC}, then
+ * {@link MacroKernel}. Full 8-row slivers of A are read in place (both orientations give the kernel a fixed stride,
+ * and an 8 x KC sliver sits in L1 while it is reused across the whole B block), so only B and the last partial
+ * sliver of A are copied; {@code rbnn.gemm.packA=true} packs every sliver instead.
+ *
+ * <p>In parallel the C matrix is cut into one slab per thread, along N when A is the smaller operand (each thread then
+ * reads all of A and packs its own columns of B), along M otherwise; each slab runs the serial algorithm.
+ */
+public final class Sgemm {
+    /** Below this many flops a parallel call runs on the calling thread only (thread hand-off costs ~10-50 us). */
+    static final long PARALLEL_MIN_FLOPS = 2_000_000L;
+    private static final boolean ALWAYS_PACK_A = Boolean.getBoolean("rbnn.gemm.packA");
+
+    private Sgemm() {
+    }
+
+    /** Serial SGEMM on the calling thread. */
+    public static void multiply(boolean transA, boolean transB, int m, int n, int k,
+                                float alpha, float[] a, int aOff, int lda,
+                                float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        if (k <= 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        if (beta != 0f && beta != 1f) {
+            scale(m, n, beta, c, cOff, ldc); // the kernels only overwrite or add
+        }
+        int kcMax = Math.min(KC, k);
+        float[] pb = ScratchArrays.get(Slot.GEMM_PACKED_B, kcMax * roundUp(Math.min(NC, n), NR));
+        float[] pa = ScratchArrays.get(Slot.GEMM_PACKED_A, kcMax * roundUp(Math.min(MC, m), MR));
+        float[] tile = ScratchArrays.get(Slot.GEMM_EDGE_TILE, MR * NR);
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean accumulate = pc > 0 || beta != 0f;
+                Packing.packB(transB, b, bOff, ldb, pc, jc, kc, nc, pb, 0, kc * NR);
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    int cBlock = cOff + ic * ldc + jc;
+                    int inPlace = ALWAYS_PACK_A ? 0 : mc / MR * MR;
+                    if (inPlace > 0) {
+                        if (transA) {
+                            MacroKernel.block(inPlace, nc, kc, alpha, accumulate,
+                                    a, aOff + pc * lda + ic, 1, lda, MR,
+                                    pb, 0, NR, kc * NR, c, cBlock, ldc, tile);
+                        } else {
+                            MacroKernel.block(inPlace, nc, kc, alpha, accumulate,
+                                    a, aOff + ic * lda + pc, lda, 1, MR * lda,
+                                    pb, 0, NR, kc * NR, c, cBlock, ldc, tile);
+                        }
+                    }
+                    if (inPlace < mc) {
+                        Packing.packA(transA, a, aOff, lda, ic + inPlace, pc, mc - inPlace, kc, pa, 0, kc * MR);
+                        MacroKernel.block(mc - inPlace, nc, kc, alpha, accumulate,
+                                pa, 0, 1, MR, kc * MR,
+                                pb, 0, NR, kc * NR, c, cBlock + inPlace * ldc, ldc, tile);
+                    }
+                }
+            }
+        }
+    }
+
+    /** SGEMM spread over {@code pool} (serial when the call is small or already inside a parallel loop). */
+    public static void multiply(WorkerPool pool, boolean transA, boolean transB, int m, int n, int k,
+                                float alpha, float[] a, int aOff, int lda,
+                                float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc) {
+        int threads = pool.effectiveThreads();
+        long flops = 2L * m * n * k;
+        int rowSlivers = (m + MR - 1) / MR;
+        int colPanels = (n + NR - 1) / NR;
+        if (threads == 1 || flops < PARALLEL_MIN_FLOPS || (rowSlivers < 2 && colPanels < 2)) {
+            multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        // Split the dimension whose operand is the bigger one: the other operand is read by every thread.
+        boolean splitColumns = colPanels >= threads ? (m <= n || rowSlivers < threads) : colPanels >= rowSlivers;
+        int parts = Math.min(threads, splitColumns ? colPanels : rowSlivers);
+        pool.parallelFor(parts, t -> {
+            if (splitColumns) {
+                int j0 = WorkerPool.splitPoint(n, parts, t, NR);
+                int j1 = WorkerPool.splitPoint(n, parts, t + 1, NR);
+                int bStart = transB ? bOff + j0 * ldb : bOff + j0;
+                multiply(transA, transB, m, j1 - j0, k, alpha, a, aOff, lda, b, bStart, ldb, beta, c, cOff + j0, ldc);
+            } else {
+                int i0 = WorkerPool.splitPoint(m, parts, t, MR);
+                int i1 = WorkerPool.splitPoint(m, parts, t + 1, MR);
+                int aStart = transA ? aOff + i0 : aOff + i0 * lda;
+                multiply(transA, transB, i1 - i0, n, k, alpha, a, aStart, lda, b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc);
+            }
+        });
+    }
+
+    /**
+     * Serial product of operands already packed over their whole depth {@code k}: sliver {@code s} of A at
+     * {@code pa[paOff + s * paSliverStride]} (element {@code (i, p)} at {@code + p * MR + i}), panel {@code q} of B at
+     * {@code pb[pbOff + q * pbPanelStride]} (element {@code (p, j)} at {@code + p * NR + j}); both zero-padded to
+     * full slivers/panels. Used by the convolutions, which pack weights once and write im2col panels directly.
+     */
+    public static void multiplyPacked(int m, int n, int k, float alpha,
+                                      float[] pa, int paOff, int paSliverStride,
+                                      float[] pb, int pbOff, int pbPanelStride,
+                                      float beta, float[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        if (k <= 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        if (beta != 0f && beta != 1f) {
+            scale(m, n, beta, c, cOff, ldc);
+        }
+        float[] tile = ScratchArrays.get(Slot.GEMM_EDGE_TILE, MR * NR);
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean accumulate = pc > 0 || beta != 0f;
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    MacroKernel.block(mc, nc, kc, alpha, accumulate,
+                            pa, paOff + (ic / MR) * paSliverStride + pc * MR, 1, MR, paSliverStride,
+                            pb, pbOff + (jc / NR) * pbPanelStride + pc * NR, NR, pbPanelStride,
+                            c, cOff + ic * ldc + jc, ldc, tile);
+                }
+            }
+        }
+    }
+
+    /** {@code C = beta * C} ({@code beta == 0} writes zeros without reading). */
+    static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                c[row + j] = beta == 0f ? 0f : beta * c[row + j];
+            }
+        }
+    }
+}
