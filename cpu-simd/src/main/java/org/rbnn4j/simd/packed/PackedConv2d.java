@@ -101,7 +101,7 @@ public final class PackedConv2d {
      */
     public static PackedConv2d of(ConvGeometry g, float[] weights) {
         PackedFilters f = PackedFilters.pack(weights, 0, g.outChannels(), g.inChannels(), g.kernelH(), g.kernelW(),
-                PopcountKernel.vectorPanelWidth());
+                PopcountKernel.vectorPanelWidth(g.outChannels()));
         return new PackedConv2d(f, g.inH(), g.inW(), g.stride(), g.padding(), BorderMode.ofPadValue(g.padValue()));
     }
 

@@ -50,15 +50,15 @@ public final class PackedFilters {
         this.tapSums = new int[outChannels * kernelH * kernelW];
     }
 
-    /** Packs {@code sign(w)} with the panel width of the best available kernel ({@link PopcountKernel#vectorPanelWidth()}). */
+    /** Packs {@code sign(w)} with the panel width of the best available kernel ({@link PopcountKernel#vectorPanelWidth(int)}). */
     public static PackedFilters pack(float[] w, int outChannels, int inChannels, int kernelH, int kernelW) {
-        return pack(w, 0, outChannels, inChannels, kernelH, kernelW, PopcountKernel.vectorPanelWidth());
+        return pack(w, 0, outChannels, inChannels, kernelH, kernelW, PopcountKernel.vectorPanelWidth(outChannels));
     }
 
     /**
      * Packs {@code sign(w[wOffset ..])}, {@code w} in PyTorch order {@code [Cout, Cin, kh, kw]}.
      *
-     * @param panelWidth filters per panel; must be {@link PopcountKernel#vectorPanelWidth()} for the vector kernel
+     * @param panelWidth filters per panel; must be {@link PopcountKernel#vectorPanelWidth(int)} for the vector kernel
      */
     public static PackedFilters pack(float[] w, int wOffset, int outChannels, int inChannels, int kernelH, int kernelW,
                                      int panelWidth) {

@@ -24,14 +24,14 @@ public enum PopcountKernel {
             ScalarBinaryConv.compute(conv, in, firstImage, pixelFrom, pixelTo, panelFrom, panelTo, out, layout);
         }
     },
-    /** {@code LongVector} XOR + {@code BIT_COUNT}, register-blocked 4 pixels x 2 vectors of filters. */
+    /** {@code LongVector} XOR + {@code BIT_COUNT}, register-blocked 2 pixels x 4 (or 4 x 2) vectors of filters. */
     VECTOR {
         @Override
         void compute(PackedConv2d conv, PackedActivations in, int firstImage, int pixelFrom, int pixelTo,
                      int panelFrom, int panelTo, float[] out, OutputLayout layout) {
-            if (conv.filters().panelWidth() != VectorBinaryConv.PANEL_WIDTH) {
+            if (!VectorBinaryConv.supportsPanelWidth(conv.filters().panelWidth())) {
                 throw new IllegalArgumentException("the vector kernel needs filters packed in panels of "
-                        + VectorBinaryConv.PANEL_WIDTH + ", got " + conv.filters());
+                        + vectorPanelWidth(conv.outChannels()) + ", got " + conv.filters());
             }
             VectorBinaryConv.compute(conv, in, firstImage, pixelFrom, pixelTo, panelFrom, panelTo, out, layout);
         }
@@ -49,9 +49,13 @@ public enum PopcountKernel {
     abstract void compute(PackedConv2d conv, PackedActivations in, int firstImage, int pixelFrom, int pixelTo,
                           int panelFrom, int panelTo, float[] out, OutputLayout layout);
 
-    /** Panel width the vector kernel needs ({@code 2 x LongVector} lanes of the preferred species; 16 with AVX-512). */
-    public static int vectorPanelWidth() {
-        return Holder.PANEL_WIDTH;
+    /**
+     * Filters per panel for {@code outChannels} filters that the vector kernel runs fastest: 4 vectors of the
+     * preferred {@code LongVector} species (32 with AVX-512), or 2 vectors (16) where that wastes fewer lanes
+     * (e.g. 16 or 48 filters). The scalar kernel takes any width.
+     */
+    public static int vectorPanelWidth(int outChannels) {
+        return Holder.VECTOR_AVAILABLE ? VectorBinaryConv.panelWidthFor(outChannels) : FALLBACK_PANEL_WIDTH;
     }
 
     /** The kernel to use on this machine (see the class comment). */
@@ -66,7 +70,6 @@ public enum PopcountKernel {
 
     private static final class Holder {
         static final boolean VECTOR_AVAILABLE = probeVector();
-        static final int PANEL_WIDTH = VECTOR_AVAILABLE ? VectorBinaryConv.PANEL_WIDTH : FALLBACK_PANEL_WIDTH;
         static final PopcountKernel BEST = choose();
 
         private static boolean probeVector() {

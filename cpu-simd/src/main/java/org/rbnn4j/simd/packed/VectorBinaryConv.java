@@ -11,33 +11,61 @@ import jdk.incubator.vector.VectorSpecies;
  * words-per-pixel, computed as {@code K_bits - 2*popcount(a XOR w)} with {@link LongVector} and
  * {@link VectorOperators#BIT_COUNT} (VPOPCNTQ with AVX-512 VPOPCNTDQ).
  *
- * <p>Vector lanes run along filters: a panel of {@link #PANEL_WIDTH} filters is two vectors, and each activation
- * word is broadcast against them. The micro-kernel keeps a 4 x 2 block of accumulators (4 output pixels x 2
- * filter vectors = 8 {@code LongVector}s; 16 exceed C2's inlining budget and run several times slower). No
- * im2col: the NHWC-words activations with their built-in border already are the panel of every pixel, since the
- * {@code kw * wordsPerPixel} words of one kernel row are contiguous in both operands; the 4 pixels of a block may
- * lie anywhere (other rows, other images), each has its own base offset. Border taps read the all-zero border and
- * {@link PackedConv2d}'s bias table (per position class and filter) turns the count into the zero-padded result.
+ * <p>Vector lanes run along filters: each activation word is broadcast and XORed with vectors of consecutive
+ * filters' words, so any channel count works and no horizontal sums are needed. Two register blocks of 8
+ * {@code LongVector} accumulators (16 exceed C2's inlining budget and run several times slower):
+ * <ul>
+ *   <li>2 pixels x 4 filter vectors ({@link #WIDE_PANEL} filters per panel): 2 broadcasts and 4 loads per
+ *       8 popcounts, about 10% faster than 4 x 2 when the filters fill the panels;</li>
+ *   <li>4 pixels x 2 filter vectors ({@link #NARROW_PANEL} filters per panel), for layers whose filter count
+ *       would leave wide panels partly empty (16 or 48 filters with AVX-512).</li>
+ * </ul>
+ * No im2col: the NHWC-words activations with their built-in border already are the panel of every pixel, since the
+ * {@code kw * wordsPerPixel} words of one kernel row are contiguous in both operands whatever the stride; the pixels
+ * of a block may lie anywhere (other rows, other images), each with its own base offset. Border taps read the
+ * all-zero border, and {@link PackedConv2d}'s bias table (per position class and filter) turns the count into the
+ * zero-padded result.
  *
- * <p>Loop order: pixel blocks of {@link #PIXEL_BLOCK} outer, panels, then 4-pixel tiles, so that one panel of
- * filters (at most a few KB per K row) and one block of activations stay in L1.
+ * <p>With NHWC output and a full panel the micro-kernel also finishes the result ({@code bias - 2*pop}, to float,
+ * vector store): for small K (64 channels, 9 words) the separate epilogue through a scratch array cost about a
+ * quarter of the time. NCHW output and the last, partial panel go through that scratch epilogue.
+ *
+ * <p>Loop order: pixel blocks of {@link #PIXEL_BLOCK} outer, panels, then pixel tiles, so that one panel of filters
+ * (at most 18 KB for 512 input channels) and one block of activations stay in L1.
  */
 final class VectorBinaryConv {
     static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
     static final int LANES = LS.length();
-    static final int PANEL_WIDTH = 2 * LANES;
+    /** Filters per panel of the 2 x 4 kernel. */
+    static final int WIDE_PANEL = 4 * LANES;
+    /** Filters per panel of the 4 x 2 kernel. */
+    static final int NARROW_PANEL = 2 * LANES;
     /** Floats of the same lane count as {@link #LS}, for the long-to-float conversion of results. */
     private static final VectorSpecies<Float> FS =
             VectorSpecies.of(float.class, VectorShape.forBitSize(Math.max(64, LS.vectorBitSize() / 2)));
-    private static final int TILE = 4;
     static final int PIXEL_BLOCK = 64;
 
     private VectorBinaryConv() {
     }
 
+    /** The panel width that wastes fewest lanes for {@code outChannels} filters (wide on ties). */
+    static int panelWidthFor(int outChannels) {
+        int wide = (outChannels + WIDE_PANEL - 1) / WIDE_PANEL * WIDE_PANEL;
+        int narrow = (outChannels + NARROW_PANEL - 1) / NARROW_PANEL * NARROW_PANEL;
+        return wide > narrow ? NARROW_PANEL : WIDE_PANEL;
+    }
+
+    static boolean supportsPanelWidth(int panelWidth) {
+        return panelWidth == WIDE_PANEL || panelWidth == NARROW_PANEL;
+    }
+
     static void compute(PackedConv2d conv, PackedActivations in, int firstImage, int pixelFrom, int pixelTo,
                         int panelFrom, int panelTo, float[] out, OutputLayout layout) {
         PackedFilters f = conv.filters();
+        int panelWidth = f.panelWidth();
+        boolean wide = panelWidth == WIDE_PANEL;
+        int tile = wide ? 2 : 4;
+        int vectors = panelWidth / LANES;
         long[] act = in.bits();
         long[] w = f.bits();
         long[] bias = conv.biasTable();
@@ -50,11 +78,12 @@ final class VectorBinaryConv {
         int cout = f.outChannels();
         int stride = conv.stride();
         int shift = in.pad() - conv.padding();
+        boolean nhwc = layout == OutputLayout.NHWC;
 
         int[] actOff = new int[PIXEL_BLOCK];
         int[] biasOff = new int[PIXEL_BLOCK];
         int[] outOff = new int[PIXEL_BLOCK];
-        long[] pops = new long[TILE * PANEL_WIDTH];
+        long[] pops = new long[tile * panelWidth];
         float[] lanes = new float[LANES];
 
         for (int blockStart = pixelFrom; blockStart < pixelTo; blockStart += PIXEL_BLOCK) {
@@ -69,7 +98,7 @@ final class VectorBinaryConv {
                         + (ox * stride + shift) * in.wordsPerPixel();
                 biasOff[i] = conv.biasOffset(oy, ox);
                 int m = n - firstImage;
-                outOff[i] = layout == OutputLayout.NHWC ? (m * outPixels + pix) * cout : m * cout * outPixels + pix;
+                outOff[i] = nhwc ? (m * outPixels + pix) * cout : m * cout * outPixels + pix;
                 pix++;
                 if (++ox == outW) {
                     ox = 0;
@@ -81,33 +110,46 @@ final class VectorBinaryConv {
                 }
             }
             for (int panel = panelFrom; panel < panelTo; panel++) {
-                int wOff = panel * kWords * PANEL_WIDTH;
-                int co0 = panel * PANEL_WIDTH;
-                for (int t = 0; t < blockLen; t += TILE) {
-                    int valid = Math.min(TILE, blockLen - t);
-                    // A short last tile repeats its first pixel; the repeats are not stored.
+                int wOff = panel * kWords * panelWidth;
+                int co0 = panel * panelWidth;
+                boolean fused = nhwc && co0 + panelWidth <= cout;
+                for (int t = 0; t < blockLen; t += tile) {
+                    int valid = Math.min(tile, blockLen - t);
+                    // A short last tile repeats its first pixel; the repeats are stored twice with the same value.
                     int a0 = actOff[t];
                     int a1 = valid > 1 ? actOff[t + 1] : a0;
-                    int a2 = valid > 2 ? actOff[t + 2] : a0;
-                    int a3 = valid > 3 ? actOff[t + 3] : a0;
-                    popcount4x2(act, a0, a1, a2, a3, rowStride, kh, run, w, wOff, pops);
+                    if (wide) {
+                        if (fused) {
+                            int i1 = valid > 1 ? t + 1 : t;
+                            fused2x4(act, a0, a1, rowStride, kh, run, w, wOff,
+                                    bias, biasOff[t] + co0, biasOff[i1] + co0, out, outOff[t] + co0, outOff[i1] + co0);
+                            continue;
+                        }
+                        popcount2x4(act, a0, a1, rowStride, kh, run, w, wOff, pops);
+                    } else {
+                        int a2 = valid > 2 ? actOff[t + 2] : a0;
+                        int a3 = valid > 3 ? actOff[t + 3] : a0;
+                        if (fused) {
+                            int i1 = valid > 1 ? t + 1 : t;
+                            int i2 = valid > 2 ? t + 2 : t;
+                            int i3 = valid > 3 ? t + 3 : t;
+                            fused4x2(act, a0, a1, a2, a3, rowStride, kh, run, w, wOff, bias,
+                                    biasOff[t] + co0, biasOff[i1] + co0, biasOff[i2] + co0, biasOff[i3] + co0,
+                                    out, outOff[t] + co0, outOff[i1] + co0, outOff[i2] + co0, outOff[i3] + co0);
+                            continue;
+                        }
+                        popcount4x2(act, a0, a1, a2, a3, rowStride, kh, run, w, wOff, pops);
+                    }
                     for (int i = 0; i < valid; i++) {
-                        for (int v = 0; v < 2; v++) {
+                        for (int v = 0; v < vectors; v++) {
                             int co = co0 + v * LANES;
                             if (co >= cout) {
                                 break;
                             }
-                            LongVector pop = LongVector.fromArray(LS, pops, (i * 2 + v) * LANES);
-                            LongVector r = LongVector.fromArray(LS, bias, biasOff[t + i] + co)
-                                    .sub(pop.lanewise(VectorOperators.LSHL, 1));
-                            FloatVector y = (FloatVector) r.convertShape(VectorOperators.L2F, FS, 0);
-                            if (layout == OutputLayout.NHWC) {
-                                int idx = outOff[t + i] + co;
-                                if (co + LANES <= cout) {
-                                    y.intoArray(out, idx);
-                                } else {
-                                    y.intoArray(out, idx, FS.indexInRange(co, cout));
-                                }
+                            LongVector pop = LongVector.fromArray(LS, pops, (i * vectors + v) * LANES);
+                            FloatVector y = result(bias, biasOff[t + i] + co, pop);
+                            if (nhwc) {
+                                y.intoArray(out, outOff[t + i] + co, FS.indexInRange(co, cout));
                             } else {
                                 y.intoArray(lanes, 0);
                                 int idx = outOff[t + i] + co * outPixels;
@@ -123,10 +165,106 @@ final class VectorBinaryConv {
         }
     }
 
+    /** {@code bias[b ..] - 2 * pop} as floats (exact: small integers). */
+    private static FloatVector result(long[] bias, int b, LongVector pop) {
+        return (FloatVector) LongVector.fromArray(LS, bias, b).sub(pop.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0);
+    }
+
     /**
-     * The micro-kernel: disagreement counts of 4 windows (base offsets {@code a0..a3}) against the two filter
-     * vectors of one panel, over {@code kh} rows of {@code run} contiguous words. Writes
-     * {@code pops[(pixel * 2 + vector) * LANES + lane]}. Kept small on purpose (see the class comment).
+     * Micro-kernel 2 x 4: disagreement counts of 2 windows (base offsets {@code a0, a1}) against the 4 filter
+     * vectors of one wide panel, over {@code kh} rows of {@code run} contiguous words; writes
+     * {@code pops[(pixel * 4 + vector) * LANES + lane]}.
+     */
+    private static void popcount2x4(long[] act, int a0, int a1, int rowStride, int kh, int run,
+                                    long[] w, int wOff, long[] pops) {
+        LongVector c00 = LongVector.zero(LS);
+        LongVector c01 = LongVector.zero(LS);
+        LongVector c02 = LongVector.zero(LS);
+        LongVector c03 = LongVector.zero(LS);
+        LongVector c10 = LongVector.zero(LS);
+        LongVector c11 = LongVector.zero(LS);
+        LongVector c12 = LongVector.zero(LS);
+        LongVector c13 = LongVector.zero(LS);
+        for (int ky = 0; ky < kh; ky++) {
+            int r = ky * rowStride;
+            int wk = wOff + ky * run * WIDE_PANEL;
+            for (int j = 0; j < run; j++) {
+                int wi = wk + j * WIDE_PANEL;
+                LongVector w0 = LongVector.fromArray(LS, w, wi);
+                LongVector w1 = LongVector.fromArray(LS, w, wi + LANES);
+                LongVector w2 = LongVector.fromArray(LS, w, wi + 2 * LANES);
+                LongVector w3 = LongVector.fromArray(LS, w, wi + 3 * LANES);
+                LongVector x = LongVector.broadcast(LS, act[a0 + r + j]);
+                c00 = c00.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
+                c01 = c01.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
+                c02 = c02.add(x.lanewise(VectorOperators.XOR, w2).lanewise(VectorOperators.BIT_COUNT));
+                c03 = c03.add(x.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT));
+                x = LongVector.broadcast(LS, act[a1 + r + j]);
+                c10 = c10.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
+                c11 = c11.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
+                c12 = c12.add(x.lanewise(VectorOperators.XOR, w2).lanewise(VectorOperators.BIT_COUNT));
+                c13 = c13.add(x.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT));
+            }
+        }
+        c00.intoArray(pops, 0);
+        c01.intoArray(pops, LANES);
+        c02.intoArray(pops, 2 * LANES);
+        c03.intoArray(pops, 3 * LANES);
+        c10.intoArray(pops, 4 * LANES);
+        c11.intoArray(pops, 5 * LANES);
+        c12.intoArray(pops, 6 * LANES);
+        c13.intoArray(pops, 7 * LANES);
+    }
+
+    /**
+     * {@link #popcount2x4} that also finishes the result into NHWC {@code out}: pixel {@code i} gets
+     * {@code bias[bi ..] - 2*pop} at {@code out[oi ..]}, one full panel of filters.
+     */
+    private static void fused2x4(long[] act, int a0, int a1, int rowStride, int kh, int run, long[] w, int wOff,
+                                 long[] bias, int b0, int b1, float[] out, int o0, int o1) {
+        LongVector c00 = LongVector.zero(LS);
+        LongVector c01 = LongVector.zero(LS);
+        LongVector c02 = LongVector.zero(LS);
+        LongVector c03 = LongVector.zero(LS);
+        LongVector c10 = LongVector.zero(LS);
+        LongVector c11 = LongVector.zero(LS);
+        LongVector c12 = LongVector.zero(LS);
+        LongVector c13 = LongVector.zero(LS);
+        for (int ky = 0; ky < kh; ky++) {
+            int r = ky * rowStride;
+            int wk = wOff + ky * run * WIDE_PANEL;
+            for (int j = 0; j < run; j++) {
+                int wi = wk + j * WIDE_PANEL;
+                LongVector w0 = LongVector.fromArray(LS, w, wi);
+                LongVector w1 = LongVector.fromArray(LS, w, wi + LANES);
+                LongVector w2 = LongVector.fromArray(LS, w, wi + 2 * LANES);
+                LongVector w3 = LongVector.fromArray(LS, w, wi + 3 * LANES);
+                LongVector x = LongVector.broadcast(LS, act[a0 + r + j]);
+                c00 = c00.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
+                c01 = c01.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
+                c02 = c02.add(x.lanewise(VectorOperators.XOR, w2).lanewise(VectorOperators.BIT_COUNT));
+                c03 = c03.add(x.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT));
+                x = LongVector.broadcast(LS, act[a1 + r + j]);
+                c10 = c10.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
+                c11 = c11.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
+                c12 = c12.add(x.lanewise(VectorOperators.XOR, w2).lanewise(VectorOperators.BIT_COUNT));
+                c13 = c13.add(x.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT));
+            }
+        }
+        result(bias, b0, c00).intoArray(out, o0);
+        result(bias, b0 + LANES, c01).intoArray(out, o0 + LANES);
+        result(bias, b0 + 2 * LANES, c02).intoArray(out, o0 + 2 * LANES);
+        result(bias, b0 + 3 * LANES, c03).intoArray(out, o0 + 3 * LANES);
+        result(bias, b1, c10).intoArray(out, o1);
+        result(bias, b1 + LANES, c11).intoArray(out, o1 + LANES);
+        result(bias, b1 + 2 * LANES, c12).intoArray(out, o1 + 2 * LANES);
+        result(bias, b1 + 3 * LANES, c13).intoArray(out, o1 + 3 * LANES);
+    }
+
+    /**
+     * Micro-kernel 4 x 2: disagreement counts of 4 windows against the 2 filter vectors of one narrow panel;
+     * writes {@code pops[(pixel * 2 + vector) * LANES + lane]}.
      */
     private static void popcount4x2(long[] act, int a0, int a1, int a2, int a3, int rowStride, int kh, int run,
                                     long[] w, int wOff, long[] pops) {
@@ -140,9 +278,9 @@ final class VectorBinaryConv {
         LongVector c31 = LongVector.zero(LS);
         for (int ky = 0; ky < kh; ky++) {
             int r = ky * rowStride;
-            int wk = wOff + ky * run * PANEL_WIDTH;
+            int wk = wOff + ky * run * NARROW_PANEL;
             for (int j = 0; j < run; j++) {
-                int wi = wk + j * PANEL_WIDTH;
+                int wi = wk + j * NARROW_PANEL;
                 LongVector w0 = LongVector.fromArray(LS, w, wi);
                 LongVector w1 = LongVector.fromArray(LS, w, wi + LANES);
                 LongVector x = LongVector.broadcast(LS, act[a0 + r + j]);
@@ -167,5 +305,48 @@ final class VectorBinaryConv {
         c21.intoArray(pops, 5 * LANES);
         c30.intoArray(pops, 6 * LANES);
         c31.intoArray(pops, 7 * LANES);
+    }
+
+    /** {@link #popcount4x2} that also finishes the result into NHWC {@code out} (see {@link #fused2x4}). */
+    private static void fused4x2(long[] act, int a0, int a1, int a2, int a3, int rowStride, int kh, int run,
+                                 long[] w, int wOff, long[] bias, int b0, int b1, int b2, int b3,
+                                 float[] out, int o0, int o1, int o2, int o3) {
+        LongVector c00 = LongVector.zero(LS);
+        LongVector c01 = LongVector.zero(LS);
+        LongVector c10 = LongVector.zero(LS);
+        LongVector c11 = LongVector.zero(LS);
+        LongVector c20 = LongVector.zero(LS);
+        LongVector c21 = LongVector.zero(LS);
+        LongVector c30 = LongVector.zero(LS);
+        LongVector c31 = LongVector.zero(LS);
+        for (int ky = 0; ky < kh; ky++) {
+            int r = ky * rowStride;
+            int wk = wOff + ky * run * NARROW_PANEL;
+            for (int j = 0; j < run; j++) {
+                int wi = wk + j * NARROW_PANEL;
+                LongVector w0 = LongVector.fromArray(LS, w, wi);
+                LongVector w1 = LongVector.fromArray(LS, w, wi + LANES);
+                LongVector x = LongVector.broadcast(LS, act[a0 + r + j]);
+                c00 = c00.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
+                c01 = c01.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
+                x = LongVector.broadcast(LS, act[a1 + r + j]);
+                c10 = c10.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
+                c11 = c11.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
+                x = LongVector.broadcast(LS, act[a2 + r + j]);
+                c20 = c20.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
+                c21 = c21.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
+                x = LongVector.broadcast(LS, act[a3 + r + j]);
+                c30 = c30.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
+                c31 = c31.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
+            }
+        }
+        result(bias, b0, c00).intoArray(out, o0);
+        result(bias, b0 + LANES, c01).intoArray(out, o0 + LANES);
+        result(bias, b1, c10).intoArray(out, o1);
+        result(bias, b1 + LANES, c11).intoArray(out, o1 + LANES);
+        result(bias, b2, c20).intoArray(out, o2);
+        result(bias, b2 + LANES, c21).intoArray(out, o2 + LANES);
+        result(bias, b3, c30).intoArray(out, o3);
+        result(bias, b3 + LANES, c31).intoArray(out, o3 + LANES);
     }
 }

@@ -26,7 +26,7 @@ class PackedConv2dTest {
     static Stream<Arguments> shapes() {
         int[] channels = {3, 16, 63, 64, 65, 130};
         int[] sizes = {7, 9, 15};
-        int[] couts = {5, 16, 17, 33};
+        int[] couts = {5, 16, 17, 33, 64, 40};
         List<Arguments> list = new ArrayList<>();
         int i = 0;
         for (int cin : channels) {
@@ -75,6 +75,18 @@ class PackedConv2dTest {
             conv.forward(in, nhwc, OutputLayout.NHWC, kernelImpl);
             assertThat(nhwc).as("%s NHWC", kernelImpl).containsExactly(expectedNhwc);
         }
+        // Both register blocks of the vector kernel (panels of 2 and of 4 vectors of filters), whichever the
+        // default for this filter count, with full panels (fused epilogue) and a partial last panel.
+        for (int panelWidth : new int[] {PopcountKernel.vectorPanelWidth(16), PopcountKernel.vectorPanelWidth(64)}) {
+            PackedConv2d c = new PackedConv2d(PackedFilters.pack(wts, 0, cout, cin, kernel, kernel, panelWidth),
+                    h, w, stride, padding, border);
+            float[] nchw = new float[g.outputSize()];
+            c.forward(in, nchw, OutputLayout.NCHW, PopcountKernel.VECTOR);
+            assertThat(nchw).as("panels of %d, NCHW", panelWidth).containsExactly(expected);
+            float[] nhwc = new float[g.outputSize()];
+            c.forward(in, nhwc, OutputLayout.NHWC, PopcountKernel.VECTOR);
+            assertThat(nhwc).as("panels of %d, NHWC", panelWidth).containsExactly(expectedNhwc);
+        }
         for (int threads : new int[] {1, 2}) {
             try (BinaryConvExecutor exec = new BinaryConvExecutor(threads, PopcountKernel.VECTOR)) {
                 float[] nchw = new float[g.outputSize()];
@@ -85,6 +97,17 @@ class PackedConv2dTest {
                 assertThat(nhwc).as("executor NHWC, %d threads", threads).containsExactly(expectedNhwc);
             }
         }
+    }
+
+    @Test
+    void panelWidthFollowsTheFilterCount() {
+        int narrow = PopcountKernel.vectorPanelWidth(16);
+        int wide = PopcountKernel.vectorPanelWidth(64);
+        assertThat(wide).isEqualTo(2 * narrow);
+        assertThat(PopcountKernel.vectorPanelWidth(3 * narrow)).isEqualTo(narrow);
+        assertThat(PopcountKernel.vectorPanelWidth(16 * narrow)).isEqualTo(wide);
+        assertThat(PackedConv2d.of(ConvGeometry.of(1, 8, 4, 4, 16 * narrow, 3, 1, 1), new float[16 * narrow * 8 * 9])
+                .filters().panelWidth()).isEqualTo(wide);
     }
 
     @Test

@@ -1,0 +1,140 @@
+package org.rbnn4j.simd.packed;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.rbnn4j.core.compute.Backends;
+import org.rbnn4j.core.compute.ComputeBackend;
+import org.rbnn4j.core.compute.ConvGeometry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Measures the packed 3x3 binary convolution (stride 1, padding 1, zero padding) against the float convolution of the
+ * same shape through {@code Backends.create("simd", threads)} (the scalar reference if no SIMD backend is on the
+ * class path), in one run, as DESIGN.md §5 asks: warm-up, then the median of several timed calls of each.
+ *
+ * <p>The binary time covers the convolution of already packed activations with already packed weights (what a
+ * packed network pays per layer besides the float epilogue), output NHWC floats; packing of the float input is
+ * timed separately ({@code pack_ms}). Entry point for {@code rbnn bench binconv}; {@link #main} runs one shape.
+ */
+public final class BinaryConvBenchmark {
+    private static final Logger LOG = LoggerFactory.getLogger(BinaryConvBenchmark.class);
+
+    /**
+     * Timing budget: warm-up and measurement stop after {@code *Seconds} once at least {@code min*Reps} calls ran,
+     * and after {@code max*Reps} calls at the latest.
+     */
+    public record Settings(double warmupSeconds, double measureSeconds, int minBinaryReps, int maxBinaryReps,
+                           int minFloatReps, int maxFloatReps) {
+        /** About 1 s warm-up and 2 s of measurement per side. */
+        public static Settings defaults() {
+            return new Settings(1.0, 2.0, 10, 200, 3, 30);
+        }
+
+        /** A few calls only, for smoke tests. */
+        public static Settings quick() {
+            return new Settings(0.05, 0.1, 2, 5, 1, 2);
+        }
+    }
+
+    private BinaryConvBenchmark() {
+    }
+
+    /** {@code cin = cout = channels}, default settings. */
+    public static BinaryConvBenchmarkResult measure(int channels, int hw, int threads, int batch) {
+        return measure(channels, channels, hw, threads, batch, Settings.defaults());
+    }
+
+    public static BinaryConvBenchmarkResult measure(int cin, int cout, int hw, int threads, int batch, Settings settings) {
+        ConvGeometry g = ConvGeometry.of(batch, cin, hw, hw, cout, 3, 1, 1);
+        SplittableRandom rnd = new SplittableRandom(42);
+        float[] x = new float[g.inputSize()];
+        float[] w = new float[g.weightSize()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (rnd.nextDouble() * 2 - 1);
+        }
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (rnd.nextDouble() * 2 - 1);
+        }
+
+        PackedConv2d conv = PackedConv2d.of(g, w);
+        PackedActivations in = PackedActivations.allocate(batch, cin, hw, hw, 1);
+        float[] binaryOut = new float[g.outputSize()];
+        double[] binaryMs;
+        double[] packMs;
+        PopcountKernel kernel;
+        try (BinaryConvExecutor exec = new BinaryConvExecutor(threads)) {
+            kernel = exec.kernel();
+            ActivationPacker.packNchw(x, 0, in);
+            binaryMs = time(() -> exec.forward(conv, in, binaryOut, OutputLayout.NHWC), settings.warmupSeconds(),
+                    settings.measureSeconds(), settings.minBinaryReps(), settings.maxBinaryReps());
+            packMs = time(() -> ActivationPacker.packNchw(x, 0, in), settings.warmupSeconds() / 4,
+                    settings.measureSeconds() / 4, settings.minBinaryReps(), settings.maxBinaryReps());
+        }
+
+        double[] floatMs;
+        String floatName;
+        try (ComputeBackend backend = floatBackend(threads)) {
+            floatName = backend.name();
+            float[] y = new float[g.outputSize()];
+            floatMs = time(() -> backend.conv2dForward(g, x, w, y), settings.warmupSeconds(), settings.measureSeconds(),
+                    settings.minFloatReps(), settings.maxFloatReps());
+        }
+
+        double b = median(binaryMs);
+        double p = median(packMs);
+        double f = median(floatMs);
+        long bitMacs = conv.bitMacs(batch);
+        return new BinaryConvBenchmarkResult(cin, cout, hw, threads, batch, kernel.name().toLowerCase(java.util.Locale.ROOT),
+                floatName, b, p, f, bitMacs / (b * 1e-3) / 1e9, 2.0 * g.macs() / (f * 1e-3) / 1e9, f / b,
+                f / (b + p), binaryMs.length, floatMs.length);
+    }
+
+    private static ComputeBackend floatBackend(int threads) {
+        try {
+            return Backends.create("simd", threads);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            LOG.warn("no SIMD float backend ({}); measuring the float convolution with the scalar reference", e.getMessage());
+            return Backends.create("scalar", threads);
+        }
+    }
+
+    /** Runs {@code op} for warm-up, then returns the milliseconds of each timed call. */
+    private static double[] time(Runnable op, double warmupSeconds, double measureSeconds, int minReps, int maxReps) {
+        long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        int warm = 0;
+        do {
+            op.run();
+            warm++;
+        } while (System.nanoTime() < warmEnd && warm < maxReps);
+        double[] ms = new double[maxReps];
+        int n = 0;
+        long end = System.nanoTime() + (long) (measureSeconds * 1e9);
+        while (n < maxReps && (n < minReps || System.nanoTime() < end)) {
+            long t0 = System.nanoTime();
+            op.run();
+            ms[n++] = (System.nanoTime() - t0) / 1e6;
+        }
+        return Arrays.copyOf(ms, n);
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /** {@code BinaryConvBenchmark CHANNELS HW [THREADS [BATCH]]}: prints one JSON line. */
+    public static void main(String[] args) {
+        if (args.length < 2) {
+            System.err.println("usage: BinaryConvBenchmark CHANNELS HW [THREADS [BATCH]]");
+            System.exit(2);
+        }
+        int c = Integer.parseInt(args[0]);
+        int hw = Integer.parseInt(args[1]);
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        int batch = args.length > 3 ? Integer.parseInt(args[3]) : 16;
+        System.out.println(measure(c, hw, threads, batch).toJson());
+    }
+}
