@@ -9,9 +9,11 @@ import org.rbnn4j.core.nn.Layer;
  * model zoo plugs in a factory of binary convolutions and gets the same graph, names and initialisation.
  * (The first and last layers stay float in every model and are not made through the factory.)
  *
- * <p>The factory must initialise the layer's weights with {@code spec.weightInit()} and {@code rng},
- * drawing nothing else from {@code rng} before that, so that float and binary models built from the
- * same seed start from the same latent weights.
+ * <p>The factory initialises the layer's latent weights with {@code spec.weightInit()} and {@code rng}
+ * (the model's initialisation, which the builder does not apply again). It may derive other state from
+ * them, or from an earlier initialisation as the reference does for {@code alpha}; if it draws nothing
+ * from {@code rng} before the weights, float and binary models built from one seed start from the same
+ * latent weights.
  */
 @FunctionalInterface
 public interface ConvFactory {

@@ -16,7 +16,8 @@ import org.rbnn4j.core.tensor.Tensor;
  * {@code state_dict} names, in registration order) and the schedule hooks of its layers.
  *
  * <p>{@link #forward} returns a tensor owned by the last layer, overwritten by the next forward: copy it
- * to keep it. Backward must follow the forward it belongs to.
+ * to keep it. Backward must follow the forward it belongs to, and the input given to that forward must
+ * not change in between (layers keep a reference to it, not a copy).
  */
 public final class Network implements Layer {
     private final String name;

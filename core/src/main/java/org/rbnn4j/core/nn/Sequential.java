@@ -13,6 +13,9 @@ import org.rbnn4j.core.tensor.Tensor;
  * Named layers applied in order, as {@code torch.nn.Sequential}. A child named {@code conv1} puts its
  * parameters under {@code prefix + "conv1."}, so nested containers give PyTorch's dotted names
  * ({@code layer1.0.conv1.weight}). Children added without a name are named by their index, as in PyTorch.
+ *
+ * <p>Layers keep the state of their last forward for backward, so a layer instance may appear only once
+ * in a graph (where the reference shares one {@code pooling} module, use one instance per use).
  */
 public final class Sequential implements Layer {
     private final LinkedHashMap<String, Layer> children = new LinkedHashMap<>();
