@@ -32,7 +32,7 @@ import org.rbnn4j.core.nn.ShortcutA;
 public final class ResNet20 {
     /** The reference fills the BatchNorm2d weights with 1e-8. */
     public static final double BN_GAMMA_INIT = 1e-8;
-    public static final int[] WIDTHS = {16, 32, 64};
+    private static final int[] WIDTHS = {16, 32, 64};
     public static final int BLOCKS_PER_STAGE = 3;
 
     private ResNet20() {

@@ -23,7 +23,7 @@ import org.rbnn4j.core.nn.Sequential;
  * linear weight normal(0, 0.01) and bias 0. Draw order: conv0..conv5, then fc.
  */
 public final class VggSmall {
-    public static final int[] WIDTHS = {128, 128, 256, 256, 512, 512};
+    private static final int[] WIDTHS = {128, 128, 256, 256, 512, 512};
     /** The CIFAR input size the reference's {@code 512*4*4} linear layer assumes. */
     public static final int INPUT_SIZE = 32;
 
