@@ -154,9 +154,13 @@ public final class TarExtractor {
         return null;
     }
 
+    /** Skips an entry's content of {@code size} bytes and its padding to the next block. */
     private static void skip(InputStream in, Path archive, long size) throws IOException {
-        long padded = (size + BLOCK - 1) / BLOCK * BLOCK;
-        long left = padded;
+        skipExactly(in, archive, (size + BLOCK - 1) / BLOCK * BLOCK);
+    }
+
+    private static void skipExactly(InputStream in, Path archive, long count) throws IOException {
+        long left = count;
         while (left > 0) {
             long n = in.skip(left);
             if (n <= 0) {
@@ -172,7 +176,7 @@ public final class TarExtractor {
     private static void skipPadding(InputStream in, Path archive, long size) throws IOException {
         long rem = size % BLOCK;
         if (rem != 0) {
-            skip(in, archive, BLOCK - rem);
+            skipExactly(in, archive, BLOCK - rem);
         }
     }
 

@@ -175,8 +175,11 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
         return new Batch(Tensor.of(data, n, shape.channels(), shape.height(), shape.width()), labels);
     }
 
-    /** The batches of one epoch; closing it stops its background worker. */
-    public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
+    /**
+     * The batches of one epoch; closing it stops its background worker. It is also a one-shot
+     * {@link Iterable} (returning itself), so that {@code for (Batch b : loader.epoch(e))} works.
+     */
+    public final class BatchIterator implements Iterator<Batch>, Iterable<Batch>, AutoCloseable {
         private final int epoch;
         private final int[] order;
         private final int total;
@@ -201,6 +204,12 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
 
         public int epoch() {
             return epoch;
+        }
+
+        /** This iterator itself: an epoch is traversed once. */
+        @Override
+        public Iterator<Batch> iterator() {
+            return this;
         }
 
         /** Batches in this epoch. */
