@@ -1,14 +1,19 @@
 package org.rbnn4j.core.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.rbnn4j.core.io.Checkpoint;
 import org.rbnn4j.core.nn.Layer;
 import org.rbnn4j.core.nn.Mode;
 import org.rbnn4j.core.nn.Parameter;
 import org.rbnn4j.core.nn.ScheduledLayer;
+import org.rbnn4j.core.rbnn.BinaryConv2d;
 import org.rbnn4j.core.tensor.Tensor;
 
 /**
@@ -20,11 +25,26 @@ import org.rbnn4j.core.tensor.Tensor;
  * not change in between (layers keep a reference to it, not a copy).
  */
 public final class Network implements Layer {
+    public static final String PARAM_PREFIX = "param.";
+    public static final String BUFFER_PREFIX = "buffer.";
+
     private final String name;
+    private final ModelSpec spec;
     private final Layer root;
 
+    /** A network without a zoo spec (it can be trained, not rebuilt from a checkpoint). */
     public Network(String name, Layer root) {
+        this(name, null, root);
+    }
+
+    /** A network built from {@code spec}; checkpoints carry the spec so that it can be rebuilt. */
+    public Network(ModelSpec spec, Layer root) {
+        this(spec.architecture(), spec, root);
+    }
+
+    private Network(String name, ModelSpec spec, Layer root) {
         this.name = name;
+        this.spec = spec;
         this.root = root;
         parameters(); // fails early on duplicate names
         buffers();
@@ -32,6 +52,11 @@ public final class Network implements Layer {
 
     public String name() {
         return name;
+    }
+
+    /** The zoo spec this network was built from, or null. */
+    public ModelSpec spec() {
+        return spec;
     }
 
     public Layer root() {
@@ -122,6 +147,62 @@ public final class Network implements Layer {
     public void forEachLayer(Consumer<Layer> visitor) {
         visitor.accept(this);
         root.forEachLayer(visitor);
+    }
+
+    /** Binary convolutions by dotted layer name ({@code layer2.2.conv2}), in model order. */
+    public LinkedHashMap<String, BinaryConv2d> binaryLayers() {
+        Map<Parameter, String> nameOf = new IdentityHashMap<>();
+        parameters().forEach((n, p) -> nameOf.put(p, n));
+        LinkedHashMap<String, BinaryConv2d> map = new LinkedHashMap<>();
+        for (BinaryConv2d b : layersOf(BinaryConv2d.class)) {
+            String w = nameOf.get(b.weight());
+            map.put(w.substring(0, w.length() - ".weight".length()), b);
+        }
+        return map;
+    }
+
+    /** Nanoseconds all binary layers have spent in rotation updates and in applying the rotation. */
+    public long rotationNanos() {
+        long n = 0;
+        for (BinaryConv2d b : layersOf(BinaryConv2d.class)) {
+            n += b.rotationUpdateNanos() + b.rotationApplyNanos();
+        }
+        return n;
+    }
+
+    /** Parameters and buffers as a checkpoint, with the model spec as metadata. */
+    public Checkpoint toCheckpoint() {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        parameters().forEach((n, p) -> tensors.put(PARAM_PREFIX + n, p.value()));
+        buffers().forEach((n, b) -> tensors.put(BUFFER_PREFIX + n, b));
+        Map<String, String> meta = spec == null ? Map.of("model.architecture", name) : spec.toMetadata();
+        return new Checkpoint(meta, tensors);
+    }
+
+    /**
+     * Copies parameters and buffers from a checkpoint of the same architecture.
+     *
+     * @throws IllegalArgumentException naming the first missing or mis-shaped tensor
+     */
+    public void load(Checkpoint checkpoint) {
+        for (Map.Entry<String, Parameter> e : parameters().entrySet()) {
+            copy(checkpoint, PARAM_PREFIX + e.getKey(), e.getValue().value());
+        }
+        for (Map.Entry<String, Tensor> e : buffers().entrySet()) {
+            copy(checkpoint, BUFFER_PREFIX + e.getKey(), e.getValue());
+        }
+    }
+
+    private static void copy(Checkpoint c, String name, Tensor into) {
+        Tensor t = c.tensor(name);
+        if (t == null) {
+            throw new IllegalArgumentException("checkpoint has no tensor '" + name + "' (different architecture or options?)");
+        }
+        if (!t.sameShape(into)) {
+            throw new IllegalArgumentException("checkpoint tensor '" + name + "' has shape " + Arrays.toString(t.shape())
+                    + ", the model expects " + Arrays.toString(into.shape()));
+        }
+        into.copyFrom(t);
     }
 
     @Override
