@@ -219,7 +219,9 @@ final class VectorBinaryConv {
 
     /**
      * {@link #popcount2x4} that also finishes the result into NHWC {@code out}: pixel {@code i} gets
-     * {@code bias[bi ..] - 2*pop} at {@code out[oi ..]}, one full panel of filters.
+     * {@code bias[bi ..] - 2*pop} at {@code out[oi ..]}, one full panel of filters. The epilogue is spelled out
+     * rather than calling {@link #result}: one more call level hits C2's {@code NodeCountInliningCutoff} here,
+     * and a vector that is not inlined is boxed.
      */
     private static void fused2x4(long[] act, int a0, int a1, int rowStride, int kh, int run, long[] w, int wOff,
                                  long[] bias, int b0, int b1, float[] out, int o0, int o1) {
@@ -252,14 +254,22 @@ final class VectorBinaryConv {
                 c13 = c13.add(x.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT));
             }
         }
-        result(bias, b0, c00).intoArray(out, o0);
-        result(bias, b0 + LANES, c01).intoArray(out, o0 + LANES);
-        result(bias, b0 + 2 * LANES, c02).intoArray(out, o0 + 2 * LANES);
-        result(bias, b0 + 3 * LANES, c03).intoArray(out, o0 + 3 * LANES);
-        result(bias, b1, c10).intoArray(out, o1);
-        result(bias, b1 + LANES, c11).intoArray(out, o1 + LANES);
-        result(bias, b1 + 2 * LANES, c12).intoArray(out, o1 + 2 * LANES);
-        result(bias, b1 + 3 * LANES, c13).intoArray(out, o1 + 3 * LANES);
+        ((FloatVector) LongVector.fromArray(LS, bias, b0).sub(c00.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0);
+        ((FloatVector) LongVector.fromArray(LS, bias, b0 + LANES).sub(c01.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0 + LANES);
+        ((FloatVector) LongVector.fromArray(LS, bias, b0 + 2 * LANES).sub(c02.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0 + 2 * LANES);
+        ((FloatVector) LongVector.fromArray(LS, bias, b0 + 3 * LANES).sub(c03.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0 + 3 * LANES);
+        ((FloatVector) LongVector.fromArray(LS, bias, b1).sub(c10.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1);
+        ((FloatVector) LongVector.fromArray(LS, bias, b1 + LANES).sub(c11.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1 + LANES);
+        ((FloatVector) LongVector.fromArray(LS, bias, b1 + 2 * LANES).sub(c12.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1 + 2 * LANES);
+        ((FloatVector) LongVector.fromArray(LS, bias, b1 + 3 * LANES).sub(c13.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1 + 3 * LANES);
     }
 
     /**
@@ -340,13 +350,21 @@ final class VectorBinaryConv {
                 c31 = c31.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
             }
         }
-        result(bias, b0, c00).intoArray(out, o0);
-        result(bias, b0 + LANES, c01).intoArray(out, o0 + LANES);
-        result(bias, b1, c10).intoArray(out, o1);
-        result(bias, b1 + LANES, c11).intoArray(out, o1 + LANES);
-        result(bias, b2, c20).intoArray(out, o2);
-        result(bias, b2 + LANES, c21).intoArray(out, o2 + LANES);
-        result(bias, b3, c30).intoArray(out, o3);
-        result(bias, b3 + LANES, c31).intoArray(out, o3 + LANES);
+        ((FloatVector) LongVector.fromArray(LS, bias, b0).sub(c00.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0);
+        ((FloatVector) LongVector.fromArray(LS, bias, b0 + LANES).sub(c01.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0 + LANES);
+        ((FloatVector) LongVector.fromArray(LS, bias, b1).sub(c10.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1);
+        ((FloatVector) LongVector.fromArray(LS, bias, b1 + LANES).sub(c11.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1 + LANES);
+        ((FloatVector) LongVector.fromArray(LS, bias, b2).sub(c20.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o2);
+        ((FloatVector) LongVector.fromArray(LS, bias, b2 + LANES).sub(c21.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o2 + LANES);
+        ((FloatVector) LongVector.fromArray(LS, bias, b3).sub(c30.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o3);
+        ((FloatVector) LongVector.fromArray(LS, bias, b3 + LANES).sub(c31.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o3 + LANES);
     }
 }
