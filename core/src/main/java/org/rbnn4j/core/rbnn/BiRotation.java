@@ -44,6 +44,8 @@ public final class BiRotation implements FilterRotation {
     private float[] projected = new float[0];
     /** {@code R1^T X R2}, then its signs {@code B} in place. */
     private float[] signs = new float[0];
+    /** One filter's {@code X_j^T Z_j} ({@code b x b}). */
+    private final float[] partial;
 
     /** Haar-random {@code R1}, {@code R2} drawn from {@code random} (first {@code R1}, then {@code R2}). */
     public BiRotation(FilterMatrixShape shape, RandomGenerator random) {
@@ -69,6 +71,7 @@ public final class BiRotation implements FilterRotation {
         this.product2 = new DMatrixRMaj(b, b);
         this.svd1 = DecompositionFactory_DDRM.svd(a, a, true, true, false);
         this.svd2 = DecompositionFactory_DDRM.svd(b, b, true, true, false);
+        this.partial = new float[b * b];
     }
 
     public FilterMatrixShape shape() {
@@ -108,39 +111,19 @@ public final class BiRotation implements FilterRotation {
             // B_j = sign(R1^T (X_j R2)); keep Y_j = X_j R2 for D1.
             for (int j = 0; j < filters; j++) {
                 int off = j * n;
-                for (int p = 0; p < a; p++) {
-                    for (int c = 0; c < b; c++) {
-                        projected[off + p * b + c] = RotationKernels.rightMultiplyAt(w2, off, rot2, b, p, c);
-                    }
-                }
-                for (int p = 0; p < a; p++) {
-                    for (int c = 0; c < b; c++) {
-                        signs[off + p * b + c] = SignKernels.sign(
-                                RotationKernels.transposedLeftMultiplyAt(rot1, a, projected, off, b, p, c));
-                    }
-                }
+                RotationKernels.rightMultiply(w2, off, rot2, a, b, projected, off);
+                RotationKernels.transposedLeftMultiply(rot1, a, projected, off, b, signs, off);
             }
+            SignKernels.sign(signs, 0, signs, 0, filters * n);
             // R1 = V1 U1^T from D1 = sum_j B_j Y_j^T = U1 S1 V1^T.
-            for (int p = 0; p < a; p++) {
-                for (int q = 0; q < a; q++) {
-                    d1.data[p * a + q] = RotationKernels.leftCorrelationAt(signs, projected, filters, a, b, p, q);
-                }
-            }
+            RotationKernels.leftCorrelation(signs, projected, filters, a, b, d1.data);
             procrustes(svd1, d1, u1, v1, product1, true, rot1);
             // R2 = U2 V2^T from D2 = sum_j X_j^T (R1 B_j) = U2 S2 V2^T, with the new R1.
             for (int j = 0; j < filters; j++) {
                 int off = j * n;
-                for (int p = 0; p < a; p++) {
-                    for (int c = 0; c < b; c++) {
-                        projected[off + p * b + c] = RotationKernels.leftMultiplyAt(rot1, a, signs, off, b, p, c);
-                    }
-                }
+                RotationKernels.leftMultiply(rot1, a, signs, off, b, projected, off);
             }
-            for (int p = 0; p < b; p++) {
-                for (int q = 0; q < b; q++) {
-                    d2.data[p * b + q] = RotationKernels.rightCorrelationAt(w2, projected, filters, a, b, p, q);
-                }
-            }
+            RotationKernels.rightCorrelation(w2, projected, filters, a, b, partial, d2.data);
             procrustes(svd2, d2, u2, v2, product2, false, rot2);
         }
     }

@@ -1,6 +1,8 @@
 package org.rbnn4j.core.rbnn;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.random.RandomGenerator;
 import org.rbnn4j.core.compute.Backends;
@@ -88,6 +90,11 @@ public final class BinaryConv2d implements ScheduledLayer {
     private float[] binaryInput = new float[0];
     private float[] sampleInvStd = new float[0];
     private float[] convOutput;
+
+    // What the weight path was last computed from, so that evaluation can skip recomputing it.
+    private float[] snapshotWeights;
+    private float[] snapshotTheta;
+    private float[][] snapshotRotation;
 
     // Diagnostics.
     private boolean[] previousSigns;
@@ -289,6 +296,10 @@ public final class BinaryConv2d implements ScheduledLayer {
      */
     private void computeWeights(boolean training) {
         float[] w = weight.value().data();
+        if (!training && weightsUnchangedSinceLastCompute()) {
+            // Evaluation between SGD steps sees the same parameters batch after batch: nothing to recompute.
+            return;
+        }
         int n = filterSize;
         for (int j = 0; j < outChannels; j++) {
             weightInvStd[j] = StandardisationKernels.standardise(w, j * n, n, standardised, j * n);
@@ -321,6 +332,46 @@ public final class BinaryConv2d implements ScheduledLayer {
             }
         }
         SignKernels.sign(blended, 0, binaryWeights, 0, total);
+        snapshotInputsOfWeights();
+    }
+
+    /** Whether the latent weights, theta and the rotation still equal what the last {@link #computeWeights} used. */
+    private boolean weightsUnchangedSinceLastCompute() {
+        if (snapshotWeights == null || !Arrays.equals(snapshotWeights, weight.value().data())
+                || !Arrays.equals(snapshotTheta, theta.data())) {
+            return false;
+        }
+        if (rotation != null) {
+            int[] index = {0};
+            boolean[] same = {true};
+            rotation.visitBuffers("", (name, buffer) -> {
+                same[0] &= Arrays.equals(snapshotRotation[index[0]++], buffer.data());
+            });
+            return same[0];
+        }
+        return true;
+    }
+
+    private void snapshotInputsOfWeights() {
+        if (snapshotWeights == null) {
+            snapshotWeights = weight.value().data().clone();
+            snapshotTheta = theta.data().clone();
+            if (rotation != null) {
+                List<float[]> copies = new ArrayList<>();
+                rotation.visitBuffers("", (name, buffer) -> copies.add(buffer.data().clone()));
+                snapshotRotation = copies.toArray(new float[0][]);
+            }
+            return;
+        }
+        System.arraycopy(weight.value().data(), 0, snapshotWeights, 0, snapshotWeights.length);
+        System.arraycopy(theta.data(), 0, snapshotTheta, 0, snapshotTheta.length);
+        if (rotation != null) {
+            int[] index = {0};
+            rotation.visitBuffers("", (name, buffer) -> {
+                float[] copy = snapshotRotation[index[0]++];
+                System.arraycopy(buffer.data(), 0, copy, 0, copy.length);
+            });
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- backward

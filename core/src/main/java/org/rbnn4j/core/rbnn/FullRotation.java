@@ -63,15 +63,10 @@ public final class FullRotation implements FilterRotation {
         float[] rot = r.data();
         for (int step = 0; step < steps; step++) {
             for (int j = 0; j < filters; j++) {
-                for (int p = 0; p < n; p++) {
-                    signs[j * n + p] = SignKernels.sign(RotationKernels.fullRotateAt(rot, n, w2, j * n, p));
-                }
+                RotationKernels.fullRotate(rot, n, w2, j * n, signs, j * n);
             }
-            for (int p = 0; p < n; p++) {
-                for (int q = 0; q < n; q++) {
-                    m.data[p * n + q] = RotationKernels.fullCorrelationAt(w2, signs, filters, n, p, q);
-                }
-            }
+            SignKernels.sign(signs, 0, signs, 0, filters * n);
+            RotationKernels.fullCorrelation(w2, signs, filters, n, m.data);
             BiRotation.procrustes(svd, m, u, v, product, false, rot);
         }
     }
@@ -80,9 +75,7 @@ public final class FullRotation implements FilterRotation {
     public void rotate(float[] w2, int filters, float[] out) {
         float[] rot = r.data();
         for (int j = 0; j < filters; j++) {
-            for (int p = 0; p < n; p++) {
-                out[j * n + p] = RotationKernels.fullRotateAt(rot, n, w2, j * n, p);
-            }
+            RotationKernels.fullRotate(rot, n, w2, j * n, out, j * n);
         }
     }
 

@@ -9,6 +9,10 @@ package org.rbnn4j.core.rbnn;
  *
  * <p>Products of a few dozen terms are summed in float (as the reference's float32 matmuls); the correlation
  * matrices {@code D1}, {@code D2}, {@code M} that feed the SVDs sum over every filter and are summed in double.
+ *
+ * <p>The {@code ...At} functions define each element; the row-oriented drivers below them ({@link #rightMultiply},
+ * {@link #transposedLeftMultiply}, ...) compute whole matrices with unit-stride inner loops that the JIT
+ * vectorises, adding the same terms in the same order, so they agree with the definitions bit for bit (tested).
  */
 public final class RotationKernels {
     private RotationKernels() {
@@ -49,14 +53,108 @@ public final class RotationKernels {
      */
     public static void rotateFilter(float[] r1, float[] r2, int a, int b, float[] x, int xOff,
                                     float[] tmp, int tmpOff, float[] out, int outOff) {
+        rightMultiply(x, xOff, r2, a, b, tmp, tmpOff);
+        transposedLeftMultiply(r1, a, tmp, tmpOff, b, out, outOff);
+    }
+
+    /** {@code out = X R2} for the {@code a x b} matrix {@code X} at {@code xOff}; equals {@link #rightMultiplyAt}. */
+    public static void rightMultiply(float[] x, int xOff, float[] r2, int a, int b, float[] out, int outOff) {
         for (int p = 0; p < a; p++) {
+            int row = outOff + p * b;
             for (int c = 0; c < b; c++) {
-                tmp[tmpOff + p * b + c] = rightMultiplyAt(x, xOff, r2, b, p, c);
+                out[row + c] = 0f;
+            }
+            for (int q = 0; q < b; q++) {
+                float xv = x[xOff + p * b + q];
+                int r2Row = q * b;
+                for (int c = 0; c < b; c++) {
+                    out[row + c] += xv * r2[r2Row + c];
+                }
             }
         }
+    }
+
+    /** {@code out = R1^T Y} for the {@code a x b} matrix {@code Y} at {@code yOff}; equals {@link #transposedLeftMultiplyAt}. */
+    public static void transposedLeftMultiply(float[] r1, int a, float[] y, int yOff, int b, float[] out, int outOff) {
+        for (int i = 0; i < a * b; i++) {
+            out[outOff + i] = 0f;
+        }
+        for (int q = 0; q < a; q++) {
+            int yRow = yOff + q * b;
+            for (int p = 0; p < a; p++) {
+                float rv = r1[q * a + p];
+                int row = outOff + p * b;
+                for (int c = 0; c < b; c++) {
+                    out[row + c] += rv * y[yRow + c];
+                }
+            }
+        }
+    }
+
+    /** {@code out = R1 M} for the {@code a x b} matrix {@code M} at {@code mOff}; equals {@link #leftMultiplyAt}. */
+    public static void leftMultiply(float[] r1, int a, float[] m, int mOff, int b, float[] out, int outOff) {
         for (int p = 0; p < a; p++) {
+            int row = outOff + p * b;
             for (int c = 0; c < b; c++) {
-                out[outOff + p * b + c] = transposedLeftMultiplyAt(r1, a, tmp, tmpOff, b, p, c);
+                out[row + c] = 0f;
+            }
+            for (int q = 0; q < a; q++) {
+                float rv = r1[p * a + q];
+                int mRow = mOff + q * b;
+                for (int c = 0; c < b; c++) {
+                    out[row + c] += rv * m[mRow + c];
+                }
+            }
+        }
+    }
+
+    /** The whole {@code a x a} matrix of {@link #leftCorrelationAt} into {@code d1} (row-major, overwritten). */
+    public static void leftCorrelation(float[] signs, float[] y, int filters, int a, int b, double[] d1) {
+        int n = a * b;
+        for (int i = 0; i < a * a; i++) {
+            d1[i] = 0;
+        }
+        for (int j = 0; j < filters; j++) {
+            for (int p = 0; p < a; p++) {
+                int bRow = j * n + p * b;
+                for (int q = 0; q < a; q++) {
+                    int yRow = j * n + q * b;
+                    float partial = 0f;
+                    for (int c = 0; c < b; c++) {
+                        partial += signs[bRow + c] * y[yRow + c];
+                    }
+                    d1[p * a + q] += partial;
+                }
+            }
+        }
+    }
+
+    /**
+     * The whole {@code b x b} matrix of {@link #rightCorrelationAt} into {@code d2} (overwritten), with
+     * {@code partial} a scratch of {@code b*b} floats for one filter's {@code X_j^T Z_j}.
+     */
+    public static void rightCorrelation(float[] x, float[] z, int filters, int a, int b, float[] partial, double[] d2) {
+        int n = a * b;
+        for (int i = 0; i < b * b; i++) {
+            d2[i] = 0;
+        }
+        for (int j = 0; j < filters; j++) {
+            int base = j * n;
+            for (int i = 0; i < b * b; i++) {
+                partial[i] = 0f;
+            }
+            for (int r = 0; r < a; r++) {
+                int row = base + r * b;
+                for (int p = 0; p < b; p++) {
+                    float xv = x[row + p];
+                    int out = p * b;
+                    for (int q = 0; q < b; q++) {
+                        partial[out + q] += xv * z[row + q];
+                    }
+                }
+            }
+            for (int i = 0; i < b * b; i++) {
+                d2[i] += partial[i];
             }
         }
     }
@@ -105,6 +203,37 @@ public final class RotationKernels {
             sum += r[q * n + p] * w[wOff + q];
         }
         return sum;
+    }
+
+    /** {@code out = R^T w} for the filter {@code w} at {@code wOff}; equals {@link #fullRotateAt}. */
+    public static void fullRotate(float[] r, int n, float[] w, int wOff, float[] out, int outOff) {
+        for (int p = 0; p < n; p++) {
+            out[outOff + p] = 0f;
+        }
+        for (int q = 0; q < n; q++) {
+            float wv = w[wOff + q];
+            int row = q * n;
+            for (int p = 0; p < n; p++) {
+                out[outOff + p] += r[row + p] * wv;
+            }
+        }
+    }
+
+    /** The whole {@code n x n} matrix of {@link #fullCorrelationAt} into {@code m} (overwritten). */
+    public static void fullCorrelation(float[] w, float[] signs, int filters, int n, double[] m) {
+        for (int i = 0; i < n * n; i++) {
+            m[i] = 0;
+        }
+        for (int j = 0; j < filters; j++) {
+            int base = j * n;
+            for (int p = 0; p < n; p++) {
+                float wv = w[base + p];
+                int row = p * n;
+                for (int q = 0; q < n; q++) {
+                    m[row + q] += wv * signs[base + q];
+                }
+            }
+        }
     }
 
     /** {@code M[p, q] = sum_j w_j[p] B_j[q]}: the matrix whose SVD {@code U S V^T} gives the full rotation {@code U V^T}. */

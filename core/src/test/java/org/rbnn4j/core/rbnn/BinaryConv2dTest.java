@@ -531,4 +531,41 @@ class BinaryConv2dTest {
         Tensor y = layer.forward(Tensor.of(RotationTest.gaussian(2 * 16 * 8 * 8, 37), 2, 16, 8, 8), Mode.EVAL);
         assertThat(y.shape()).containsExactly(2, 32, 4, 4);
     }
+
+    @Test
+    void evaluationSeesEveryChangeOfWeightsThetaOrRotation() {
+        BinaryConv2d layer = layer(BinaryConvOptions.builder().blendInit(0.7).build(), 38);
+        Tensor x = input(2, 5, 39);
+        float[] first = layer.forward(x, Mode.EVAL).data();
+        assertThat(layer.forward(x, Mode.EVAL).data()).containsExactly(first);
+        float[] rotatedBefore = layer.rotatedWeights().data();
+
+        BiRotation rotation = (BiRotation) layer.rotation();
+        float[] identity = new float[rotation.r1().size()];
+        int a = rotation.r1().dim(0);
+        for (int i = 0; i < a; i++) {
+            identity[i * a + i] = 1f;
+        }
+        rotation.r1().copyFrom(Tensor.of(identity, a, a));
+        assertThat(layer.rotatedWeights().data()).isNotEqualTo(rotatedBefore);
+        assertThat(layer.forward(x, Mode.EVAL).data()).containsExactly(recomputed(layer, x));
+
+        layer.blendAngles().data()[1] = 0.1f;
+        assertThat(layer.forward(x, Mode.EVAL).data()).containsExactly(recomputed(layer, x));
+        layer.weight().value().data()[5] += 0.3f;
+        assertThat(layer.forward(x, Mode.EVAL).data()).containsExactly(recomputed(layer, x));
+    }
+
+    /** The output of a fresh layer with the same state. */
+    private static float[] recomputed(BinaryConv2d layer, Tensor x) {
+        BinaryConv2d fresh = layer(layer.options(), 1000);
+        fresh.weight().value().copyFrom(layer.weight().value());
+        fresh.alpha().value().copyFrom(layer.alpha().value());
+        fresh.blendAngles().copyFrom(layer.blendAngles());
+        BiRotation from = (BiRotation) layer.rotation();
+        BiRotation to = (BiRotation) fresh.rotation();
+        to.r1().copyFrom(from.r1());
+        to.r2().copyFrom(from.r2());
+        return fresh.forward(x, Mode.EVAL).data();
+    }
 }

@@ -196,4 +196,62 @@ class RotationTest {
         assertThat(a.r1().data()).containsExactly(b.r1().data());
         assertThat(a.r2().data()).containsExactly(b.r2().data());
     }
+
+    @Test
+    void rowOrientedDriversEqualTheElementDefinitionsBitForBit() {
+        int a = 8;
+        int b = 9;
+        int filters = 3;
+        int n = a * b;
+        float[] x = gaussian(filters * n, 61);
+        float[] r1 = RandomOrthogonal.haar(a, new SplittableRandom(62));
+        float[] r2 = RandomOrthogonal.haar(b, new SplittableRandom(63));
+        float[] rows = new float[filters * n];
+        float[] rows2 = new float[filters * n];
+        float[] rows3 = new float[filters * n];
+        for (int j = 0; j < filters; j++) {
+            RotationKernels.rightMultiply(x, j * n, r2, a, b, rows, j * n);
+            RotationKernels.transposedLeftMultiply(r1, a, rows, j * n, b, rows2, j * n);
+            RotationKernels.leftMultiply(r1, a, x, j * n, b, rows3, j * n);
+            for (int p = 0; p < a; p++) {
+                for (int c = 0; c < b; c++) {
+                    int i = j * n + p * b + c;
+                    assertThat(rows[i]).isEqualTo(RotationKernels.rightMultiplyAt(x, j * n, r2, b, p, c));
+                    assertThat(rows2[i]).isEqualTo(RotationKernels.transposedLeftMultiplyAt(r1, a, rows, j * n, b, p, c));
+                    assertThat(rows3[i]).isEqualTo(RotationKernels.leftMultiplyAt(r1, a, x, j * n, b, p, c));
+                }
+            }
+        }
+        float[] signs = gaussian(filters * n, 64);
+        SignKernels.sign(signs, 0, signs, 0, signs.length);
+        double[] d1 = new double[a * a];
+        RotationKernels.leftCorrelation(signs, rows, filters, a, b, d1);
+        for (int p = 0; p < a; p++) {
+            for (int q = 0; q < a; q++) {
+                assertThat(d1[p * a + q]).isEqualTo(RotationKernels.leftCorrelationAt(signs, rows, filters, a, b, p, q));
+            }
+        }
+        double[] d2 = new double[b * b];
+        RotationKernels.rightCorrelation(x, rows3, filters, a, b, new float[b * b], d2);
+        for (int p = 0; p < b; p++) {
+            for (int q = 0; q < b; q++) {
+                assertThat(d2[p * b + q]).isEqualTo(RotationKernels.rightCorrelationAt(x, rows3, filters, a, b, p, q));
+            }
+        }
+        float[] r = RandomOrthogonal.haar(n, new SplittableRandom(65));
+        float[] full = new float[filters * n];
+        double[] m = new double[n * n];
+        RotationKernels.fullCorrelation(x, signs, filters, n, m);
+        for (int j = 0; j < filters; j++) {
+            RotationKernels.fullRotate(r, n, x, j * n, full, j * n);
+            for (int p = 0; p < n; p++) {
+                assertThat(full[j * n + p]).isEqualTo(RotationKernels.fullRotateAt(r, n, x, j * n, p));
+            }
+        }
+        for (int p = 0; p < n; p += 7) {
+            for (int q = 0; q < n; q += 5) {
+                assertThat(m[p * n + q]).isEqualTo(RotationKernels.fullCorrelationAt(x, signs, filters, n, p, q));
+            }
+        }
+    }
 }
