@@ -10,6 +10,7 @@ import org.rbnn4j.core.compute.ComputeBackend;
 import org.rbnn4j.core.compute.ConvGeometry;
 import org.rbnn4j.core.nn.Mode;
 import org.rbnn4j.core.nn.Parameter;
+import org.rbnn4j.core.nn.ReusableTensor;
 import org.rbnn4j.core.nn.ScheduledLayer;
 import org.rbnn4j.core.tensor.Tensor;
 import org.slf4j.Logger;
@@ -41,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * its models then re-initialise the weights ({@code kaiming_normal_}) without touching {@code alpha}: a model
  * that wants that exactly constructs with the default initialiser and overwrites {@link #weight()} afterwards;
  * {@link #resetAlphaFromWeights()} recomputes {@code alpha} from whatever weights the layer holds.
+ *
+ * <p>Like the other layers, the output of {@code forward} and the input gradient of {@code backward} are tensors
+ * the layer owns and hands out again on the next call with the same shape (see {@code ReusableTensor}).
  *
  * <p>Scheduling: the trainer calls {@link #onEpochStart} (sets {@code t}, {@code k}) and {@link #onBatchStart}
  * (decides whether this batch updates the rotation). Before the first {@code onEpochStart} the layer uses the
@@ -89,7 +93,12 @@ public final class BinaryConv2d implements ScheduledLayer {
     private float[] standardisedInput = new float[0];
     private float[] binaryInput = new float[0];
     private float[] sampleInvStd = new float[0];
-    private float[] convOutput;
+    /** {@code conv(ba, bw)} before the scale, kept for {@code dL/dalpha}. */
+    private float[] convOutput = new float[0];
+    private float[] convGrad = new float[0];
+    private float[] evalActivations = new float[0];
+    private final ReusableTensor output = new ReusableTensor();
+    private final ReusableTensor inputGrad = new ReusableTensor();
 
     // What the weight path was last computed from, so that evaluation can skip recomputing it.
     private float[] snapshotWeights;
@@ -241,7 +250,10 @@ public final class BinaryConv2d implements ScheduledLayer {
                 ba = binaryInput;
                 invStd = sampleInvStd;
             } else {
-                a2 = new float[inputSize];
+                if (evalActivations.length < inputSize) {
+                    evalActivations = new float[inputSize];
+                }
+                a2 = evalActivations;
                 ba = a2;
             }
             for (int i = 0; i < batch; i++) {
@@ -257,9 +269,18 @@ public final class BinaryConv2d implements ScheduledLayer {
         }
 
         ComputeBackend backend = Backends.current();
-        float[] conv = new float[g.outputSize()];
+        Tensor out = output.get(batch, outChannels, g.outH(), g.outW());
+        float[] y = out.data();
+        float[] conv;
+        if (training) {
+            if (convOutput.length != y.length) {
+                convOutput = new float[y.length];
+            }
+            conv = convOutput;
+        } else {
+            conv = y;
+        }
         backend.conv2dForward(g, ba, binaryWeights, conv);
-        float[] y = new float[conv.length];
         int plane = g.outH() * g.outW();
         float[] al = alpha.value().data();
         for (int i = 0; i < batch; i++) {
@@ -275,12 +296,11 @@ public final class BinaryConv2d implements ScheduledLayer {
             cached = true;
             cachedGeometry = g;
             cachedInputShape = x.shape();
-            convOutput = conv;
             if (!options.binaryActivations()) {
                 binaryInput = xd;
             }
         }
-        return Tensor.of(y, batch, outChannels, g.outH(), g.outW());
+        return out;
     }
 
     /** The convolution geometry of this layer for an input of the given batch and spatial size. */
@@ -394,7 +414,10 @@ public final class BinaryConv2d implements ScheduledLayer {
         float[] alphaGrad = alpha.grad().data();
 
         // y = conv * alpha: dL/dalpha = sum conv * dy, dL/dconv = dy * alpha.
-        float[] dconv = new float[dy.length];
+        if (convGrad.length != dy.length) {
+            convGrad = new float[dy.length];
+        }
+        float[] dconv = convGrad;
         for (int co = 0; co < outChannels; co++) {
             double sum = 0;
             float scale = al[co];
@@ -412,9 +435,9 @@ public final class BinaryConv2d implements ScheduledLayer {
         int total = outChannels * filterSize;
         Arrays.fill(weightGrad, 0, total, 0f);
         backend.conv2dBackwardWeights(g, binaryInput, dconv, weightGrad);
-        float[] dx = new float[g.inputSize()];
+        Tensor inGrad = inputGrad.get(cachedInputShape);
+        float[] dx = inGrad.data();
         backend.conv2dBackwardData(g, dconv, binaryWeights, dx);
-        convOutput = null;
 
         weightBackward();
         if (options.binaryActivations()) {
@@ -422,7 +445,7 @@ public final class BinaryConv2d implements ScheduledLayer {
         } else {
             binaryInput = new float[0];
         }
-        return Tensor.of(dx, cachedInputShape);
+        return inGrad;
     }
 
     /** From {@code dL/dbw} in {@code weightGrad} to the gradients of weight and theta. */

@@ -536,7 +536,7 @@ class BinaryConv2dTest {
     void evaluationSeesEveryChangeOfWeightsThetaOrRotation() {
         BinaryConv2d layer = layer(BinaryConvOptions.builder().blendInit(0.7).build(), 38);
         Tensor x = input(2, 5, 39);
-        float[] first = layer.forward(x, Mode.EVAL).data();
+        float[] first = layer.forward(x, Mode.EVAL).data().clone();
         assertThat(layer.forward(x, Mode.EVAL).data()).containsExactly(first);
         float[] rotatedBefore = layer.rotatedWeights().data();
 
@@ -567,5 +567,25 @@ class BinaryConv2dTest {
         to.r1().copyFrom(from.r1());
         to.r2().copyFrom(from.r2());
         return fresh.forward(x, Mode.EVAL).data();
+    }
+
+    @Test
+    void anEvaluationBetweenForwardAndBackwardChangesNoGradient() {
+        Tensor x = input(2, 5, 40);
+        float[] g = RotationTest.gaussian(2 * COUT * 25, 41);
+        BinaryConv2d plain = layer(BinaryConvOptions.builder().blendInit(0.5).build(), 42);
+        BinaryConv2d interrupted = layer(BinaryConvOptions.builder().blendInit(0.5).build(), 42);
+        for (BinaryConv2d l : List.of(plain, interrupted)) {
+            l.onEpochStart(0, 4, 0.5, 2);
+            l.onBatchStart(0);
+            l.forward(x, Mode.TRAIN);
+        }
+        interrupted.forward(input(3, 5, 43), Mode.EVAL);
+        float[] dxPlain = plain.backward(Tensor.of(g, 2, COUT, 5, 5)).data();
+        float[] dxInterrupted = interrupted.backward(Tensor.of(g, 2, COUT, 5, 5)).data();
+        assertThat(dxInterrupted).containsExactly(dxPlain);
+        assertThat(interrupted.alpha().grad().data()).containsExactly(plain.alpha().grad().data());
+        assertThat(interrupted.weight().grad().data()).containsExactly(plain.weight().grad().data());
+        assertThat(interrupted.theta().grad().data()).containsExactly(plain.theta().grad().data());
     }
 }
