@@ -64,6 +64,11 @@ public final class Trainer {
         return network;
     }
 
+    /** Metrics of every epoch so far, including those before a resume. */
+    public List<EpochMetrics> history() {
+        return java.util.Collections.unmodifiableList(history);
+    }
+
     /** Epoch (0-based) the next {@link #fit} starts at: 0, or the epoch after a resumed checkpoint. */
     public int startEpoch() {
         return startEpoch;
