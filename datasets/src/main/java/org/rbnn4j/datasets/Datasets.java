@@ -88,7 +88,13 @@ public final class Datasets {
         DatasetLayout layout = dataset.layout();
         List<String> searched = new ArrayList<>();
         boolean explicitMissed = false;
+        boolean envNoted = options.envDataRoot() != null;
         for (Candidate c : candidates(dataset, options)) {
+            if (!envNoted && !c.origin().equals("--data")) {
+                // Listed where it would have been searched, so the message shows the true order.
+                searched.add("$" + DataOptions.DATA_ENV + "/" + dataset.id() + ": " + DataOptions.DATA_ENV + " is not set");
+                envNoted = true;
+            }
             DatasetLayout.Probe probe = layout.probe(c.dir());
             if (probe.found()) {
                 if (explicitMissed && !c.origin().equals("--data")) {
@@ -100,9 +106,6 @@ public final class Datasets {
                 explicitMissed = true;
             }
             searched.add(c.dir() + " (" + c.origin() + "): " + probe.problem());
-        }
-        if (options.envDataRoot() == null) {
-            searched.add("$" + DataOptions.DATA_ENV + "/" + dataset.id() + ": " + DataOptions.DATA_ENV + " is not set");
         }
         DownloadPlan plan = options.downloadPlan() != null ? options.downloadPlan() : dataset.downloadPlan();
         if (options.download() && plan != null) {
