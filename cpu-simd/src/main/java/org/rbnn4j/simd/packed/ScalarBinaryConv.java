@@ -1,12 +1,13 @@
 package org.rbnn4j.simd.packed;
 
 /**
- * The reference packed binary convolution: the definition, one output at a time, with {@link Long#bitCount}.
+ * The reference packed binary convolution: the definition with {@link Long#bitCount}, and the fallback on CPUs
+ * without a vector popcount.
  *
  * <p>Unlike the vector kernel it does not read the border or use the correction table: padded taps are skipped
- * ({@link BorderMode#ZERO}) or add the tap's weight sum ({@link BorderMode#ONE}), and each inside tap adds
- * {@code Cin - 2 * popcount(a XOR w)}. It is the oracle the fast kernel is tested against and the fallback on CPUs
- * without a vector popcount (one scalar {@code POPCNT} per 64 bit-MACs).
+ * ({@link BorderMode#ZERO}) or add the tap's weight sum over input channels ({@link BorderMode#ONE}), and each
+ * inside tap adds {@code Cin - 2 * popcount(a XOR w)} summed over its words. For each output pixel the filters of a
+ * panel are visited innermost, so that the weights are read contiguously (see {@link PackedFilters}).
  */
 final class ScalarBinaryConv {
     private ScalarBinaryConv() {
@@ -21,47 +22,61 @@ final class ScalarBinaryConv {
                         int panelFrom, int panelTo, float[] out, OutputLayout layout) {
         PackedFilters f = conv.filters();
         long[] act = in.bits();
+        long[] wts = f.bits();
         int cin = f.inChannels();
         int cout = f.outChannels();
         int kh = f.kernelH();
         int kw = f.kernelW();
         int words = f.wordsPerPixel();
-        int outH = conv.outH();
+        int panelWidth = f.panelWidth();
+        int kWords = f.kWords();
         int outW = conv.outW();
-        int outPixels = outH * outW;
-        int coFrom = panelFrom * f.panelWidth();
-        int coTo = Math.min(cout, panelTo * f.panelWidth());
+        int outPixels = conv.outH() * outW;
         boolean onePadding = conv.border() == BorderMode.ONE;
+        int[] sum = new int[panelWidth];
         for (int p = pixelFrom; p < pixelTo; p++) {
             int n = p / outPixels;
             int pix = p - n * outPixels;
             int oy = pix / outW;
             int ox = pix - oy * outW;
-            for (int co = coFrom; co < coTo; co++) {
-                int sum = 0;
+            int m = n - firstImage;
+            for (int panel = panelFrom; panel < panelTo; panel++) {
+                int co0 = panel * panelWidth;
+                int lanes = Math.min(panelWidth, cout - co0);
+                java.util.Arrays.fill(sum, 0);
                 for (int ky = 0; ky < kh; ky++) {
                     int iy = oy * conv.stride() - conv.padding() + ky;
                     for (int kx = 0; kx < kw; kx++) {
                         int ix = ox * conv.stride() - conv.padding() + kx;
                         if (iy < 0 || iy >= conv.inH() || ix < 0 || ix >= conv.inW()) {
                             if (onePadding) {
-                                sum += f.tapSum(co, ky, kx);
+                                for (int l = 0; l < lanes; l++) {
+                                    sum[l] += f.tapSum(co0 + l, ky, kx);
+                                }
                             }
                             continue;
                         }
                         int a = in.offset(n, iy, ix);
-                        int disagree = 0;
-                        for (int g = 0; g < words; g++) {
-                            disagree += Long.bitCount(act[a + g] ^ f.word(co, ky, kx, g));
+                        int k = (ky * kw + kx) * words;
+                        for (int l = 0; l < lanes; l++) {
+                            sum[l] += cin;
                         }
-                        sum += cin - 2 * disagree;
+                        for (int g = 0; g < words; g++) {
+                            long aw = act[a + g];
+                            int w = (panel * kWords + k + g) * panelWidth;
+                            for (int l = 0; l < panelWidth; l++) {
+                                sum[l] -= 2 * Long.bitCount(aw ^ wts[w + l]);
+                            }
+                        }
                     }
                 }
-                int m = n - firstImage;
-                int idx = layout == OutputLayout.NHWC
-                        ? (m * outPixels + pix) * cout + co
-                        : (m * cout + co) * outPixels + pix;
-                out[idx] = sum;
+                for (int l = 0; l < lanes; l++) {
+                    int co = co0 + l;
+                    int idx = layout == OutputLayout.NHWC
+                            ? (m * outPixels + pix) * cout + co
+                            : (m * cout + co) * outPixels + pix;
+                    out[idx] = sum[l];
+                }
             }
         }
     }
