@@ -52,4 +52,13 @@ public final class TestArrays {
                     + expected[worst] + " (error " + worstErr + " > tolerance " + tol + ")");
         }
     }
+
+    /** Asserts equal bit patterns (NaN equals NaN, -0 differs from +0), reporting the first difference. */
+    public static void assertBitIdentical(String what, float[] actual, float[] expected) {
+        assertThat(actual).as(what + " length").hasSameSizeAs(expected);
+        int i = java.util.Arrays.mismatch(actual, expected);
+        if (i >= 0) {
+            throw new AssertionError(what + ": element " + i + " is " + actual[i] + ", reference " + expected[i]);
+        }
+    }
 }

@@ -56,6 +56,19 @@ public final class Sgemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean accumulate = pc > 0 || beta != 0f;
+                if (!transB && IN_PLACE_B_MAX_M >= m) {
+                    int nFull = nc / NR * NR;
+                    if (nFull > 0) {
+                        blockRows(transA, m, nFull, kc, pc, alpha, accumulate, a, aOff, lda,
+                                b, bOff + pc * ldb + jc, ldb, NR, c, cOff + jc, ldc, pa, tile);
+                    }
+                    if (nFull < nc) {
+                        Packing.packB(false, b, bOff, ldb, pc, jc + nFull, kc, nc - nFull, pb, 0, kc * NR);
+                        blockRows(transA, m, nc - nFull, kc, pc, alpha, accumulate, a, aOff, lda,
+                                pb, 0, NR, kc * NR, c, cOff + jc + nFull, ldc, pa, tile);
+                    }
+                    continue;
+                }
                 Packing.packB(transB, b, bOff, ldb, pc, jc, kc, nc, pb, 0, kc * NR);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
@@ -79,6 +92,32 @@ public final class Sgemm {
                                 pb, 0, NR, kc * NR, c, cBlock + inPlace * ldc, ldc, tile);
                     }
                 }
+            }
+        }
+    }
+
+    static final int IN_PLACE_B_MAX_M = Integer.getInteger("rbnn.gemm.inPlaceBMaxM", 32);
+
+    private static void blockRows(boolean transA, int m, int nc, int kc, int pc, float alpha, boolean accumulate,
+                                  float[] a, int aOff, int lda, float[] b, int bStart, int bRowStride, int bPanelStep,
+                                  float[] c, int cStart, int ldc, float[] pa, float[] tile) {
+        for (int ic = 0; ic < m; ic += MC) {
+            int mc = Math.min(MC, m - ic);
+            int cBlock = cStart + ic * ldc;
+            int inPlace = mc / MR * MR;
+            if (inPlace > 0) {
+                if (transA) {
+                    MacroKernel.block(inPlace, nc, kc, alpha, accumulate, a, aOff + pc * lda + ic, 1, lda, MR,
+                            b, bStart, bRowStride, bPanelStep, c, cBlock, ldc, tile);
+                } else {
+                    MacroKernel.block(inPlace, nc, kc, alpha, accumulate, a, aOff + ic * lda + pc, lda, 1, MR * lda,
+                            b, bStart, bRowStride, bPanelStep, c, cBlock, ldc, tile);
+                }
+            }
+            if (inPlace < mc) {
+                Packing.packA(transA, a, aOff, lda, ic + inPlace, pc, mc - inPlace, kc, pa, 0, kc * MR);
+                MacroKernel.block(mc - inPlace, nc, kc, alpha, accumulate, pa, 0, 1, MR, kc * MR,
+                        b, bStart, bRowStride, bPanelStep, c, cBlock + inPlace * ldc, ldc, tile);
             }
         }
     }
@@ -115,13 +154,17 @@ public final class Sgemm {
     }
 
     /**
-     * Serial product of operands already packed over their whole depth {@code k}: sliver {@code s} of A at
-     * {@code pa[paOff + s * paSliverStride]} (element {@code (i, p)} at {@code + p * MR + i}), panel {@code q} of B at
-     * {@code pb[pbOff + q * pbPanelStride]} (element {@code (p, j)} at {@code + p * NR + j}); both zero-padded to
-     * full slivers/panels. Used by the convolutions, which pack weights once and write im2col panels directly.
+     * Serial product of a strided A and a B packed over its whole depth {@code k}, used by the convolutions (which
+     * pack weights once and write im2col output straight into panels).
+     *
+     * <p>Element {@code (i, p)} of A is {@code a[aOff + (i / MR) * aSliverStep + (i % MR) * aRowStride + p * aColStride]}
+     * (a packed A: {@code 1, MR, k * MR}; a row-major one read in place: {@code lda, 1, MR * lda}); every sliver must
+     * be readable for all {@code MR} rows (rows past {@code m} are computed and discarded). Panel {@code q} of B starts
+     * at {@code pb[pbOff + q * pbPanelStride]} with element {@code (p, j)} at {@code + p * NR + j}, zero-padded to full
+     * panels.
      */
     public static void multiplyPacked(int m, int n, int k, float alpha,
-                                      float[] pa, int paOff, int paSliverStride,
+                                      float[] a, int aOff, int aRowStride, int aColStride, int aSliverStep,
                                       float[] pb, int pbOff, int pbPanelStride,
                                       float beta, float[] c, int cOff, int ldc) {
         if (m <= 0 || n <= 0) {
@@ -143,7 +186,7 @@ public final class Sgemm {
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     MacroKernel.block(mc, nc, kc, alpha, accumulate,
-                            pa, paOff + (ic / MR) * paSliverStride + pc * MR, 1, MR, paSliverStride,
+                            a, aOff + (ic / MR) * aSliverStep + pc * aColStride, aRowStride, aColStride, aSliverStep,
                             pb, pbOff + (jc / NR) * pbPanelStride + pc * NR, NR, pbPanelStride,
                             c, cOff + ic * ldc + jc, ldc, tile);
                 }

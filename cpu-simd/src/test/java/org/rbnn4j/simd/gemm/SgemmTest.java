@@ -122,7 +122,7 @@ class SgemmTest {
         float[] expected = random(rnd, m * n);
         float[] actual = expected.clone();
         GemmReference.sgemm(false, false, m, n, k, 2f, a, 0, k, b, 0, n, 0.5f, expected, 0, n);
-        Sgemm.multiplyPacked(m, n, k, 2f, pa, 0, k * GemmBlocking.MR, pb, 0, k * GemmBlocking.NR, 0.5f, actual, 0, n);
+        Sgemm.multiplyPacked(m, n, k, 2f, pa, 0, 1, GemmBlocking.MR, k * GemmBlocking.MR, pb, 0, k * GemmBlocking.NR, 0.5f, actual, 0, n);
         assertCloseToReference("multiplyPacked", actual, expected, 1e-5);
     }
 }

@@ -1,0 +1,108 @@
+package org.rbnn4j.simd;
+
+import org.rbnn4j.core.compute.ComputeBackend;
+import org.rbnn4j.core.compute.ConvGeometry;
+import org.rbnn4j.simd.concurrent.WorkerPool;
+import org.rbnn4j.simd.conv.Convolution;
+import org.rbnn4j.simd.gemm.GemmBlocking;
+import org.rbnn4j.simd.gemm.Sgemm;
+import org.rbnn4j.simd.kernels.ChannelKernels;
+import org.rbnn4j.simd.kernels.ElementwiseKernels;
+
+/**
+ * The Vector API implementation of the compute SPI: blocked SGEMM with an FMA register kernel, convolutions as GEMM
+ * over im2col panels, vectorised normalisation and element-wise kernels, all spread over a fixed pool of worker
+ * threads. Every operation is tested against {@link org.rbnn4j.core.compute.ScalarBackend}.
+ *
+ * <p>Thread safety: calls from several threads at once are safe (they share the pool; scratch buffers are
+ * per-thread). {@link #close()} stops the pool; a closed backend runs everything on the calling thread.
+ */
+public final class SimdBackend implements ComputeBackend {
+    private final WorkerPool pool;
+
+    private SimdBackend(int threads) {
+        this.pool = new WorkerPool(threads);
+    }
+
+    /** A backend with {@code threads} threads (the caller included); below 1 means all available cores. */
+    public static SimdBackend create(int threads) {
+        return new SimdBackend(threads);
+    }
+
+    /** Lanes of the float vectors used (16 with AVX-512, 8 with AVX2). */
+    public static int vectorLanes() {
+        return GemmBlocking.LANES;
+    }
+
+    @Override
+    public String name() {
+        return "simd";
+    }
+
+    @Override
+    public int threads() {
+        return pool.threads();
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        Sgemm.multiply(pool, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public void conv2dForward(ConvGeometry g, float[] x, float[] w, float[] y) {
+        Convolution.forward(pool, g, x, w, y);
+    }
+
+    @Override
+    public void conv2dBackwardData(ConvGeometry g, float[] dy, float[] w, float[] dx) {
+        Convolution.backwardData(pool, g, dy, w, dx);
+    }
+
+    @Override
+    public void conv2dBackwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw) {
+        Convolution.backwardWeights(pool, g, x, dy, dw);
+    }
+
+    @Override
+    public void channelMeanVariance(float[] x, int n, int c, int hw, float[] mean, float[] variance) {
+        ChannelKernels.meanVariance(pool, x, n, c, hw, mean, variance);
+    }
+
+    @Override
+    public void channelAffine(float[] x, int n, int c, int hw, float[] scale, float[] shift, float[] y) {
+        ChannelKernels.affine(pool, x, n, c, hw, scale, shift, y);
+    }
+
+    @Override
+    public void batchNormBackward(float[] dy, float[] xhat, int n, int c, int hw, float[] gamma, float[] invStd,
+                                  float[] dgamma, float[] dbeta, float[] dx) {
+        ChannelKernels.batchNormBackward(pool, dy, xhat, n, c, hw, gamma, invStd, dgamma, dbeta, dx);
+    }
+
+    @Override
+    public void hardtanhForward(float[] x, float[] y, int length) {
+        ElementwiseKernels.hardtanhForward(pool, x, y, length);
+    }
+
+    @Override
+    public void hardtanhBackward(float[] x, float[] dy, float[] dx, int length) {
+        ElementwiseKernels.hardtanhBackward(pool, x, dy, dx, length);
+    }
+
+    @Override
+    public void sgdUpdate(float[] w, float[] g, float[] velocity, int length, float lr, float momentum, float weightDecay) {
+        ElementwiseKernels.sgdUpdate(pool, w, g, velocity, length, lr, momentum, weightDecay);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SimdBackend[threads=" + threads() + ", lanes=" + vectorLanes() + "]";
+    }
+}

@@ -1,0 +1,181 @@
+package org.rbnn4j.simd.conv;
+
+import static org.rbnn4j.simd.gemm.GemmBlocking.MR;
+import static org.rbnn4j.simd.gemm.GemmBlocking.NR;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.rbnn4j.core.compute.ConvGeometry;
+import org.rbnn4j.simd.concurrent.ScratchArrays;
+import org.rbnn4j.simd.concurrent.ScratchArrays.Slot;
+import org.rbnn4j.simd.concurrent.WorkerPool;
+import org.rbnn4j.simd.gemm.GemmBlocking;
+import org.rbnn4j.simd.gemm.Packing;
+import org.rbnn4j.simd.gemm.Sgemm;
+
+/**
+ * 2-D convolution as GEMM over im2col panels, with the semantics of the {@code conv2d*} methods of
+ * {@link org.rbnn4j.core.compute.ComputeBackend}; {@code P = outH * outW}, {@code K = inChannels * kh * kw}.
+ *
+ * <ul>
+ *   <li>forward, per image: {@code Y[Cout, P] = W[Cout, K] * col[K, P]}; W packed once per call, im2col written
+ *       straight into B panels;</li>
+ *   <li>backward data, per image: {@code dcol[K, P] = W^T * dY[Cout, P]}, then col2im;</li>
+ *   <li>backward weights: {@code dW[Cout, K] += sum_n dY_n * col_n^T}, im2col written transposed into B panels; each
+ *       chunk of images sums into its own partial, the partials are added to {@code dW} in a fixed order.</li>
+ * </ul>
+ * Work is split over images, and within an image over output pixels (forward), input channels (backward data) or
+ * taps (backward weights) when there are fewer images than threads; the nested GEMMs then run serially.
+ */
+public final class Convolution {
+    private static final VectorSpecies<Float> S = GemmBlocking.SPECIES;
+
+    private Convolution() {
+    }
+
+    public static void forward(WorkerPool pool, ConvGeometry g, float[] x, float[] w, float[] y) {
+        int cout = g.outChannels();
+        int k = g.patchSize();
+        int pixels = g.outH() * g.outW();
+        // Weights as A: read in place when every sliver is complete, else packed (zero rows pad the last sliver).
+        float[] a = w;
+        int aRowStride = k;
+        int aColStride = 1;
+        if (cout % MR != 0) {
+            a = ScratchArrays.get(Slot.CONV_WEIGHTS, roundUp(cout, MR) * k);
+            Packing.packA(false, w, 0, k, 0, 0, cout, k, a, 0, k * MR);
+            aRowStride = 1;
+            aColStride = MR;
+        }
+        float[] wa = a;
+        int rs = aRowStride;
+        int cs = aColStride;
+        int panels = (pixels + NR - 1) / NR;
+        int chunks = chunksPerImage(pool, g.batch(), panels);
+        pool.parallelFor(g.batch() * chunks, task -> {
+            int image = task / chunks;
+            int part = task % chunks;
+            int q0 = WorkerPool.splitPoint(pixels, chunks, part, NR);
+            int q1 = WorkerPool.splitPoint(pixels, chunks, part + 1, NR);
+            if (q0 >= q1) {
+                return;
+            }
+            float[] col = ScratchArrays.get(Slot.CONV_COLUMNS, roundUp(q1 - q0, NR) * k);
+            Im2col.forwardPanels(g, x, image, q0, q1, col, 0);
+            Sgemm.multiplyPacked(cout, q1 - q0, k, 1f, wa, 0, rs, cs, MR * k,
+                    col, 0, k * NR, 0f, y, image * cout * pixels + q0, pixels);
+        });
+    }
+
+    public static void backwardData(WorkerPool pool, ConvGeometry g, float[] dy, float[] w, float[] dx) {
+        int cout = g.outChannels();
+        int k = g.patchSize();
+        int taps = g.kernelH() * g.kernelW();
+        int pixels = g.outH() * g.outW();
+        // A = W^T (K x Cout), packed once over its whole depth Cout.
+        float[] wt = ScratchArrays.get(Slot.CONV_WEIGHTS, roundUp(k, MR) * cout);
+        Packing.packA(true, w, 0, k, 0, 0, k, cout, wt, 0, cout * MR);
+        // Split channels only at sliver boundaries of W^T: channel groups of a multiple of MR / gcd(taps, MR).
+        int channelAlign = MR / gcd(taps, MR);
+        int channelUnits = (g.inChannels() + channelAlign - 1) / channelAlign;
+        int chunks = chunksPerImage(pool, g.batch(), channelUnits);
+        pool.parallelFor(g.batch() * chunks, task -> {
+            int image = task / chunks;
+            int part = task % chunks;
+            int c0 = WorkerPool.splitPoint(g.inChannels(), chunks, part, channelAlign);
+            int c1 = WorkerPool.splitPoint(g.inChannels(), chunks, part + 1, channelAlign);
+            if (c0 >= c1) {
+                return;
+            }
+            int r0 = c0 * taps;
+            int rows = (c1 - c0) * taps;
+            float[] pb = ScratchArrays.get(Slot.CONV_COLUMNS, roundUp(pixels, NR) * cout);
+            Packing.packB(false, dy, image * cout * pixels, pixels, 0, 0, cout, pixels, pb, 0, cout * NR);
+            float[] dcol = ScratchArrays.get(Slot.CONV_GEMM_OUT, rows * pixels);
+            Sgemm.multiplyPacked(rows, pixels, cout, 1f, wt, (r0 / MR) * cout * MR, 1, MR, cout * MR,
+                    pb, 0, cout * NR, 0f, dcol, 0, pixels);
+            Col2im.fold(g, dcol, 0, dx, image, c0, c1);
+        });
+    }
+
+    public static void backwardWeights(WorkerPool pool, ConvGeometry g, float[] x, float[] dy, float[] dw) {
+        int cout = g.outChannels();
+        int k = g.patchSize();
+        int pixels = g.outH() * g.outW();
+        int threads = pool.effectiveThreads();
+        int imageChunks = Math.min(threads, g.batch());
+        int tapPanels = (k + NR - 1) / NR;
+        int tapChunks = Math.max(1, Math.min(tapPanels, threads / imageChunks));
+        int size = cout * k;
+        // One image chunk accumulates straight into dW; several sum into partials first.
+        boolean direct = imageChunks == 1;
+        float[] partials = direct ? dw : ScratchArrays.get(Slot.CONV_PARTIAL_SUMS, imageChunks * size);
+        boolean dyInPlace = cout % MR == 0;
+        pool.parallelFor(imageChunks * tapChunks, task -> {
+            int chunk = task / tapChunks;
+            int part = task % tapChunks;
+            int n0 = WorkerPool.splitPoint(g.batch(), imageChunks, chunk, 1);
+            int n1 = WorkerPool.splitPoint(g.batch(), imageChunks, chunk + 1, 1);
+            int j0 = WorkerPool.splitPoint(k, tapChunks, part, NR);
+            int j1 = WorkerPool.splitPoint(k, tapChunks, part + 1, NR);
+            if (j0 >= j1) {
+                return;
+            }
+            float[] pb = ScratchArrays.get(Slot.CONV_COLUMNS, roundUp(j1 - j0, NR) * pixels);
+            float[] pa = dyInPlace ? null : ScratchArrays.get(Slot.CONV_GEMM_OUT, roundUp(cout, MR) * pixels);
+            for (int n = n0; n < n1; n++) {
+                Im2col.transposedPanels(g, x, n, j0, j1, pb, 0);
+                int dyOff = n * cout * pixels;
+                float beta = n == n0 && !direct ? 0f : 1f;
+                int cOff = direct ? j0 : chunk * size + j0;
+                if (dyInPlace) {
+                    Sgemm.multiplyPacked(cout, j1 - j0, pixels, 1f, dy, dyOff, pixels, 1, MR * pixels,
+                            pb, 0, pixels * NR, beta, partials, cOff, k);
+                } else {
+                    Packing.packA(false, dy, dyOff, pixels, 0, 0, cout, pixels, pa, 0, pixels * MR);
+                    Sgemm.multiplyPacked(cout, j1 - j0, pixels, 1f, pa, 0, 1, MR, pixels * MR,
+                            pb, 0, pixels * NR, beta, partials, cOff, k);
+                }
+            }
+        });
+        if (direct) {
+            return;
+        }
+        // dW += partial_0 + partial_1 + ..., in chunk order (deterministic for a given thread count).
+        int ranges = Math.min(threads, Math.max(1, size / 65536));
+        pool.parallelFor(ranges, r -> {
+            int i0 = WorkerPool.splitPoint(size, ranges, r, S.length());
+            int i1 = WorkerPool.splitPoint(size, ranges, r + 1, S.length());
+            for (int c = 0; c < imageChunks; c++) {
+                addInto(dw, i0, partials, c * size + i0, i1 - i0);
+            }
+        });
+    }
+
+    /** Chunks each image is cut into so that at least {@code threads} tasks exist when the batch is small. */
+    private static int chunksPerImage(WorkerPool pool, int batch, int units) {
+        int threads = pool.effectiveThreads();
+        if (batch >= threads) {
+            return 1;
+        }
+        return Math.max(1, Math.min(units, (threads + batch - 1) / batch));
+    }
+
+    private static void addInto(float[] dst, int d, float[] src, int s, int len) {
+        int i = 0;
+        for (int upper = S.loopBound(len); i < upper; i += S.length()) {
+            FloatVector.fromArray(S, dst, d + i).add(FloatVector.fromArray(S, src, s + i)).intoArray(dst, d + i);
+        }
+        for (; i < len; i++) {
+            dst[d + i] += src[s + i];
+        }
+    }
+
+    private static int roundUp(int v, int m) {
+        return (v + m - 1) / m * m;
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+}

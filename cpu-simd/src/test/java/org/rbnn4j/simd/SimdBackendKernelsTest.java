@@ -1,0 +1,173 @@
+package org.rbnn4j.simd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.rbnn4j.simd.TestArrays.assertBitIdentical;
+import static org.rbnn4j.simd.TestArrays.assertCloseToReference;
+import static org.rbnn4j.simd.TestArrays.random;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.rbnn4j.core.compute.ScalarBackend;
+
+/** Normalisation, element-wise kernels and the SGEMM entry point of the backend against the scalar reference. */
+class SimdBackendKernelsTest {
+    private static final ScalarBackend REFERENCE = new ScalarBackend();
+    /** Shapes {@code n, c, hw}: odd sizes, hw = 1 (BatchNorm1d) and one large enough to run in parallel. */
+    private static final int[][] CHANNEL_SHAPES = {{1, 1, 1}, {3, 5, 37}, {7, 6, 1}, {2, 3, 16}, {4, 16, 1031}};
+    /** Lengths around the vector width plus one above the parallel threshold. */
+    private static final int[] LENGTHS = {1, 15, 16, 17, 33, 250, 200_003};
+    private static SimdBackend oneThread;
+    private static SimdBackend twoThreads;
+
+    @BeforeAll
+    static void start() {
+        oneThread = SimdBackend.create(1);
+        twoThreads = SimdBackend.create(2);
+    }
+
+    @AfterAll
+    static void stop() {
+        oneThread.close();
+        twoThreads.close();
+    }
+
+    private static SimdBackend backend(int threads) {
+        return threads == 1 ? oneThread : twoThreads;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void channelMeanVariance(int threads) {
+        SplittableRandom rnd = new SplittableRandom(1);
+        for (int[] s : CHANNEL_SHAPES) {
+            float[] x = random(rnd, s[0] * s[1] * s[2]);
+            for (int i = 0; i < x.length; i++) {
+                x[i] = 3f + 2f * x[i]; // a mean far from 0 checks the two-pass variance
+            }
+            float[] mean = new float[s[1]];
+            float[] var = new float[s[1]];
+            float[] meanRef = new float[s[1]];
+            float[] varRef = new float[s[1]];
+            REFERENCE.channelMeanVariance(x, s[0], s[1], s[2], meanRef, varRef);
+            backend(threads).channelMeanVariance(x, s[0], s[1], s[2], mean, var);
+            for (int ch = 0; ch < s[1]; ch++) {
+                assertThat(mean[ch]).as("mean %s ch %d", java.util.Arrays.toString(s), ch)
+                        .isCloseTo(meanRef[ch], org.assertj.core.data.Offset.offset(1e-5f * Math.abs(meanRef[ch]) + 1e-6f));
+                assertThat(var[ch]).as("variance %s ch %d", java.util.Arrays.toString(s), ch)
+                        .isCloseTo(varRef[ch], org.assertj.core.data.Offset.offset(1e-5f * varRef[ch] + 1e-6f));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void channelAffineIsBitIdentical(int threads) {
+        SplittableRandom rnd = new SplittableRandom(2);
+        for (int[] s : CHANNEL_SHAPES) {
+            float[] x = random(rnd, s[0] * s[1] * s[2]);
+            float[] scale = random(rnd, s[1]);
+            float[] shift = random(rnd, s[1]);
+            float[] yRef = new float[x.length];
+            float[] y = new float[x.length];
+            REFERENCE.channelAffine(x, s[0], s[1], s[2], scale, shift, yRef);
+            backend(threads).channelAffine(x, s[0], s[1], s[2], scale, shift, y);
+            assertBitIdentical("affine " + java.util.Arrays.toString(s), y, yRef);
+            float[] inPlace = x.clone();
+            backend(threads).channelAffine(inPlace, s[0], s[1], s[2], scale, shift, inPlace);
+            assertBitIdentical("affine in place", inPlace, yRef);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void batchNormBackward(int threads) {
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (int[] s : CHANNEL_SHAPES) {
+            int size = s[0] * s[1] * s[2];
+            float[] dy = random(rnd, size);
+            float[] xhat = random(rnd, size);
+            float[] gamma = random(rnd, s[1]);
+            float[] invStd = random(rnd, s[1]);
+            float[] dgammaRef = random(rnd, s[1]);
+            float[] dbetaRef = random(rnd, s[1]);
+            float[] dgamma = dgammaRef.clone();
+            float[] dbeta = dbetaRef.clone();
+            float[] dxRef = new float[size];
+            float[] dx = new float[size];
+            REFERENCE.batchNormBackward(dy, xhat, s[0], s[1], s[2], gamma, invStd, dgammaRef, dbetaRef, dxRef);
+            backend(threads).batchNormBackward(dy, xhat, s[0], s[1], s[2], gamma, invStd, dgamma, dbeta, dx);
+            String what = "batch norm backward " + java.util.Arrays.toString(s);
+            assertCloseToReference(what + " dgamma", dgamma, dgammaRef, 1e-5);
+            assertCloseToReference(what + " dbeta", dbeta, dbetaRef, 1e-5);
+            // dx = k * (M dy - sum dy - xhat sum(dy xhat)) cancels; compare against the scale of its terms.
+            assertCloseToReference(what + " dx", dx, dxRef, 1e-4);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void hardtanhIsBitIdentical(int threads) {
+        SplittableRandom rnd = new SplittableRandom(4);
+        for (int len : LENGTHS) {
+            float[] x = random(rnd, len);
+            for (int i = 0; i < len; i++) {
+                x[i] *= 2f;
+            }
+            float[] special = {-1f, 1f, -0f, 0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Math.nextUp(1f)};
+            System.arraycopy(special, 0, x, 0, Math.min(len, special.length));
+            float[] dy = random(rnd, len);
+            float[] yRef = new float[len];
+            float[] y = new float[len];
+            REFERENCE.hardtanhForward(x, yRef, len);
+            backend(threads).hardtanhForward(x, y, len);
+            assertBitIdentical(String.format("hardtanh forward len %d", len), y, yRef);
+            float[] dxRef = new float[len];
+            float[] dx = new float[len];
+            REFERENCE.hardtanhBackward(x, dy, dxRef, len);
+            backend(threads).hardtanhBackward(x, dy, dx, len);
+            assertBitIdentical(String.format("hardtanh backward len %d", len), dx, dxRef);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void sgdUpdateIsBitIdentical(int threads) {
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int len : LENGTHS) {
+            float[] wRef = random(rnd, len);
+            float[] g = random(rnd, len);
+            float[] vRef = random(rnd, len);
+            float[] w = wRef.clone();
+            float[] v = vRef.clone();
+            float[] gCopy = g.clone();
+            REFERENCE.sgdUpdate(wRef, g, vRef, len, 0.1f, 0.9f, 1e-4f);
+            backend(threads).sgdUpdate(w, g, v, len, 0.1f, 0.9f, 1e-4f);
+            assertBitIdentical(String.format("weights len %d", len), w, wRef);
+            assertBitIdentical(String.format("velocity len %d", len), v, vRef);
+            assertBitIdentical("gradient untouched", g, gCopy);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void sgemmThroughTheBackend(int threads) {
+        SplittableRandom rnd = new SplittableRandom(6);
+        int m = 70;
+        int n = 90;
+        int k = 50;
+        for (int t = 0; t < 4; t++) {
+            boolean ta = (t & 1) != 0;
+            boolean tb = (t & 2) != 0;
+            float[] a = random(rnd, m * k);
+            float[] b = random(rnd, k * n);
+            float[] cRef = random(rnd, m * n);
+            float[] c = cRef.clone();
+            REFERENCE.sgemm(ta, tb, m, n, k, 0.5f, a, 0, ta ? m : k, b, 0, tb ? k : n, 2f, cRef, 0, n);
+            backend(threads).sgemm(ta, tb, m, n, k, 0.5f, a, 0, ta ? m : k, b, 0, tb ? k : n, 2f, c, 0, n);
+            assertCloseToReference("sgemm " + ta + " " + tb, c, cRef, 1e-5);
+        }
+    }
+}
