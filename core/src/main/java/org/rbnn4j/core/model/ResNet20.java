@@ -49,6 +49,15 @@ public final class ResNet20 {
      */
     public static Network build(String name, int inChannels, int numClasses, ConvFactory blockConvs,
                                 BasicBlock.Wiring wiring, RandomGenerator rng) {
+        return new Network(name, graph(inChannels, numClasses, blockConvs, wiring, rng));
+    }
+
+    /**
+     * The root layer of {@link #build}, for callers that wrap it themselves (the model zoo makes a
+     * {@link Network} that carries its {@link ModelSpec}). Same graph, names, initialisation and draw order.
+     */
+    public static Sequential graph(int inChannels, int numClasses, ConvFactory blockConvs, BasicBlock.Wiring wiring,
+                                   RandomGenerator rng) {
         if (inChannels <= 0 || numClasses <= 0) {
             throw new IllegalArgumentException("need positive channels and classes, got " + inChannels + ", " + numClasses);
         }
@@ -84,6 +93,6 @@ public final class ResNet20 {
         Initializers.kaimingNormal(linear.weight().value(), rng);
         Initializers.defaultBias(linear.bias().value(), in, rng);
         root.add("linear", linear);
-        return new Network(name, root);
+        return root;
     }
 }

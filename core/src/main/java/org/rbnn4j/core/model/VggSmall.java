@@ -41,6 +41,15 @@ public final class VggSmall {
      */
     public static Network build(String name, int inChannels, int numClasses, int inputSize, ConvFactory convs,
                                 RandomGenerator rng) {
+        return new Network(name, graph(inChannels, numClasses, inputSize, convs, rng));
+    }
+
+    /**
+     * The root layer of {@link #build}, for callers that wrap it themselves (the model zoo makes a
+     * {@link Network} that carries its {@link ModelSpec}). Same graph, names, initialisation and draw order.
+     */
+    public static Sequential graph(int inChannels, int numClasses, int inputSize, ConvFactory convs,
+                                   RandomGenerator rng) {
         if (inChannels <= 0 || numClasses <= 0 || inputSize <= 0 || inputSize % 8 != 0) {
             throw new IllegalArgumentException("need positive channels and classes and an input size that is a multiple"
                     + " of 8, got " + inChannels + ", " + numClasses + ", " + inputSize);
@@ -66,6 +75,6 @@ public final class VggSmall {
         Linear fc = new Linear(features, numClasses);
         Initializers.normal(fc.weight().value(), 0.0, 0.01, rng);
         root.add("fc", fc);
-        return new Network(name, root);
+        return root;
     }
 }

@@ -4,13 +4,16 @@ import java.util.Arrays;
 import org.rbnn4j.core.tensor.Tensor;
 
 /**
- * Max pooling over {@code kernel x kernel} windows with the given stride, no padding, floor rounding
- * ({@code torch.nn.MaxPool2d(kernel, stride)}). Ties go to the first maximum in window order and a NaN
- * wins (the last one), as in PyTorch's CPU kernel; the gradient goes to that one element.
+ * Max pooling over {@code kernel x kernel} windows with the given stride, floor rounding
+ * ({@code torch.nn.MaxPool2d(kernel, stride, padding)}). Padding is implicit negative infinity, as in
+ * PyTorch: padded taps never win, so the ImageNet stem's {@code MaxPool2d(3, 2, 1)} sees only real values.
+ * Ties go to the first maximum in window order and a NaN wins (the last one), as in PyTorch's CPU kernel;
+ * the gradient goes to that one element.
  */
 public final class MaxPool2d implements Layer {
     private final int kernel;
     private final int stride;
+    private final int padding;
     private final ReusableTensor output = new ReusableTensor();
     private final ReusableTensor inputGrad = new ReusableTensor();
     private int[] argmax = new int[0];
@@ -18,10 +21,23 @@ public final class MaxPool2d implements Layer {
     private Tensor lastOutput;
 
     public MaxPool2d(int kernel, int stride) {
+        this(kernel, stride, 0);
+    }
+
+    /**
+     * With {@code padding} implicit negative-infinity rows and columns on every side; at most {@code kernel / 2}
+     * (PyTorch's limit), so that every window holds at least one real value.
+     */
+    public MaxPool2d(int kernel, int stride, int padding) {
         Shapes.requirePositive(kernel, "kernel");
         Shapes.requirePositive(stride, "stride");
+        if (padding < 0 || padding > kernel / 2) {
+            throw new IllegalArgumentException("max-pool padding must lie in [0, kernel/2] = [0, " + kernel / 2 + "], got "
+                    + padding);
+        }
         this.kernel = kernel;
         this.stride = stride;
+        this.padding = padding;
     }
 
     /** Stride equal to the kernel, PyTorch's default. */
@@ -37,6 +53,10 @@ public final class MaxPool2d implements Layer {
         return stride;
     }
 
+    public int padding() {
+        return padding;
+    }
+
     @Override
     public Tensor forward(Tensor x, Mode mode) {
         Shapes.requireImages(x, -1, toString());
@@ -44,11 +64,11 @@ public final class MaxPool2d implements Layer {
         int c = x.dim(1);
         int h = x.dim(2);
         int w = x.dim(3);
-        if (h < kernel || w < kernel) {
+        if (h + 2 * padding < kernel || w + 2 * padding < kernel) {
             throw new IllegalArgumentException(this + " input " + Arrays.toString(x.shape()) + " is smaller than its window");
         }
-        int oh = (h - kernel) / stride + 1;
-        int ow = (w - kernel) / stride + 1;
+        int oh = (h + 2 * padding - kernel) / stride + 1;
+        int ow = (w + 2 * padding - kernel) / stride + 1;
         Tensor y = output.get(n, c, oh, ow);
         if (argmax.length != y.size()) {
             argmax = new int[y.size()];
@@ -59,16 +79,21 @@ public final class MaxPool2d implements Layer {
         for (int plane = 0; plane < n * c; plane++) {
             int base = plane * h * w;
             for (int oy = 0; oy < oh; oy++) {
+                // The window clipped to the real rows and columns (padded taps are -inf and never win).
+                int y0 = Math.max(oy * stride - padding, 0);
+                int y1 = Math.min(oy * stride - padding + kernel, h);
                 for (int ox = 0; ox < ow; ox++) {
-                    int best = base + oy * stride * w + ox * stride;
+                    int x0 = Math.max(ox * stride - padding, 0);
+                    int x1 = Math.min(ox * stride - padding + kernel, w);
+                    int best = base + y0 * w + x0;
                     float max = Float.NEGATIVE_INFINITY;
-                    for (int ky = 0; ky < kernel; ky++) {
-                        int row = base + (oy * stride + ky) * w + ox * stride;
-                        for (int kx = 0; kx < kernel; kx++) {
-                            float v = xs[row + kx];
+                    for (int iy = y0; iy < y1; iy++) {
+                        int row = base + iy * w;
+                        for (int ix = x0; ix < x1; ix++) {
+                            float v = xs[row + ix];
                             if (v > max || Float.isNaN(v)) {
                                 max = v;
-                                best = row + kx;
+                                best = row + ix;
                             }
                         }
                     }
@@ -98,6 +123,6 @@ public final class MaxPool2d implements Layer {
 
     @Override
     public String toString() {
-        return "MaxPool2d(k" + kernel + ", s" + stride + ")";
+        return "MaxPool2d(k" + kernel + ", s" + stride + (padding > 0 ? ", p" + padding : "") + ")";
     }
 }
