@@ -12,6 +12,10 @@ import java.util.Objects;
  * Only the interior of the destination is written; its border keeps its all-zero words.
  */
 public final class ActivationPacker {
+    /** Vector packing where the vector kernel is chosen: the same CPUs compare and move masks fast. */
+    private static final boolean VECTOR = PopcountKernel.best() == PopcountKernel.VECTOR
+            && VectorActivationPacker.usable();
+
     private ActivationPacker() {
     }
 
@@ -21,11 +25,22 @@ public final class ActivationPacker {
     }
 
     /**
-     * Packs {@code sign(x - thresholds[n])} of NCHW floats; {@code thresholds} null means 0 for every image.
+     * Packs {@code sign(x - thresholds[n])} of NCHW floats; {@code thresholds} null means 0 for every image. Uses
+     * the Vector API where {@link PopcountKernel#best()} is the vector kernel, else {@link #packNchwScalar}.
      *
      * @param thresholds one value per image of {@code dst}, or null
      */
     public static void packNchw(float[] x, int xOffset, float[] thresholds, PackedActivations dst) {
+        checkSource(x, xOffset, thresholds, dst);
+        if (VECTOR) {
+            VectorActivationPacker.packNchw(x, xOffset, thresholds, dst);
+        } else {
+            packNchwScalar(x, xOffset, thresholds, dst);
+        }
+    }
+
+    /** The scalar reference of {@link #packNchw(float[], int, float[], PackedActivations)}. */
+    static void packNchwScalar(float[] x, int xOffset, float[] thresholds, PackedActivations dst) {
         checkSource(x, xOffset, thresholds, dst);
         int c = dst.channels();
         int h = dst.height();
@@ -65,8 +80,21 @@ public final class ActivationPacker {
         packNhwc(x, xOffset, null, dst);
     }
 
-    /** Packs {@code sign(x - thresholds[n])} of NHWC floats; {@code thresholds} null means 0 for every image. */
+    /**
+     * Packs {@code sign(x - thresholds[n])} of NHWC floats; {@code thresholds} null means 0 for every image. Uses
+     * the Vector API where {@link PopcountKernel#best()} is the vector kernel, else {@link #packNhwcScalar}.
+     */
     public static void packNhwc(float[] x, int xOffset, float[] thresholds, PackedActivations dst) {
+        checkSource(x, xOffset, thresholds, dst);
+        if (VECTOR) {
+            VectorActivationPacker.packNhwc(x, xOffset, thresholds, dst);
+        } else {
+            packNhwcScalar(x, xOffset, thresholds, dst);
+        }
+    }
+
+    /** The scalar reference of {@link #packNhwc(float[], int, float[], PackedActivations)}. */
+    static void packNhwcScalar(float[] x, int xOffset, float[] thresholds, PackedActivations dst) {
         checkSource(x, xOffset, thresholds, dst);
         int c = dst.channels();
         int words = dst.wordsPerPixel();

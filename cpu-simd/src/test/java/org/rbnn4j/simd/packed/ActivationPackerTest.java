@@ -36,6 +36,18 @@ class ActivationPackerTest {
             ActivationPacker.packNchw(x, 0, a);
             ActivationPacker.packNhwc(toNhwc(x, 2, c, 5, 7), 0, b);
             assertThat(b.bits()).as("%d channels", c).containsExactly(a.bits());
+            PackedActivations v = PackedActivations.allocate(2, c, 5, 7, 1);
+            PackedActivations s = PackedActivations.allocate(2, c, 5, 7, 1);
+            VectorActivationPacker.packNhwc(toNhwc(x, 2, c, 5, 7), 0, null, v);
+            ActivationPacker.packNhwcScalar(toNhwc(x, 2, c, 5, 7), 0, null, s);
+            assertThat(v.bits()).as("vector NHWC, %d channels", c).containsExactly(a.bits());
+            assertThat(s.bits()).as("scalar NHWC, %d channels", c).containsExactly(a.bits());
+            PackedActivations vn = PackedActivations.allocate(2, c, 5, 7, 1);
+            PackedActivations sn = PackedActivations.allocate(2, c, 5, 7, 1);
+            VectorActivationPacker.packNchw(x, 0, null, vn);
+            ActivationPacker.packNchwScalar(x, 0, null, sn);
+            assertThat(vn.bits()).as("vector NCHW, %d channels", c).containsExactly(sn.bits());
+            assertThat(sn.toNchw()).containsExactly(signs(x));
             assertThat(a.toNchw()).containsExactly(signs(x));
             // Tail bits of the last word of every pixel are clear.
             if (c % 64 != 0) {
@@ -46,6 +58,23 @@ class ActivationPackerTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void vectorPackingOfWideRowsEqualsScalar() {
+        // 45 = 32 + 8 + 5 pixels: the 4-vector chunk, a full single vector and a masked tail (AVX-512 widths).
+        SplittableRandom rnd = new SplittableRandom(8);
+        for (int c : new int[] {5, 64, 130}) {
+            float[] x = randomWithZeros(rnd, 2 * c * 3 * 45);
+            float[] t = {0.1f, -0.2f};
+            PackedActivations v = PackedActivations.allocate(2, c, 3, 45, 1);
+            PackedActivations s = PackedActivations.allocate(2, c, 3, 45, 1);
+            VectorActivationPacker.packNchw(x, 0, t, v);
+            ActivationPacker.packNchwScalar(x, 0, t, s);
+            assertThat(v.bits()).as("NCHW, %d channels", c).containsExactly(s.bits());
+            VectorActivationPacker.packNhwc(toNhwc(x, 2, c, 3, 45), 0, t, v);
+            assertThat(v.bits()).as("NHWC, %d channels", c).containsExactly(s.bits());
         }
     }
 
@@ -67,6 +96,14 @@ class ActivationPackerTest {
         ActivationPacker.packNhwc(randomWithZeros(rnd, x.length), 0, q);
         ActivationPacker.packNhwc(toNhwc(x, 2, 70, 3, 3), 0, t, q);
         assertThat(q.bits()).containsExactly(p.bits());
+        PackedActivations v = PackedActivations.allocate(2, 70, 3, 3, 0);
+        VectorActivationPacker.packNhwc(toNhwc(x, 2, 70, 3, 3), 0, t, v);
+        assertThat(v.bits()).containsExactly(p.bits());
+        PackedActivations vn = PackedActivations.allocate(2, 70, 3, 3, 0);
+        PackedActivations sn = PackedActivations.allocate(2, 70, 3, 3, 0);
+        VectorActivationPacker.packNchw(x, 0, t, vn);
+        ActivationPacker.packNchwScalar(x, 0, t, sn);
+        assertThat(vn.bits()).containsExactly(sn.bits()).containsExactly(p.bits());
     }
 
     @Test
