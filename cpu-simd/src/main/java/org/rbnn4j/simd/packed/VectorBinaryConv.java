@@ -26,9 +26,11 @@ import jdk.incubator.vector.VectorSpecies;
  * all-zero border, and {@link PackedConv2d}'s bias table (per position class and filter) turns the count into the
  * zero-padded result.
  *
- * <p>With NHWC output and a full panel the micro-kernel also finishes the result ({@code bias - 2*pop}, to float,
- * vector store): for small K (64 channels, 9 words) the separate epilogue through a scratch array cost about a
- * quarter of the time. NCHW output and the last, partial panel go through that scratch epilogue.
+ * <p>The micro-kernel also finishes the result ({@code bias - 2*pop}, to float, vector store of the whole panel):
+ * for small K (64 channels, 9 words) a separate epilogue through a scratch array cost about a quarter of the time.
+ * NHWC output is stored directly; NCHW goes through a {@code [pixel][filter]} block buffer transposed into place
+ * with sequential stores (per-lane stores straight into NCHW were about 4x slower). Only the partial last panel
+ * of NHWC output takes the scratch path with masked stores.
  *
  * <p>Loop order: pixel blocks of {@link #PIXEL_BLOCK} outer, panels, then pixel tiles, so that one panel of filters
  * (at most 18 KB for 512 input channels) and one block of activations stay in L1.
@@ -84,7 +86,8 @@ final class VectorBinaryConv {
         int[] biasOff = new int[PIXEL_BLOCK];
         int[] outOff = new int[PIXEL_BLOCK];
         long[] pops = new long[tile * panelWidth];
-        float[] lanes = new float[LANES];
+        // NCHW: results of one panel for the block's pixels, [pixel][filter], transposed into out afterwards.
+        float[] block = nhwc ? null : new float[PIXEL_BLOCK * panelWidth];
 
         for (int blockStart = pixelFrom; blockStart < pixelTo; blockStart += PIXEL_BLOCK) {
             int blockLen = Math.min(PIXEL_BLOCK, pixelTo - blockStart);
@@ -112,32 +115,39 @@ final class VectorBinaryConv {
             for (int panel = panelFrom; panel < panelTo; panel++) {
                 int wOff = panel * kWords * panelWidth;
                 int co0 = panel * panelWidth;
-                boolean fused = nhwc && co0 + panelWidth <= cout;
+                // Full vector stores of a whole panel: into out (NHWC, unless the panel is the partial last one),
+                // or into the block buffer (NCHW).
+                boolean fused = !nhwc || co0 + panelWidth <= cout;
+                float[] target = nhwc ? out : block;
                 for (int t = 0; t < blockLen; t += tile) {
                     int valid = Math.min(tile, blockLen - t);
-                    // A short last tile repeats its first pixel; the repeats are stored twice with the same value.
+                    // A short last tile repeats its first pixel; the repeats store the same values again.
+                    int i1 = valid > 1 ? t + 1 : t;
                     int a0 = actOff[t];
-                    int a1 = valid > 1 ? actOff[t + 1] : a0;
-                    if (wide) {
-                        if (fused) {
-                            int i1 = valid > 1 ? t + 1 : t;
+                    int a1 = actOff[i1];
+                    if (fused) {
+                        int o0 = nhwc ? outOff[t] + co0 : t * panelWidth;
+                        int o1 = nhwc ? outOff[i1] + co0 : i1 * panelWidth;
+                        if (wide) {
                             fused2x4(act, a0, a1, rowStride, kh, run, w, wOff,
-                                    bias, biasOff[t] + co0, biasOff[i1] + co0, out, outOff[t] + co0, outOff[i1] + co0);
-                            continue;
+                                    bias, biasOff[t] + co0, biasOff[i1] + co0, target, o0, o1);
+                        } else {
+                            int i2 = valid > 2 ? t + 2 : t;
+                            int i3 = valid > 3 ? t + 3 : t;
+                            int o2 = nhwc ? outOff[i2] + co0 : i2 * panelWidth;
+                            int o3 = nhwc ? outOff[i3] + co0 : i3 * panelWidth;
+                            fused4x2(act, a0, a1, actOff[i2], actOff[i3], rowStride, kh, run, w, wOff, bias,
+                                    biasOff[t] + co0, biasOff[i1] + co0, biasOff[i2] + co0, biasOff[i3] + co0,
+                                    target, o0, o1, o2, o3);
                         }
+                        continue;
+                    }
+                    // NHWC, partial last panel: counts through pops, masked stores of the filters that exist.
+                    if (wide) {
                         popcount2x4(act, a0, a1, rowStride, kh, run, w, wOff, pops);
                     } else {
                         int a2 = valid > 2 ? actOff[t + 2] : a0;
                         int a3 = valid > 3 ? actOff[t + 3] : a0;
-                        if (fused) {
-                            int i1 = valid > 1 ? t + 1 : t;
-                            int i2 = valid > 2 ? t + 2 : t;
-                            int i3 = valid > 3 ? t + 3 : t;
-                            fused4x2(act, a0, a1, a2, a3, rowStride, kh, run, w, wOff, bias,
-                                    biasOff[t] + co0, biasOff[i1] + co0, biasOff[i2] + co0, biasOff[i3] + co0,
-                                    out, outOff[t] + co0, outOff[i1] + co0, outOff[i2] + co0, outOff[i3] + co0);
-                            continue;
-                        }
                         popcount4x2(act, a0, a1, a2, a3, rowStride, kh, run, w, wOff, pops);
                     }
                     for (int i = 0; i < valid; i++) {
@@ -147,17 +157,17 @@ final class VectorBinaryConv {
                                 break;
                             }
                             LongVector pop = LongVector.fromArray(LS, pops, (i * vectors + v) * LANES);
-                            FloatVector y = result(bias, biasOff[t + i] + co, pop);
-                            if (nhwc) {
-                                y.intoArray(out, outOff[t + i] + co, FS.indexInRange(co, cout));
-                            } else {
-                                y.intoArray(lanes, 0);
-                                int idx = outOff[t + i] + co * outPixels;
-                                int count = Math.min(LANES, cout - co);
-                                for (int l = 0; l < count; l++) {
-                                    out[idx + l * outPixels] = lanes[l];
-                                }
-                            }
+                            result(bias, biasOff[t + i] + co, pop)
+                                    .intoArray(out, outOff[t + i] + co, FS.indexInRange(co, cout));
+                        }
+                    }
+                }
+                if (!nhwc) {
+                    int filters = Math.min(panelWidth, cout - co0);
+                    for (int j = 0; j < filters; j++) {
+                        int plane = (co0 + j) * outPixels;
+                        for (int i = 0; i < blockLen; i++) {
+                            out[outOff[i] + plane] = block[i * panelWidth + j];
                         }
                     }
                 }
