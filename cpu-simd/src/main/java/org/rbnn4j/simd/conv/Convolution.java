@@ -3,13 +3,10 @@ package org.rbnn4j.simd.conv;
 import static org.rbnn4j.simd.gemm.GemmBlocking.MR;
 import static org.rbnn4j.simd.gemm.GemmBlocking.NR;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 import org.rbnn4j.core.compute.ConvGeometry;
 import org.rbnn4j.simd.concurrent.ScratchArrays;
 import org.rbnn4j.simd.concurrent.ScratchArrays.Slot;
 import org.rbnn4j.simd.concurrent.WorkerPool;
-import org.rbnn4j.simd.gemm.GemmBlocking;
 import org.rbnn4j.simd.gemm.Packing;
 import org.rbnn4j.simd.gemm.Sgemm;
 
@@ -21,15 +18,15 @@ import org.rbnn4j.simd.gemm.Sgemm;
  *   <li>forward, per image: {@code Y[Cout, P] = W[Cout, K] * col[K, P]}; W packed once per call, im2col written
  *       straight into B panels;</li>
  *   <li>backward data, per image: {@code dcol[K, P] = W^T * dY[Cout, P]}, then col2im;</li>
- *   <li>backward weights: {@code dW[Cout, K] += sum_n dY_n * col_n^T}, im2col written transposed into B panels; each
- *       chunk of images sums into its own partial, the partials are added to {@code dW} in a fixed order.</li>
+ *   <li>backward weights: {@code dW^T[K, Cout] = sum_n col_n[K, P] * dY_n^T}, with the row-major col read in place
+ *       as A (cheap vector im2col; the transposed layout {@code dY * col^T} would need a scalar transpose of the
+ *       much larger col) and dY^T packed as B; each chunk of images sums into its own partial, and the partials are
+ *       added, transposed, to {@code dW} in a fixed order.</li>
  * </ul>
  * Work is split over images, and within an image over output pixels (forward), input channels (backward data) or
- * taps (backward weights) when there are fewer images than threads; the nested GEMMs then run serially.
+ * tap rows (backward weights) when there are fewer images than threads; the nested GEMMs then run serially.
  */
 public final class Convolution {
-    private static final VectorSpecies<Float> S = GemmBlocking.SPECIES;
-
     private Convolution() {
     }
 
@@ -61,7 +58,7 @@ public final class Convolution {
                 return;
             }
             float[] col = ScratchArrays.get(Slot.CONV_COLUMNS, roundUp(q1 - q0, NR) * k);
-            Im2col.forwardPanels(g, x, image, q0, q1, col, 0);
+            Im2col.forwardPanels(g, PaddedInput.of(g, x, image), q0, q1, col, 0);
             Sgemm.multiplyPacked(cout, q1 - q0, k, 1f, wa, 0, rs, cs, MR * k,
                     col, 0, k * NR, 0f, y, image * cout * pixels + q0, pixels);
         });
@@ -104,50 +101,46 @@ public final class Convolution {
         int pixels = g.outH() * g.outW();
         int threads = pool.effectiveThreads();
         int imageChunks = Math.min(threads, g.batch());
-        int tapPanels = (k + NR - 1) / NR;
-        int tapChunks = Math.max(1, Math.min(tapPanels, threads / imageChunks));
-        int size = cout * k;
-        // One image chunk accumulates straight into dW; several sum into partials first.
-        boolean direct = imageChunks == 1;
-        float[] partials = direct ? dw : ScratchArrays.get(Slot.CONV_PARTIAL_SUMS, imageChunks * size);
-        boolean dyInPlace = cout % MR == 0;
+        int slivers = (k + MR - 1) / MR;
+        int tapChunks = Math.max(1, Math.min(slivers, threads / imageChunks));
+        // Each image chunk sums dW^T = sum_n col_n * dY_n^T into its own [roundUp(K, MR) x Cout] partial.
+        int size = slivers * MR * cout;
+        float[] partials = ScratchArrays.get(Slot.CONV_PARTIAL_SUMS, imageChunks * size);
         pool.parallelFor(imageChunks * tapChunks, task -> {
             int chunk = task / tapChunks;
             int part = task % tapChunks;
             int n0 = WorkerPool.splitPoint(g.batch(), imageChunks, chunk, 1);
             int n1 = WorkerPool.splitPoint(g.batch(), imageChunks, chunk + 1, 1);
-            int j0 = WorkerPool.splitPoint(k, tapChunks, part, NR);
-            int j1 = WorkerPool.splitPoint(k, tapChunks, part + 1, NR);
+            int j0 = WorkerPool.splitPoint(k, tapChunks, part, MR);
+            int j1 = WorkerPool.splitPoint(k, tapChunks, part + 1, MR);
             if (j0 >= j1) {
                 return;
             }
-            float[] pb = ScratchArrays.get(Slot.CONV_COLUMNS, roundUp(j1 - j0, NR) * pixels);
-            float[] pa = dyInPlace ? null : ScratchArrays.get(Slot.CONV_GEMM_OUT, roundUp(cout, MR) * pixels);
+            int rows = j1 - j0;
+            int paddedRows = roundUp(rows, MR);
+            float[] col = ScratchArrays.get(Slot.CONV_COLUMNS, paddedRows * pixels);
+            // Rows past the last tap complete the final sliver; their results are discarded, zeros keep them tame.
+            java.util.Arrays.fill(col, rows * pixels, paddedRows * pixels, 0f);
+            float[] pb = ScratchArrays.get(Slot.CONV_GEMM_OUT, roundUp(cout, NR) * pixels);
             for (int n = n0; n < n1; n++) {
-                Im2col.transposedPanels(g, x, n, j0, j1, pb, 0);
-                int dyOff = n * cout * pixels;
-                float beta = n == n0 && !direct ? 0f : 1f;
-                int cOff = direct ? j0 : chunk * size + j0;
-                if (dyInPlace) {
-                    Sgemm.multiplyPacked(cout, j1 - j0, pixels, 1f, dy, dyOff, pixels, 1, MR * pixels,
-                            pb, 0, pixels * NR, beta, partials, cOff, k);
-                } else {
-                    Packing.packA(false, dy, dyOff, pixels, 0, 0, cout, pixels, pa, 0, pixels * MR);
-                    Sgemm.multiplyPacked(cout, j1 - j0, pixels, 1f, pa, 0, 1, MR, pixels * MR,
-                            pb, 0, pixels * NR, beta, partials, cOff, k);
-                }
+                Im2col.rows(g, PaddedInput.of(g, x, n), j0, j1, col, 0, pixels);
+                Packing.packB(true, dy, n * cout * pixels, pixels, 0, 0, pixels, cout, pb, 0, pixels * NR);
+                Sgemm.multiplyPacked(rows, cout, pixels, 1f, col, 0, pixels, 1, MR * pixels,
+                        pb, 0, pixels * NR, n == n0 ? 0f : 1f, partials, chunk * size + j0 * cout, cout);
             }
         });
-        if (direct) {
-            return;
-        }
-        // dW += partial_0 + partial_1 + ..., in chunk order (deterministic for a given thread count).
-        int ranges = Math.min(threads, Math.max(1, size / 65536));
+        // dW[co, j] += sum over chunks of partial[j, co], chunks in order (deterministic for a thread count).
+        int ranges = Math.min(threads, Math.max(1, k * cout / 65536));
         pool.parallelFor(ranges, r -> {
-            int i0 = WorkerPool.splitPoint(size, ranges, r, S.length());
-            int i1 = WorkerPool.splitPoint(size, ranges, r + 1, S.length());
-            for (int c = 0; c < imageChunks; c++) {
-                addInto(dw, i0, partials, c * size + i0, i1 - i0);
+            int jEnd = WorkerPool.splitPoint(k, ranges, r + 1, 1);
+            for (int j = WorkerPool.splitPoint(k, ranges, r, 1); j < jEnd; j++) {
+                for (int co = 0; co < cout; co++) {
+                    float sum = 0f;
+                    for (int c = 0; c < imageChunks; c++) {
+                        sum += partials[c * size + j * cout + co];
+                    }
+                    dw[co * k + j] += sum;
+                }
             }
         });
     }
@@ -159,16 +152,6 @@ public final class Convolution {
             return 1;
         }
         return Math.max(1, Math.min(units, (threads + batch - 1) / batch));
-    }
-
-    private static void addInto(float[] dst, int d, float[] src, int s, int len) {
-        int i = 0;
-        for (int upper = S.loopBound(len); i < upper; i += S.length()) {
-            FloatVector.fromArray(S, dst, d + i).add(FloatVector.fromArray(S, src, s + i)).intoArray(dst, d + i);
-        }
-        for (; i < len; i++) {
-            dst[d + i] += src[s + i];
-        }
     }
 
     private static int roundUp(int v, int m) {

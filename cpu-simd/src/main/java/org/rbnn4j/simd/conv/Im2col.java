@@ -2,55 +2,60 @@ package org.rbnn4j.simd.conv;
 
 import static org.rbnn4j.simd.gemm.GemmBlocking.NR;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.rbnn4j.core.compute.ConvGeometry;
+import org.rbnn4j.simd.gemm.GemmBlocking;
 
 /**
- * Unrolls convolution windows of one image straight into the packed-B panel layout of the GEMM (so that no separate
- * packing pass runs over a col matrix). Taps are indexed {@code j = (ci * kh + ky) * kw + kx} (the weight layout),
- * output pixels {@code q = oy * outW + ox}; padded taps read {@code padValue}.
+ * Unrolls the convolution windows of one image (given as a {@link PaddedInput}, so padded taps are ordinary elements
+ * holding {@code padValue}). Taps are indexed {@code j = (ci * kh + ky) * kw + kx} (the weight layout), output pixels
+ * {@code q = oy * outW + ox}.
+ *
+ * <p>For one tap and one output row the source pixels are evenly spaced in one padded input row (contiguous at
+ * stride 1), so both layouts are written as runs: a few vector moves per output row, no per-element branches.
  */
 public final class Im2col {
+    private static final VectorSpecies<Float> S = GemmBlocking.SPECIES;
+    /** Narrower species for the ends of short runs (8- and 4-wide rows), null where not narrower than S. */
+    private static final VectorSpecies<Float> HALF = S.length() > 8 ? FloatVector.SPECIES_256 : null;
+    private static final VectorSpecies<Float> QUARTER = S.length() > 4 ? FloatVector.SPECIES_128 : null;
+
     private Im2col() {
     }
 
     /**
-     * B for the forward pass: {@code B(j, q)} for every tap and pixels {@code [q0, q1)}; panel {@code (q - q0) / NR}
-     * at {@code dst[dstOff + panel * patchSize * NR]}, element {@code (j, q)} at {@code + j * NR + (q - q0) % NR};
-     * pixels past {@code q1} in the last panel are zero.
+     * The forward pass's B, written straight in the GEMM's packed-B layout: {@code B(j, q)} for every tap and pixels
+     * {@code [q0, q1)}; panel {@code (q - q0) / NR} at {@code dst[dstOff + panel * patchSize * NR]}, element
+     * {@code (j, q)} at {@code + j * NR + (q - q0) % NR}; pixels past {@code q1} in the last panel are zero.
      */
-    public static void forwardPanels(ConvGeometry g, float[] x, int image, int q0, int q1, float[] dst, int dstOff) {
+    public static void forwardPanels(ConvGeometry g, PaddedInput in, int q0, int q1, float[] dst, int dstOff) {
         int kh = g.kernelH();
         int kw = g.kernelW();
-        int h = g.inH();
-        int w = g.inW();
         int ow = g.outW();
         int stride = g.stride();
-        int pad = g.padding();
-        float padValue = g.padValue();
         int panelStride = g.patchSize() * NR;
         int count = q1 - q0;
         int padded = (count + NR - 1) / NR * NR;
+        float[] src = in.data;
+        int j = 0;
         for (int ci = 0; ci < g.inChannels(); ci++) {
-            int xBase = (image * g.inChannels() + ci) * h * w;
             for (int ky = 0; ky < kh; ky++) {
-                for (int kx = 0; kx < kw; kx++) {
-                    int rowBase = dstOff + ((ci * kh + ky) * kw + kx) * NR;
+                for (int kx = 0; kx < kw; kx++, j++) {
+                    int rowBase = dstOff + j * NR;
+                    int tapBase = in.offset + ci * in.planeStride + ky * in.rowStride + kx;
                     int oy = q0 / ow;
                     int ox = q0 % ow;
                     for (int t = 0; t < count; ) {
                         // One run: the rest of output row oy, cut at the end of the range and of the panel.
                         int run = Math.min(Math.min(ow - ox, count - t), NR - (t & (NR - 1)));
                         int d = rowBase + (t / NR) * panelStride + (t & (NR - 1));
-                        int iy = oy * stride - pad + ky;
-                        if (iy < 0 || iy >= h) {
-                            for (int r = 0; r < run; r++) {
-                                dst[d + r] = padValue;
-                            }
+                        int s = tapBase + (oy * in.rowStride + ox) * stride;
+                        if (stride == 1) {
+                            copy(src, s, dst, d, run);
                         } else {
-                            int src = xBase + iy * w;
-                            int ix = ox * stride - pad + kx;
-                            for (int r = 0; r < run; r++, ix += stride) {
-                                dst[d + r] = (ix >= 0 && ix < w) ? x[src + ix] : padValue;
+                            for (int r = 0; r < run; r++) {
+                                dst[d + r] = src[s + r * stride];
                             }
                         }
                         t += run;
@@ -69,52 +74,50 @@ public final class Im2col {
     }
 
     /**
-     * B for the weight gradient, {@code col^T}: {@code B(q, j)} for every pixel and taps {@code [j0, j1)}; panel
-     * {@code (j - j0) / NR} at {@code dst[dstOff + panel * outPixels * NR]}, element {@code (q, j)} at
-     * {@code + q * NR + (j - j0) % NR}; taps past {@code j1} in the last panel are zero.
+     * The column matrix, row-major: row {@code j - j0} for taps {@code [j0, j1)}, all {@code outH * outW} pixels, rows
+     * {@code ldd} apart starting at {@code dst[dstOff]}.
      */
-    public static void transposedPanels(ConvGeometry g, float[] x, int image, int j0, int j1, float[] dst, int dstOff) {
+    public static void rows(ConvGeometry g, PaddedInput in, int j0, int j1, float[] dst, int dstOff, int ldd) {
         int kh = g.kernelH();
         int kw = g.kernelW();
-        int h = g.inH();
-        int w = g.inW();
         int oh = g.outH();
         int ow = g.outW();
         int stride = g.stride();
-        int pad = g.padding();
-        float padValue = g.padValue();
-        int pixels = oh * ow;
-        int panelStride = pixels * NR;
-        int taps = j1 - j0;
-        int padded = (taps + NR - 1) / NR * NR;
-        for (int t = 0; t < taps; t++) {
-            int j = j0 + t;
+        float[] src = in.data;
+        for (int j = j0; j < j1; j++) {
             int kx = j % kw;
             int ky = (j / kw) % kh;
             int ci = j / (kw * kh);
-            int xBase = (image * g.inChannels() + ci) * h * w;
-            int d = dstOff + (t / NR) * panelStride + (t & (NR - 1));
-            for (int oy = 0; oy < oh; oy++) {
-                int iy = oy * stride - pad + ky;
-                int rowD = d + oy * ow * NR;
-                if (iy < 0 || iy >= h) {
-                    for (int ox = 0; ox < ow; ox++) {
-                        dst[rowD + ox * NR] = padValue;
-                    }
+            int s = in.offset + ci * in.planeStride + ky * in.rowStride + kx;
+            int d = dstOff + (j - j0) * ldd;
+            for (int oy = 0; oy < oh; oy++, d += ow, s += stride * in.rowStride) {
+                if (stride == 1) {
+                    copy(src, s, dst, d, ow);
                 } else {
-                    int src = xBase + iy * w;
-                    int ix = kx - pad;
-                    for (int ox = 0; ox < ow; ox++, ix += stride) {
-                        dst[rowD + ox * NR] = (ix >= 0 && ix < w) ? x[src + ix] : padValue;
+                    for (int ox = 0; ox < ow; ox++) {
+                        dst[d + ox] = src[s + ox * stride];
                     }
                 }
             }
         }
-        for (int t = taps; t < padded; t++) {
-            int d = dstOff + (t / NR) * panelStride + (t & (NR - 1));
-            for (int q = 0; q < pixels; q++) {
-                dst[d + q * NR] = 0f;
-            }
+    }
+
+    /** {@code dst[d, d + len) = src[s, s + len)}: full vectors, then one half and one quarter vector, then scalars. */
+    static void copy(float[] src, int s, float[] dst, int d, int len) {
+        int i = 0;
+        for (int upper = len - S.length(); i <= upper; i += S.length()) {
+            FloatVector.fromArray(S, src, s + i).intoArray(dst, d + i);
+        }
+        if (HALF != null && len - i >= HALF.length()) {
+            FloatVector.fromArray(HALF, src, s + i).intoArray(dst, d + i);
+            i += HALF.length();
+        }
+        if (QUARTER != null && len - i >= QUARTER.length()) {
+            FloatVector.fromArray(QUARTER, src, s + i).intoArray(dst, d + i);
+            i += QUARTER.length();
+        }
+        for (; i < len; i++) {
+            dst[d + i] = src[s + i];
         }
     }
 }
