@@ -13,6 +13,7 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.rbnn4j.core.compute.Backends;
 import org.rbnn4j.core.compute.ScalarBackend;
@@ -94,6 +95,8 @@ class ModelZooTest {
         Network r34 = create("resnet34_1w1a_imagenet", 3, 1000);
         assertThat(r34.parameterCount() + unused).isEqualTo(21_815_800L);
         assertThat(r34.layersOf(BinaryConv2d.class)).hasSize(32);
+        assertThat(r34.layersOf(BasicBlock.class)).hasSize(3 + 4 + 6 + 3);
+        assertThat(r34.layersOf(Conv2d.class)).hasSize(4); // stem and three float projections
     }
 
     // ------------------------------------------------------------------------------------------ graphs and init
@@ -242,12 +245,16 @@ class ModelZooTest {
         assertThat(floats.keySet()).containsExactlyElementsOf(builder.keySet());
         for (String name : floats.keySet()) {
             assertThat(floats.get(name).value().data()).as(name).isEqualTo(builder.get(name).value().data());
-            assertThat(binary.get(name).value().data()).as(name).isEqualTo(floats.get(name).value().data());
+            if (!isBatchNorm(name)) { // the BN gammas are constants, not draws, and may differ between float and binary
+                assertThat(binary.get(name).value().data()).as(name).isEqualTo(floats.get(name).value().data());
+            }
         }
         Map<String, Parameter> vggBinary = ModelZoo.create(ModelSpec.of("vgg_small_1w1a", 2, 3).withInputSize(8), 9).parameters();
         Map<String, Parameter> vggFloat = ModelZoo.create(ModelSpec.of("vgg_small", 2, 3).withInputSize(8), 9).parameters();
         for (String name : vggFloat.keySet()) {
-            assertThat(vggBinary.get(name).value().data()).as(name).isEqualTo(vggFloat.get(name).value().data());
+            if (!isBatchNorm(name)) {
+                assertThat(vggBinary.get(name).value().data()).as(name).isEqualTo(vggFloat.get(name).value().data());
+            }
         }
     }
 
@@ -377,21 +384,29 @@ class ModelZooTest {
 
     // ------------------------------------------------------------------------------------------ forward / backward
 
+    /**
+     * Batch 2 of 1-channel images with the scalar backend. The wide models (ResNet-18, VGG-small) run on smaller
+     * images (both accept any size: ResNet-18 pools globally, VGG-small's linear layer follows
+     * {@link ModelSpec#inputSize()}) and without a rotation update, whose cost does not depend on the input, to keep
+     * the test fast; the ResNet-20s run the update of epoch 0's first batch.
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"resnet20_1w1a", "resnet20_bireal_1w1a", "resnet18_1w1a", "vgg_small_1w1a", "resnet20",
-            "vgg_small"})
-    void cifarModelsTrainOnOneChannelInputOfAnySize(String arch) {
-        Network net = ModelZoo.create(ModelSpec.of(arch, 1, 5), 3);
-        net.onEpochStart(0, 10, 0.1, 10.0);
-        net.onBatchStart(0); // the first batch of epoch 0 updates the rotations
-        Tensor x = gaussian(new Random(4), 2, 1, 32, 32);
+    @CsvSource({"resnet20_1w1a, 32, true", "resnet20_bireal_1w1a, 32, true", "resnet18_1w1a, 16, false",
+            "vgg_small_1w1a, 16, false", "resnet20, 32, true", "vgg_small, 8, false"})
+    void cifarModelsTrainOnOneChannelInput(String arch, int size, boolean rotate) {
+        Network net = ModelZoo.create(ModelSpec.of(arch, 1, 5).withInputSize(size), 3);
+        if (rotate) {
+            net.onEpochStart(0, 10, 0.1, 10.0);
+            net.onBatchStart(0); // the first batch of epoch 0 updates the rotations
+        }
+        Tensor x = gaussian(new Random(4), 2, 1, size, size);
         Tensor logits = net.forward(x, Mode.TRAIN);
         assertThat(logits.shape()).containsExactly(2, 5);
         CrossEntropyLoss ce = new CrossEntropyLoss();
         assertThat(ce.forward(logits, new int[]{1, 4})).isFinite().isPositive();
         net.zeroGrad();
         Tensor dx = net.backward(ce.backward());
-        assertThat(dx.shape()).containsExactly(2, 1, 32, 32);
+        assertThat(dx.shape()).containsExactly(2, 1, size, size);
         assertThat(maxAbs(dx.data())).isPositive();
         for (Map.Entry<String, Parameter> e : net.parameters().entrySet()) {
             float[] g = e.getValue().grad().data();
@@ -403,7 +418,7 @@ class ModelZooTest {
         String first = ((Sequential) net.root()).children().keySet().iterator().next();
         assertThat(maxAbs(p.get(first + ".weight").grad().data())).as("stem gradient").isPositive();
         for (BinaryConv2d b : net.binaryLayers().values()) {
-            assertThat(b.rotationUpdates()).isEqualTo(1);
+            assertThat(b.rotationUpdates()).isEqualTo(rotate ? 1 : 0);
             // s = 1 at the reference init: the alpha gradient flows, the latent weights get none (DESIGN.md §1.6).
             assertThat(maxAbs(b.alpha().grad().data())).isPositive();
             assertThat(maxAbs(b.weight().grad().data())).isZero();
@@ -412,25 +427,21 @@ class ModelZooTest {
     }
 
     @Test
-    void imagenetResNet18TrainsAndResNet34EvaluatesOnSmallInputs() {
-        Network r18 = ModelZoo.create(ModelSpec.of("resnet18_1w1a_imagenet", 1, 6).withInputSize(64), 5);
-        Tensor x = gaussian(new Random(6), 2, 1, 64, 64);
+    void imagenetResNet18TrainsOnSmallInputs() {
+        // 32x32: 16 after the stem, 8 after the max-pool, 1x1 maps in stage 4.
+        Network r18 = ModelZoo.create(ModelSpec.of("resnet18_1w1a_imagenet", 1, 6), 5);
+        Tensor x = gaussian(new Random(6), 2, 1, 32, 32);
         Tensor logits = r18.forward(x, Mode.TRAIN);
         assertThat(logits.shape()).containsExactly(2, 6);
         CrossEntropyLoss ce = new CrossEntropyLoss();
         assertThat(ce.forward(logits, new int[]{0, 5})).isFinite();
         r18.zeroGrad();
         Tensor dx = r18.backward(ce.backward());
-        assertThat(dx.shape()).containsExactly(2, 1, 64, 64);
+        assertThat(dx.shape()).containsExactly(2, 1, 32, 32);
         assertThat(maxAbs(r18.parameters().get("conv1.weight").grad().data())).isPositive();
+        assertThat(maxAbs(r18.parameters().get("layer2.0.shortcut.0.weight").grad().data())).isPositive();
         assertThat(maxAbs(r18.parameters().get("layer4.1.conv2.alpha").grad().data())).isPositive();
-
-        Network r34 = ModelZoo.create(ModelSpec.of("resnet34_1w1a_imagenet", 3, 4).withInputSize(64), 5);
-        Tensor y = r34.forward(gaussian(new Random(7), 1, 3, 64, 64), Mode.EVAL);
-        assertThat(y.shape()).containsExactly(1, 4);
-        for (float v : y.data()) {
-            assertThat(v).isFinite();
-        }
+        assertThat(r18.forward(gaussian(new Random(7), 1, 1, 32, 32), Mode.EVAL).shape()).containsExactly(1, 6);
     }
 
     // ------------------------------------------------------------------------------------------ helpers
@@ -443,6 +454,10 @@ class ModelZooTest {
         });
         a.buffers().forEach((n, t) -> assertThat(Arrays.equals(t.data(), b.buffers().get(n).data())).as(what + " " + n).isTrue());
         assertThat(b.parameters().keySet()).containsExactlyElementsOf(names);
+    }
+
+    private static boolean isBatchNorm(String parameterName) {
+        return parameterName.startsWith("bn") || parameterName.contains(".bn");
     }
 
     private static Tensor gaussian(Random rng, int... shape) {
