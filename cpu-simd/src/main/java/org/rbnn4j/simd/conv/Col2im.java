@@ -1,13 +1,17 @@
 package org.rbnn4j.simd.conv;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.rbnn4j.core.compute.ConvGeometry;
+import org.rbnn4j.simd.concurrent.ScratchArrays;
+import org.rbnn4j.simd.concurrent.ScratchArrays.Slot;
 import org.rbnn4j.simd.gemm.GemmBlocking;
 
 /**
  * Folds a column matrix back onto an image: the inverse scatter of im2col, summing every tap that reads an input
- * pixel. Padded taps are dropped (the input gradient of a padded position does not exist).
+ * pixel. The fold runs over a zeroed padded copy of the planes (so every tap lands on an element and runs need no
+ * clipping); cropping it then drops the padded taps, as the SPI requires.
  */
 public final class Col2im {
     private static final VectorSpecies<Float> S = GemmBlocking.SPECIES;
@@ -29,41 +33,35 @@ public final class Col2im {
         int stride = g.stride();
         int pad = g.padding();
         int pixels = oh * ow;
-        int imageBase = image * g.inChannels() * h * w;
-        java.util.Arrays.fill(dx, imageBase + c0 * h * w, imageBase + c1 * h * w, 0f);
+        int hp = h + 2 * pad;
+        int wp = w + 2 * pad;
+        int channels = c1 - c0;
+        float[] acc = ScratchArrays.get(Slot.CONV_PADDED_INPUT, channels * hp * wp);
+        Arrays.fill(acc, 0, channels * hp * wp, 0f);
         int row = colOff;
-        for (int ci = c0; ci < c1; ci++) {
-            int xBase = imageBase + ci * h * w;
+        for (int c = 0; c < channels; c++) {
             for (int ky = 0; ky < kh; ky++) {
-                for (int kx = 0; kx < kw; kx++, row += pixels) {
-                    // Output columns whose tap lands inside the image: ix = ox * stride - pad + kx in [0, w).
-                    int oxLo = Math.max(0, ceilDiv(pad - kx, stride));
-                    int oxHi = Math.min(ow, ceilDiv(w + pad - kx, stride));
-                    if (oxLo >= oxHi) {
-                        continue;
-                    }
-                    for (int oy = 0; oy < oh; oy++) {
-                        int iy = oy * stride - pad + ky;
-                        if (iy < 0 || iy >= h) {
-                            continue;
-                        }
-                        int src = row + oy * ow;
-                        int dst = xBase + iy * w - pad + kx;
+                for (int kx = 0; kx < kw; kx++) {
+                    int dst = c * hp * wp + ky * wp + kx;
+                    for (int oy = 0; oy < oh; oy++, row += ow, dst += stride * wp) {
                         if (stride == 1) {
-                            addInto(dx, dst + oxLo, col, src + oxLo, oxHi - oxLo);
+                            addInto(acc, dst, col, row, ow);
                         } else {
-                            for (int ox = oxLo; ox < oxHi; ox++) {
-                                dx[dst + ox * stride] += col[src + ox];
+                            for (int ox = 0; ox < ow; ox++) {
+                                acc[dst + ox * stride] += col[row + ox];
                             }
                         }
                     }
                 }
             }
         }
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return -Math.floorDiv(-a, b);
+        for (int c = 0; c < channels; c++) {
+            int plane = ((image * g.inChannels()) + c0 + c) * h * w;
+            for (int y = 0; y < h; y++) {
+                Im2col.copy(acc, c * hp * wp + (y + pad) * wp + pad, dx, plane + y * w, w);
+            }
+        }
+        assert row == colOff + channels * kh * kw * pixels;
     }
 
     /** {@code dst[d..d+len) += src[s..s+len)}. */
