@@ -16,9 +16,22 @@ import static org.rbnn4j.simd.gemm.GemmBlocking.NR;
  * packed ones: the kernel always reads a full tile.
  */
 public final class MacroKernel {
-    static final int COLUMN_ORDER_MAX_M = Integer.getInteger("rbnn.gemm.columnOrderMaxM", 0);
-
     private MacroKernel() {
+    }
+
+    public static void block(int mc, int nc, int kc, float alpha, boolean accumulate,
+                             float[] a, int aOff, int aRowStride, int aColStride, int aSliverStep,
+                             float[] b, int bOff, int bRowStride, int bPanelStep,
+                             float[] c, int cOff, int ldc, float[] tile) {
+        for (int ir = 0, s = 0; ir < mc; ir += MR, s++) {
+            int mr = Math.min(MR, mc - ir);
+            int aSliver = aOff + s * aSliverStep;
+            int cRow = cOff + ir * ldc;
+            for (int jr = 0, q = 0; jr < nc; jr += NR, q++) {
+                tile(kc, alpha, accumulate, a, aSliver, aRowStride, aColStride, b, bOff + q * bPanelStep, bRowStride,
+                        c, cRow + jr, ldc, mr, Math.min(NR, nc - jr), tile);
+            }
+        }
     }
 
     private static void tile(int kc, float alpha, boolean accumulate,
@@ -36,45 +49,6 @@ public final class MacroKernel {
         } else {
             MicroKernel.multiplyEdge(kc, a, aSliver, aRowStride, aColStride, b, bPanel, bRowStride,
                     c, cTile, ldc, alpha, accumulate, mr, nr, tile);
-        }
-    }
-
-    public static void block(int mc, int nc, int kc, float alpha, boolean accumulate,
-                             float[] a, int aOff, int aRowStride, int aColStride, int aSliverStep,
-                             float[] b, int bOff, int bRowStride, int bPanelStep,
-                             float[] c, int cOff, int ldc, float[] tile) {
-        if (mc <= COLUMN_ORDER_MAX_M) {
-            for (int jr = 0, q = 0; jr < nc; jr += NR, q++) {
-                int nr = Math.min(NR, nc - jr);
-                int bPanel = bOff + q * bPanelStep;
-                for (int ir = 0, s = 0; ir < mc; ir += MR, s++) {
-                    int mr = Math.min(MR, mc - ir);
-                    tile(kc, alpha, accumulate, a, aOff + s * aSliverStep, aRowStride, aColStride, b, bPanel, bRowStride,
-                            c, cOff + ir * ldc + jr, ldc, mr, nr, tile);
-                }
-            }
-            return;
-        }
-        for (int ir = 0, s = 0; ir < mc; ir += MR, s++) {
-            int mr = Math.min(MR, mc - ir);
-            int aSliver = aOff + s * aSliverStep;
-            int cRow = cOff + ir * ldc;
-            for (int jr = 0, q = 0; jr < nc; jr += NR, q++) {
-                int nr = Math.min(NR, nc - jr);
-                int bPanel = bOff + q * bPanelStep;
-                if (mr == MR && nr == NR) {
-                    if (accumulate) {
-                        MicroKernel.multiplyAccumulate(kc, a, aSliver, aRowStride, aColStride, b, bPanel, bRowStride,
-                                c, cRow + jr, ldc, alpha);
-                    } else {
-                        MicroKernel.multiplyOverwrite(kc, a, aSliver, aRowStride, aColStride, b, bPanel, bRowStride,
-                                c, cRow + jr, ldc, alpha);
-                    }
-                } else {
-                    MicroKernel.multiplyEdge(kc, a, aSliver, aRowStride, aColStride, b, bPanel, bRowStride,
-                            c, cRow + jr, ldc, alpha, accumulate, mr, nr, tile);
-                }
-            }
         }
     }
 }

@@ -19,7 +19,8 @@ import org.rbnn4j.simd.concurrent.WorkerPool;
  * {@link GemmBlocking#KC} (B block packed into L2-sized panels), rows in blocks of {@link GemmBlocking#MC}, then
  * {@link MacroKernel}. Full 8-row slivers of A are read in place (both orientations give the kernel a fixed stride,
  * and an 8 x KC sliver sits in L1 while it is reused across the whole B block), so only B and the last partial
- * sliver of A are copied; {@code rbnn.gemm.packA=true} packs every sliver instead.
+ * sliver of A are copied ({@code rbnn.gemm.packA=true} packs every sliver instead, for experiments). When A has
+ * at most {@code IN_PLACE_B_MAX_M} rows, full panels of a non-transposed B are read in place as well.
  *
  * <p>In parallel the C matrix is cut into one slab per thread, along N when A is the smaller operand (each thread then
  * reads all of A and packs its own columns of B), along M otherwise; each slab runs the serial algorithm.
@@ -28,6 +29,12 @@ public final class Sgemm {
     /** Below this many flops a parallel call runs on the calling thread only (thread hand-off costs ~10-50 us). */
     static final long PARALLEL_MIN_FLOPS = 2_000_000L;
     private static final boolean ALWAYS_PACK_A = Boolean.getBoolean("rbnn.gemm.packA");
+    /**
+     * Up to this many rows B is read in place rather than packed: with few slivers of A each B panel is used only a
+     * few times, so the copy does not pay (measured: 32x288x4096 at ~100 instead of ~80 GFLOP/s); with more rows the
+     * packed, L2-resident block wins (and avoids cache-set conflicts of power-of-two leading dimensions).
+     */
+    static final int IN_PLACE_B_MAX_M = Integer.getInteger("rbnn.gemm.inPlaceBMaxM", 32);
 
     private Sgemm() {
     }
@@ -49,62 +56,40 @@ public final class Sgemm {
         }
         int kcMax = Math.min(KC, k);
         float[] pb = ScratchArrays.get(Slot.GEMM_PACKED_B, kcMax * roundUp(Math.min(NC, n), NR));
-        float[] pa = ScratchArrays.get(Slot.GEMM_PACKED_A, kcMax * roundUp(Math.min(MC, m), MR));
+        float[] pa = ScratchArrays.get(Slot.GEMM_PACKED_A, kcMax * MR);
         float[] tile = ScratchArrays.get(Slot.GEMM_EDGE_TILE, MR * NR);
+        boolean bInPlace = !transB && m <= IN_PLACE_B_MAX_M;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean accumulate = pc > 0 || beta != 0f;
-                if (!transB && IN_PLACE_B_MAX_M >= m) {
-                    int nFull = nc / NR * NR;
-                    if (nFull > 0) {
-                        blockRows(transA, m, nFull, kc, pc, alpha, accumulate, a, aOff, lda,
-                                b, bOff + pc * ldb + jc, ldb, NR, c, cOff + jc, ldc, pa, tile);
-                    }
-                    if (nFull < nc) {
-                        Packing.packB(false, b, bOff, ldb, pc, jc + nFull, kc, nc - nFull, pb, 0, kc * NR);
-                        blockRows(transA, m, nc - nFull, kc, pc, alpha, accumulate, a, aOff, lda,
-                                pb, 0, NR, kc * NR, c, cOff + jc + nFull, ldc, pa, tile);
-                    }
-                    continue;
+                // Full panels of B read in place; the rest (or everything) packed.
+                int inPlace = bInPlace ? nc / NR * NR : 0;
+                if (inPlace > 0) {
+                    blockRows(transA, m, inPlace, kc, pc, alpha, accumulate, a, aOff, lda,
+                            b, bOff + pc * ldb + jc, ldb, NR, c, cOff + jc, ldc, pa, tile);
                 }
-                Packing.packB(transB, b, bOff, ldb, pc, jc, kc, nc, pb, 0, kc * NR);
-                for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
-                    int cBlock = cOff + ic * ldc + jc;
-                    int inPlace = ALWAYS_PACK_A ? 0 : mc / MR * MR;
-                    if (inPlace > 0) {
-                        if (transA) {
-                            MacroKernel.block(inPlace, nc, kc, alpha, accumulate,
-                                    a, aOff + pc * lda + ic, 1, lda, MR,
-                                    pb, 0, NR, kc * NR, c, cBlock, ldc, tile);
-                        } else {
-                            MacroKernel.block(inPlace, nc, kc, alpha, accumulate,
-                                    a, aOff + ic * lda + pc, lda, 1, MR * lda,
-                                    pb, 0, NR, kc * NR, c, cBlock, ldc, tile);
-                        }
-                    }
-                    if (inPlace < mc) {
-                        Packing.packA(transA, a, aOff, lda, ic + inPlace, pc, mc - inPlace, kc, pa, 0, kc * MR);
-                        MacroKernel.block(mc - inPlace, nc, kc, alpha, accumulate,
-                                pa, 0, 1, MR, kc * MR,
-                                pb, 0, NR, kc * NR, c, cBlock + inPlace * ldc, ldc, tile);
-                    }
+                if (inPlace < nc) {
+                    Packing.packB(transB, b, bOff, ldb, pc, jc + inPlace, kc, nc - inPlace, pb, 0, kc * NR);
+                    blockRows(transA, m, nc - inPlace, kc, pc, alpha, accumulate, a, aOff, lda,
+                            pb, 0, NR, kc * NR, c, cOff + jc + inPlace, ldc, pa, tile);
                 }
             }
         }
     }
 
-    static final int IN_PLACE_B_MAX_M = Integer.getInteger("rbnn.gemm.inPlaceBMaxM", 32);
-
+    /**
+     * {@code C[:, block] (+)= alpha * A[:, pc:pc+kc] * B-block} for all rows, in blocks of {@link GemmBlocking#MC}:
+     * full slivers of A read in place, the last partial one packed.
+     */
     private static void blockRows(boolean transA, int m, int nc, int kc, int pc, float alpha, boolean accumulate,
                                   float[] a, int aOff, int lda, float[] b, int bStart, int bRowStride, int bPanelStep,
                                   float[] c, int cStart, int ldc, float[] pa, float[] tile) {
         for (int ic = 0; ic < m; ic += MC) {
             int mc = Math.min(MC, m - ic);
             int cBlock = cStart + ic * ldc;
-            int inPlace = mc / MR * MR;
+            int inPlace = ALWAYS_PACK_A ? 0 : mc / MR * MR;
             if (inPlace > 0) {
                 if (transA) {
                     MacroKernel.block(inPlace, nc, kc, alpha, accumulate, a, aOff + pc * lda + ic, 1, lda, MR,
@@ -114,10 +99,12 @@ public final class Sgemm {
                             b, bStart, bRowStride, bPanelStep, c, cBlock, ldc, tile);
                 }
             }
-            if (inPlace < mc) {
-                Packing.packA(transA, a, aOff, lda, ic + inPlace, pc, mc - inPlace, kc, pa, 0, kc * MR);
-                MacroKernel.block(mc - inPlace, nc, kc, alpha, accumulate, pa, 0, 1, MR, kc * MR,
-                        b, bStart, bRowStride, bPanelStep, c, cBlock + inPlace * ldc, ldc, tile);
+            // Remaining rows sliver by sliver (one packed sliver at a time keeps the buffer at KC x MR).
+            for (int ir = inPlace; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                Packing.packA(transA, a, aOff, lda, ic + ir, pc, mr, kc, pa, 0, kc * MR);
+                MacroKernel.block(mr, nc, kc, alpha, accumulate, pa, 0, 1, MR, kc * MR,
+                        b, bStart, bRowStride, bPanelStep, c, cBlock + ir * ldc, ldc, tile);
             }
         }
     }

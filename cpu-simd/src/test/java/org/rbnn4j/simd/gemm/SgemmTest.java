@@ -94,6 +94,9 @@ class SgemmTest {
         check(rnd, true, true, m, n, k, 0.75f, -0.5f, pool);
         check(rnd, false, true, 19, 2 * GemmBlocking.NC + 5, 2 * GemmBlocking.KC + 3, 1f, 1f, pool);
         check(rnd, true, false, GemmBlocking.MC + 1, 40, k, -2f, 0f, pool);
+        // Few rows: full panels of B are read in place, the ragged last panel packed.
+        check(rnd, false, false, Sgemm.IN_PLACE_B_MAX_M - 3, n, k, 1f, 0.5f, pool);
+        check(rnd, true, false, Sgemm.IN_PLACE_B_MAX_M, n + 2, k, 1f, 1f, pool);
     }
 
     @Test
