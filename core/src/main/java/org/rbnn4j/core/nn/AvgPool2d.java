@@ -27,6 +27,14 @@ public final class AvgPool2d implements Layer {
         this(kernel, kernel);
     }
 
+    public int kernel() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
     @Override
     public Tensor forward(Tensor x, Mode mode) {
         Shapes.requireImages(x, -1, toString());

@@ -82,6 +82,16 @@ public final class BasicBlock implements Layer {
         return wiring;
     }
 
+    /** The activation after the first convolution (and, in Bi-Real wiring, its shortcut). */
+    public Layer activation1() {
+        return act1;
+    }
+
+    /** The activation after the residual addition. */
+    public Layer activation2() {
+        return act2;
+    }
+
     @Override
     public Tensor forward(Tensor x, Mode mode) {
         Tensor a = bn1.forward(conv1.forward(x, mode), mode);

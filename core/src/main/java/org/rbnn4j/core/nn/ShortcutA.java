@@ -30,6 +30,18 @@ public final class ShortcutA implements Layer {
         this.padFront = (outChannels - inChannels) / 2;
     }
 
+    public int inChannels() {
+        return inChannels;
+    }
+
+    public int outChannels() {
+        return outChannels;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
     @Override
     public Tensor forward(Tensor x, Mode mode) {
         Shapes.requireImages(x, inChannels, toString());

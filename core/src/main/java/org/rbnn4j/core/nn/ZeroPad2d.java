@@ -36,6 +36,22 @@ public final class ZeroPad2d implements Layer {
         return new ZeroPad2d(2);
     }
 
+    public int left() {
+        return left;
+    }
+
+    public int right() {
+        return right;
+    }
+
+    public int top() {
+        return top;
+    }
+
+    public int bottom() {
+        return bottom;
+    }
+
     @Override
     public Tensor forward(Tensor x, Mode mode) {
         Shapes.requireImages(x, -1, toString());
