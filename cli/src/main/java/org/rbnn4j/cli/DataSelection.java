@@ -23,8 +23,9 @@ final class DataSelection {
     @Option(names = "--download", description = "download the official archives into the cache when missing")
     boolean download;
 
-    @Option(names = "--train-size", description = "train on a seeded class-stratified subset of N images")
-    Integer trainSize;
+    @Option(names = "--train-size", defaultValue = "0",
+            description = "train on a seeded class-stratified subset of N images (0 = all)")
+    int trainSize;
 
     @Option(names = "--test-size", description = "evaluate on a seeded class-stratified subset of N images")
     Integer testSize;
@@ -54,7 +55,7 @@ final class DataSelection {
         LoadedDataset loaded = load();
         Dataset train = loaded.train();
         Dataset test = loaded.test();
-        if (trainSize != null && trainSize < train.size()) {
+        if (trainSize > 0 && trainSize < train.size()) {
             train = train.stratifiedSubset(trainSize, seed);
         }
         if (testSize != null && testSize < test.size()) {
