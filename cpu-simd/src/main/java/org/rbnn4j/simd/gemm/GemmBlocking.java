@@ -25,8 +25,11 @@ public final class GemmBlocking {
     /** Lanes of one vector. */
     public static final int LANES = SPECIES.length();
 
-    /** Rows of the register tile (broadcast operand A). */
-    public static final int MR = 8;
+    /**
+     * Rows of the register tile (broadcast operand A): 8 with 16-lane vectors (AVX-512 has 32 vector registers), 6
+     * otherwise (AVX2 has 16: 12 accumulators + 2 B vectors + 1 broadcast).
+     */
+    public static final int MR = LANES >= 16 ? 8 : 6;
 
     /** Columns of the register tile (vector operand B): two vectors. */
     public static final int NR = 2 * LANES;

@@ -1,0 +1,154 @@
+package org.rbnn4j.simd.gemm;
+
+import static org.rbnn4j.simd.gemm.GemmBlocking.LANES;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The 8 x 2-vector register kernel (16 accumulators + 2 B vectors + 1 broadcast = 19 of the 32 AVX-512 registers); see {@link MicroKernel} for the contract. Every accumulator is
+ * a separate local and the epilogue is straight-line code: that is what keeps C2 from spilling vectors to the heap.
+ */
+final class Kernel8x2 {
+    private static final VectorSpecies<Float> S = GemmBlocking.SPECIES;
+
+    private Kernel8x2() {
+    }
+
+    /** {@code C = alpha * A * B}; C is only written. */
+    static void overwrite(int kc, float[] a, int aOff, int aRowStride, int aColStride,
+                          float[] b, int bOff, int bRowStride,
+                          float[] c, int cOff, int ldc, float alpha) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        final int a1 = aOff + 1 * aRowStride;
+        final int a2 = aOff + 2 * aRowStride;
+        final int a3 = aOff + 3 * aRowStride;
+        final int a4 = aOff + 4 * aRowStride;
+        final int a5 = aOff + 5 * aRowStride;
+        final int a6 = aOff + 6 * aRowStride;
+        final int a7 = aOff + 7 * aRowStride;
+        for (int p = 0; p < kc; p++) {
+            final int ai = p * aColStride;
+            final int bi = bOff + p * bRowStride;
+            final FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            final FloatVector b1 = FloatVector.fromArray(S, b, bi + LANES);
+            FloatVector av;
+            av = FloatVector.broadcast(S, a[aOff + ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[a1 + ai]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[a2 + ai]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[a3 + ai]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[a4 + ai]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[a5 + ai]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, a[a6 + ai]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, a[a7 + ai]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        c00.mul(alpha).intoArray(c, cOff);
+        c01.mul(alpha).intoArray(c, cOff + LANES);
+        c10.mul(alpha).intoArray(c, cOff + 1 * ldc);
+        c11.mul(alpha).intoArray(c, cOff + 1 * ldc + LANES);
+        c20.mul(alpha).intoArray(c, cOff + 2 * ldc);
+        c21.mul(alpha).intoArray(c, cOff + 2 * ldc + LANES);
+        c30.mul(alpha).intoArray(c, cOff + 3 * ldc);
+        c31.mul(alpha).intoArray(c, cOff + 3 * ldc + LANES);
+        c40.mul(alpha).intoArray(c, cOff + 4 * ldc);
+        c41.mul(alpha).intoArray(c, cOff + 4 * ldc + LANES);
+        c50.mul(alpha).intoArray(c, cOff + 5 * ldc);
+        c51.mul(alpha).intoArray(c, cOff + 5 * ldc + LANES);
+        c60.mul(alpha).intoArray(c, cOff + 6 * ldc);
+        c61.mul(alpha).intoArray(c, cOff + 6 * ldc + LANES);
+        c70.mul(alpha).intoArray(c, cOff + 7 * ldc);
+        c71.mul(alpha).intoArray(c, cOff + 7 * ldc + LANES);
+    }
+
+    /** {@code C += alpha * A * B}. */
+    static void accumulate(int kc, float[] a, int aOff, int aRowStride, int aColStride,
+                          float[] b, int bOff, int bRowStride,
+                          float[] c, int cOff, int ldc, float alpha) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        final int a1 = aOff + 1 * aRowStride;
+        final int a2 = aOff + 2 * aRowStride;
+        final int a3 = aOff + 3 * aRowStride;
+        final int a4 = aOff + 4 * aRowStride;
+        final int a5 = aOff + 5 * aRowStride;
+        final int a6 = aOff + 6 * aRowStride;
+        final int a7 = aOff + 7 * aRowStride;
+        for (int p = 0; p < kc; p++) {
+            final int ai = p * aColStride;
+            final int bi = bOff + p * bRowStride;
+            final FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            final FloatVector b1 = FloatVector.fromArray(S, b, bi + LANES);
+            FloatVector av;
+            av = FloatVector.broadcast(S, a[aOff + ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[a1 + ai]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[a2 + ai]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[a3 + ai]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[a4 + ai]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[a5 + ai]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, a[a6 + ai]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, a[a7 + ai]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        final FloatVector va = FloatVector.broadcast(S, alpha);
+        c00.fma(va, FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
+        c01.fma(va, FloatVector.fromArray(S, c, cOff + LANES)).intoArray(c, cOff + LANES);
+        c10.fma(va, FloatVector.fromArray(S, c, cOff + 1 * ldc)).intoArray(c, cOff + 1 * ldc);
+        c11.fma(va, FloatVector.fromArray(S, c, cOff + 1 * ldc + LANES)).intoArray(c, cOff + 1 * ldc + LANES);
+        c20.fma(va, FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+        c21.fma(va, FloatVector.fromArray(S, c, cOff + 2 * ldc + LANES)).intoArray(c, cOff + 2 * ldc + LANES);
+        c30.fma(va, FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+        c31.fma(va, FloatVector.fromArray(S, c, cOff + 3 * ldc + LANES)).intoArray(c, cOff + 3 * ldc + LANES);
+        c40.fma(va, FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+        c41.fma(va, FloatVector.fromArray(S, c, cOff + 4 * ldc + LANES)).intoArray(c, cOff + 4 * ldc + LANES);
+        c50.fma(va, FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+        c51.fma(va, FloatVector.fromArray(S, c, cOff + 5 * ldc + LANES)).intoArray(c, cOff + 5 * ldc + LANES);
+        c60.fma(va, FloatVector.fromArray(S, c, cOff + 6 * ldc)).intoArray(c, cOff + 6 * ldc);
+        c61.fma(va, FloatVector.fromArray(S, c, cOff + 6 * ldc + LANES)).intoArray(c, cOff + 6 * ldc + LANES);
+        c70.fma(va, FloatVector.fromArray(S, c, cOff + 7 * ldc)).intoArray(c, cOff + 7 * ldc);
+        c71.fma(va, FloatVector.fromArray(S, c, cOff + 7 * ldc + LANES)).intoArray(c, cOff + 7 * ldc + LANES);
+    }
+}
