@@ -64,6 +64,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", description = "run folder (default runs/<model>-<dataset>)") Path out;
     @Option(names = "--resume", description = "continue the run in --out from its last checkpoint") boolean resume;
     @Option(names = "--no-progress", description = "no progress bars, only one line per epoch") boolean noProgress;
+    @Option(names = "--no-packed-check", description = "skip the final check of the bit-packed engine against the float model")
+    boolean noPackedCheck;
 
     /** The default run (no options) should finish in about ten minutes on two cores: 3 epochs of 20,000 images. */
     static final int DEFAULT_TRAIN_SIZE = 20_000;
@@ -137,6 +139,9 @@ final class TrainCommand implements Callable<Integer> {
             if (last != null) {
                 System.out.printf(Locale.ROOT, "final test accuracy %.2f%% (best %.2f%% at epoch %d); checkpoints in %s%n",
                         100 * last.testAccuracy(), 100 * result.bestAccuracy(), result.bestEpoch(), runDir);
+            }
+            if (!noPackedCheck) {
+                PackedCheck.run(network, splits.test(), System.out);
             }
         }
         return 0;
