@@ -87,6 +87,9 @@ class SimdBackendConvolutionTest {
         check(simd, new ConvGeometry(3, 48, 12, 12, 20, 3, 3, 1, 1, 0f), rnd);
         // Stride 2 with one-padding, Cout a multiple of 8 (weights and dY read in place).
         check(simd, new ConvGeometry(2, 16, 11, 11, 32, 3, 3, 2, 1, 1f), rnd);
+        // Stride 2 with output rows wider than a vector (vector path of the strided copies), odd width, pad 0 and 1.
+        check(simd, new ConvGeometry(2, 3, 34, 37, 8, 3, 3, 2, 1, 0f), rnd);
+        check(simd, new ConvGeometry(1, 2, 40, 35, 9, 3, 3, 2, 0, 0f), rnd);
         // One image on two threads: the work is split inside the image.
         check(simd, new ConvGeometry(1, 24, 10, 10, 16, 3, 3, 1, 1, 0f), rnd);
     }

@@ -3,6 +3,7 @@ package org.rbnn4j.simd.conv;
 import static org.rbnn4j.simd.gemm.GemmBlocking.NR;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.rbnn4j.core.compute.ConvGeometry;
 import org.rbnn4j.simd.gemm.GemmBlocking;
@@ -20,6 +21,8 @@ public final class Im2col {
     /** Narrower species for the ends of short runs (8- and 4-wide rows), null where not narrower than S. */
     private static final VectorSpecies<Float> HALF = S.length() > 8 ? FloatVector.SPECIES_256 : null;
     private static final VectorSpecies<Float> QUARTER = S.length() > 4 ? FloatVector.SPECIES_128 : null;
+    /** Lanes {@code 0, 2, 4, ...} of two concatenated vectors (indexes past the first are exceptional: the second). */
+    private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(S, i -> 2 * i < S.length() ? 2 * i : 2 * i - 2 * S.length());
 
     private Im2col() {
     }
@@ -54,9 +57,7 @@ public final class Im2col {
                         if (stride == 1) {
                             copy(src, s, dst, d, run);
                         } else {
-                            for (int r = 0; r < run; r++) {
-                                dst[d + r] = src[s + r * stride];
-                            }
+                            stridedCopy(src, s, stride, dst, d, run);
                         }
                         t += run;
                         ox += run;
@@ -94,11 +95,25 @@ public final class Im2col {
                 if (stride == 1) {
                     copy(src, s, dst, d, ow);
                 } else {
-                    for (int ox = 0; ox < ow; ox++) {
-                        dst[d + ox] = src[s + ox * stride];
-                    }
+                    stridedCopy(src, s, stride, dst, d, ow);
                 }
             }
+        }
+    }
+
+    /** {@code dst[d + r] = src[s + r * stride]} for {@code r < len}; stride 2 with vector gathers. */
+    static void stridedCopy(float[] src, int s, int stride, float[] dst, int d, int len) {
+        int r = 0;
+        if (stride == 2) {
+            // Even lanes of two consecutive vectors; the second load must stay inside the array.
+            for (int upper = Math.min(len - S.length(), (src.length - s) / 2 - S.length()); r <= upper; r += S.length()) {
+                FloatVector lo = FloatVector.fromArray(S, src, s + 2 * r);
+                FloatVector hi = FloatVector.fromArray(S, src, s + 2 * r + S.length());
+                lo.rearrange(EVEN_LANES, hi).intoArray(dst, d + r);
+            }
+        }
+        for (; r < len; r++) {
+            dst[d + r] = src[s + r * stride];
         }
     }
 
