@@ -1,7 +1,6 @@
 package org.rbnn4j.simd.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.rbnn4j.simd.concurrent.WorkerPool;
 import org.rbnn4j.simd.gemm.GemmBlocking;
@@ -93,6 +92,21 @@ public final class ChannelKernels {
         return Math.min(pool.effectiveThreads(), units);
     }
 
+    /**
+     * The lanes of {@code v} added in lane order. {@code reduceLanes(ADD)} leaves the order unspecified, and the
+     * interpreter and the JIT-compiled intrinsic do use different orders: the same input would give different sums
+     * before and after compilation, and training would not repeat bit for bit.
+     */
+    static double laneSum(FloatVector v) {
+        float[] lanes = new float[S.length()];
+        v.intoArray(lanes, 0);
+        double s = 0;
+        for (float f : lanes) {
+            s += f;
+        }
+        return s;
+    }
+
     static double sum(float[] x, int off, int len) {
         FloatVector acc0 = FloatVector.zero(S);
         FloatVector acc1 = FloatVector.zero(S);
@@ -105,7 +119,7 @@ public final class ChannelKernels {
         for (int upper = S.loopBound(len); i < upper; i += lanes) {
             acc0 = acc0.add(FloatVector.fromArray(S, x, off + i));
         }
-        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        double s = laneSum(acc0.add(acc1));
         for (; i < len; i++) {
             s += x[off + i];
         }
@@ -119,7 +133,7 @@ public final class ChannelKernels {
             FloatVector d = FloatVector.fromArray(S, x, off + i).sub(mean);
             acc = d.fma(d, acc);
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = laneSum(acc);
         for (; i < len; i++) {
             double d = x[off + i] - mean;
             s += d * d;
@@ -133,7 +147,7 @@ public final class ChannelKernels {
         for (int upper = S.loopBound(len); i < upper; i += S.length()) {
             acc = FloatVector.fromArray(S, a, off + i).fma(FloatVector.fromArray(S, b, off + i), acc);
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = laneSum(acc);
         for (; i < len; i++) {
             s += (double) a[off + i] * b[off + i];
         }
