@@ -99,18 +99,21 @@ public final class Packing {
     /** {@code op(B)(p, j) = b[j * ldb + p]}: each source row becomes one column of a panel. */
     private static void packBTransposed(float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc,
                                         float[] dst, int dstOff, int panelStride) {
+        FloatVector zero = FloatVector.zero(S);
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int base = dstOff + (jr / NR) * panelStride;
+            if (nr < NR) {
+                // Zero the ragged panel row by row (two vector stores each) before its columns are filled in.
+                for (int p = 0; p < kc; p++) {
+                    zero.intoArray(dst, base + p * NR);
+                    zero.intoArray(dst, base + p * NR + LANES);
+                }
+            }
             for (int j = 0; j < nr; j++) {
                 int src = bOff + (j0 + jr + j) * ldb + p0;
                 for (int p = 0; p < kc; p++) {
                     dst[base + p * NR + j] = b[src + p];
-                }
-            }
-            for (int j = nr; j < NR; j++) {
-                for (int p = 0; p < kc; p++) {
-                    dst[base + p * NR + j] = 0f;
                 }
             }
         }
