@@ -106,6 +106,9 @@ public final class Convolution {
         // Each image chunk sums dW^T = sum_n col_n * dY_n^T into its own [roundUp(K, MR) x Cout] partial.
         int size = slivers * MR * cout;
         float[] partials = ScratchArrays.get(Slot.CONV_PARTIAL_SUMS, imageChunks * size);
+        // The kernel streams 8 or 16 col rows at once: a row stride that is a multiple of 4 KiB (1024 pixels) would
+        // put them all in one L1 set, so rows get 16 floats of slack.
+        int ldCol = pixels + 16;
         pool.parallelFor(imageChunks * tapChunks, task -> {
             int chunk = task / tapChunks;
             int part = task % tapChunks;
@@ -118,14 +121,14 @@ public final class Convolution {
             }
             int rows = j1 - j0;
             int paddedRows = roundUp(rows, MR);
-            float[] col = ScratchArrays.get(Slot.CONV_COLUMNS, paddedRows * pixels);
+            float[] col = ScratchArrays.get(Slot.CONV_COLUMNS, paddedRows * ldCol);
             // Rows past the last tap complete the final sliver; their results are discarded, zeros keep them tame.
-            java.util.Arrays.fill(col, rows * pixels, paddedRows * pixels, 0f);
+            java.util.Arrays.fill(col, rows * ldCol, paddedRows * ldCol, 0f);
             float[] pb = ScratchArrays.get(Slot.CONV_GEMM_OUT, roundUp(cout, NR) * pixels);
             for (int n = n0; n < n1; n++) {
-                Im2col.rows(g, PaddedInput.of(g, x, n), j0, j1, col, 0, pixels);
+                Im2col.rows(g, PaddedInput.of(g, x, n), j0, j1, col, 0, ldCol);
                 Packing.packB(true, dy, n * cout * pixels, pixels, 0, 0, pixels, cout, pb, 0, pixels * NR);
-                Sgemm.multiplyPacked(rows, cout, pixels, 1f, col, 0, pixels, 1, MR * pixels,
+                Sgemm.multiplyPacked(rows, cout, pixels, 1f, col, 0, ldCol, 1, MR * ldCol,
                         pb, 0, pixels * NR, n == n0 ? 0f : 1f, partials, chunk * size + j0 * cout, cout);
             }
         });

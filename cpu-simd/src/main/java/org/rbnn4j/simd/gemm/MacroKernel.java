@@ -1,5 +1,6 @@
 package org.rbnn4j.simd.gemm;
 
+import static org.rbnn4j.simd.gemm.GemmBlocking.LANES;
 import static org.rbnn4j.simd.gemm.GemmBlocking.MR;
 import static org.rbnn4j.simd.gemm.GemmBlocking.NR;
 
@@ -16,6 +17,8 @@ import static org.rbnn4j.simd.gemm.GemmBlocking.NR;
  * packed ones: the kernel always reads a full tile.
  */
 public final class MacroKernel {
+    /** The 16 x 1-vector kernel needs 18 vector registers: only with 16-lane (AVX-512) vectors. */
+    private static final boolean NARROW = LANES >= 16 && MR == 8;
     private MacroKernel() {
     }
 
@@ -23,7 +26,13 @@ public final class MacroKernel {
                              float[] a, int aOff, int aRowStride, int aColStride, int aSliverStep,
                              float[] b, int bOff, int bRowStride, int bPanelStep,
                              float[] c, int cOff, int ldc, float[] tile) {
-        for (int ir = 0, s = 0; ir < mc; ir += MR, s++) {
+        int first = 0;
+        if (NARROW && nc <= LANES && mc >= Kernel16x1.ROWS) {
+            // One vector covers the width: 16-row tiles keep every FMA useful (8 x 2-vector tiles would be half zero).
+            first = blockNarrow(mc, nc, kc, alpha, accumulate, a, aOff, aRowStride, aColStride, aSliverStep,
+                    b, bOff, bRowStride, c, cOff, ldc, tile);
+        }
+        for (int ir = first, s = first / MR; ir < mc; ir += MR, s++) {
             int mr = Math.min(MR, mc - ir);
             int aSliver = aOff + s * aSliverStep;
             int cRow = cOff + ir * ldc;
@@ -32,6 +41,41 @@ public final class MacroKernel {
                         c, cRow + jr, ldc, mr, Math.min(NR, nc - jr), tile);
             }
         }
+    }
+
+    /**
+     * Rows {@code [0, 16 * floor(mc / 16))} of a block at most one vector wide with {@link Kernel16x1}; returns the
+     * first row left for the regular kernels. A 16-row tile spans two MR slivers, which are adjacent in every A
+     * layout handled here (sliver step = 8 rows), so it is read with the same row/column strides.
+     */
+    private static int blockNarrow(int mc, int nc, int kc, float alpha, boolean accumulate,
+                                   float[] a, int aOff, int aRowStride, int aColStride, int aSliverStep,
+                                   float[] b, int bOff, int bRowStride,
+                                   float[] c, int cOff, int ldc, float[] tile) {
+        int rows = mc / Kernel16x1.ROWS * Kernel16x1.ROWS;
+        if (aSliverStep != MR * aRowStride) {
+            return 0; // packed slivers (row stride 1, sliver step kc * MR): rows 8..15 are not at stride 1 from row 0
+        }
+        for (int ir = 0; ir < rows; ir += Kernel16x1.ROWS) {
+            int aTile = aOff + (ir / MR) * aSliverStep;
+            int cTile = cOff + ir * ldc;
+            if (nc == LANES) {
+                if (accumulate) {
+                    Kernel16x1.accumulate(kc, a, aTile, aRowStride, aColStride, b, bOff, bRowStride, c, cTile, ldc, alpha);
+                } else {
+                    Kernel16x1.overwrite(kc, a, aTile, aRowStride, aColStride, b, bOff, bRowStride, c, cTile, ldc, alpha);
+                }
+            } else {
+                Kernel16x1.overwrite(kc, a, aTile, aRowStride, aColStride, b, bOff, bRowStride, tile, 0, LANES, alpha);
+                for (int i = 0; i < Kernel16x1.ROWS; i++) {
+                    int row = cTile + i * ldc;
+                    for (int j = 0; j < nc; j++) {
+                        c[row + j] = accumulate ? c[row + j] + tile[i * LANES + j] : tile[i * LANES + j];
+                    }
+                }
+            }
+        }
+        return rows;
     }
 
     private static void tile(int kc, float alpha, boolean accumulate,

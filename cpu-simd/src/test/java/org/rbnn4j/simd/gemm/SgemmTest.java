@@ -70,7 +70,9 @@ class SgemmTest {
         SplittableRandom rnd = new SplittableRandom(42 + threads);
         WorkerPool pool = threads == 1 ? null : twoThreads;
         int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {8, 32, 16}, {9, 33, 17}, {17, 47, 31}, {7, 100, 200},
-                {40, 70, 50}, {64, 64, 64}, {13, 129, 401}};
+                {40, 70, 50}, {64, 64, 64}, {13, 129, 401},
+                // at most one vector wide: the 16-row narrow kernel, full and ragged
+                {40, 16, 33}, {35, 9, 20}, {64, 16, 300}, {16, 1, 5}};
         float[][] scalars = {{1f, 0f}, {0.5f, 1f}, {-1.5f, 0.25f}};
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
