@@ -15,8 +15,8 @@ import org.rbnn4j.simd.gemm.Sgemm;
  * {@link org.rbnn4j.core.compute.ComputeBackend}; {@code P = outH * outW}, {@code K = inChannels * kh * kw}.
  *
  * <ul>
- *   <li>forward, per image: {@code Y[Cout, P] = W[Cout, K] * col[K, P]}; W packed once per call, im2col written
- *       straight into B panels;</li>
+ *   <li>forward, per image: {@code Y[Cout, P] = W[Cout, K] * col[K, P]}; W read in place (packed once per call when
+ *       Cout is not a multiple of the register tile), im2col written straight into packed-B panels;</li>
  *   <li>backward data, per image: {@code dcol[K, P] = W^T * dY[Cout, P]}, then col2im;</li>
  *   <li>backward weights: {@code dW^T[K, Cout] = sum_n col_n[K, P] * dY_n^T}, with the row-major col read in place
  *       as A (cheap vector im2col; the transposed layout {@code dY * col^T} would need a scalar transpose of the
@@ -24,7 +24,9 @@ import org.rbnn4j.simd.gemm.Sgemm;
  *       added, transposed, to {@code dW} in a fixed order.</li>
  * </ul>
  * Work is split over images, and within an image over output pixels (forward), input channels (backward data) or
- * tap rows (backward weights) when there are fewer images than threads; the nested GEMMs then run serially.
+ * tap rows (backward weights) when there are fewer images than threads; the nested GEMMs then run serially. Results
+ * do not depend on the thread count, except the weight gradient's summation order over images (fixed for a given
+ * count).
  */
 public final class Convolution {
     private Convolution() {
