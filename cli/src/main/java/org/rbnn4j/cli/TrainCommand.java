@@ -109,7 +109,7 @@ final class TrainCommand implements Callable<Integer> {
                 spec = binary.apply(spec);
             }
             Network network = ModelZoo.create(spec, seed);
-            Trainer trainer = new Trainer(network, config);
+            Trainer trainer = new Trainer(network, config).putMetadata(ModelDataInfo.DATASET, data.dataset);
             if (resume) {
                 Path last = runDir.resolve(Trainer.LAST);
                 if (!Files.exists(last)) {

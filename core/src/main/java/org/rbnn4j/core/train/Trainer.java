@@ -45,6 +45,7 @@ public final class Trainer {
     private final Sgd optimizer;
     private final CrossEntropyLoss loss = new CrossEntropyLoss();
     private final List<EpochMetrics> history = new ArrayList<>();
+    private final Map<String, String> extraMetadata = new java.util.LinkedHashMap<>();
     private int startEpoch;
     private double bestAccuracy = -1;
     private int bestEpoch;
@@ -53,6 +54,12 @@ public final class Trainer {
         this.network = network;
         this.config = config;
         this.optimizer = new Sgd(network.parameters(), config.learningRate(), config.momentum(), config.weightDecay());
+    }
+
+    /** Adds an entry every checkpoint of this run carries (for example the dataset, so that exports know it). */
+    public Trainer putMetadata(String key, String value) {
+        extraMetadata.put(key, value);
+        return this;
     }
 
     public Trainer addListener(TrainingListener listener) {
@@ -199,6 +206,7 @@ public final class Trainer {
     public Checkpoint checkpoint(int epochsDone) {
         Checkpoint base = network.toCheckpoint();
         Map<String, String> meta = new java.util.LinkedHashMap<>(base.metadata());
+        meta.putAll(extraMetadata);
         meta.put("trainer.epochs_done", Integer.toString(epochsDone));
         meta.put("trainer.epochs", Integer.toString(config.epochs()));
         meta.put("trainer.best_accuracy", Double.toString(bestAccuracy));
