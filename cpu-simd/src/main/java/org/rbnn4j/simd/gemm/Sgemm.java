@@ -22,12 +22,15 @@ import org.rbnn4j.simd.concurrent.WorkerPool;
  * sliver of A are copied ({@code rbnn.gemm.packA=true} packs every sliver instead, for experiments). When A has
  * at most {@code IN_PLACE_B_MAX_M} rows, full panels of a non-transposed B are read in place as well.
  *
- * <p>In parallel the C matrix is cut into one slab per thread, along N when A is the smaller operand (each thread then
- * reads all of A and packs its own columns of B), along M otherwise; each slab runs the serial algorithm.
+ * <p>In parallel the C matrix is cut into slabs that run the serial algorithm: along N when A is the smaller operand
+ * (every slab reads all of A in place and packs its own columns of B; up to 4 slabs per thread, taken dynamically),
+ * along M otherwise (one slab per thread, each packing all of the small B).
  */
 public final class Sgemm {
     /** Below this many flops a parallel call runs on the calling thread only (thread hand-off costs ~10-50 us). */
     static final long PARALLEL_MIN_FLOPS = 2_000_000L;
+    /** Smallest column slab worth scheduling on its own. */
+    private static final long SLAB_MIN_FLOPS = 4_000_000L;
     private static final boolean ALWAYS_PACK_A = Boolean.getBoolean("rbnn.gemm.packA");
     /**
      * Up to this many rows B is read in place rather than packed: with few slivers of A each B panel is used only a
@@ -122,9 +125,13 @@ public final class Sgemm {
             multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        // Split the dimension whose operand is the bigger one: the other operand is read by every thread.
+        // Split the dimension whose operand is the bigger one: the other operand is read by every slab.
         boolean splitColumns = colPanels >= threads ? (m <= n || rowSlivers < threads) : colPanels >= rowSlivers;
-        int parts = Math.min(threads, splitColumns ? colPanels : rowSlivers);
+        // Column slabs cost nothing extra (A is read in place, B packed per slab anyway), so make a few per thread:
+        // dynamic scheduling then evens out a core that is slower or shared. Row slabs each pack all of B: one each.
+        int parts = splitColumns
+                ? (int) Math.min(colPanels, Math.max(threads, Math.min(4L * threads, flops / SLAB_MIN_FLOPS)))
+                : Math.min(threads, rowSlivers);
         pool.parallelFor(parts, t -> {
             if (splitColumns) {
                 int j0 = WorkerPool.splitPoint(n, parts, t, NR);
