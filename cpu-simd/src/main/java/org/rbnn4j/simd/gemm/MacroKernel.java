@@ -5,10 +5,10 @@ import static org.rbnn4j.simd.gemm.GemmBlocking.MR;
 import static org.rbnn4j.simd.gemm.GemmBlocking.NR;
 
 /**
- * One cache block of the SGEMM: {@code C[0:mc, 0:nc] (+)= alpha * A[0:mc, 0:kc] * B[0:kc, 0:nc]}
- * (overwriting C, or adding to it when {@code accumulate}), swept as
- * register tiles. The outer loop walks the {@code MR}-row slivers of A (each stays in L1 while it is used), the inner
- * loop the {@code NR}-column panels of B (the block stays in L2).
+ * One cache block of the SGEMM: {@code C[0:mc, 0:nc] (+)= alpha * A[0:mc, 0:kc] * B[0:kc, 0:nc]} (overwriting C, or
+ * adding to it when {@code accumulate}), swept as register tiles. The outer loop walks the {@code MR}-row slivers of
+ * A (each stays in L1 while it is used), the inner loop the {@code NR}-column panels of B (the block stays in L2).
+ * A block at most one vector wide goes to the 16-row {@link Kernel16x1} instead.
  *
  * <p>Operands are described by strides so that packed panels and matrices read in place use the same code:
  * sliver {@code s} of A starts at {@code aOff + s * aSliverStep} and its element {@code (i, p)} is at
@@ -19,6 +19,7 @@ import static org.rbnn4j.simd.gemm.GemmBlocking.NR;
 public final class MacroKernel {
     /** The 16 x 1-vector kernel needs 18 vector registers: only with 16-lane (AVX-512) vectors. */
     private static final boolean NARROW = LANES >= 16 && MR == 8;
+
     private MacroKernel() {
     }
 
