@@ -22,7 +22,6 @@ import org.rbnn4j.core.model.ModelSpec;
 import org.rbnn4j.core.model.ModelZoo;
 import org.rbnn4j.core.model.Network;
 import org.rbnn4j.core.nn.CrossEntropyLoss;
-import org.rbnn4j.core.nn.Mode;
 import org.rbnn4j.core.optim.Sgd;
 import org.rbnn4j.core.tensor.Tensor;
 
@@ -86,7 +85,7 @@ public class TrainStepBenchmark {
     @Benchmark
     public double trainingStep() {
         network.zeroGrad();
-        Tensor logits = network.forward(images, Mode.TRAIN);
+        Tensor logits = network.forward(images, org.rbnn4j.core.nn.Mode.TRAIN);
         double l = loss.forward(logits, labels);
         network.backward(loss.backward());
         sgd.step();
