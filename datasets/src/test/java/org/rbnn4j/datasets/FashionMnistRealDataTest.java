@@ -8,7 +8,7 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.rbnn4j.datasets.loader.Batch;
+import org.rbnn4j.core.data.Batch;
 import org.rbnn4j.datasets.loader.DataLoader;
 import org.rbnn4j.datasets.transform.Recipes;
 

@@ -9,7 +9,7 @@ import org.rbnn4j.datasets.ClassNames;
 import org.rbnn4j.datasets.Dataset;
 import org.rbnn4j.datasets.ImageShape;
 import org.rbnn4j.datasets.Normalization;
-import org.rbnn4j.datasets.loader.Batch;
+import org.rbnn4j.core.data.Batch;
 import org.rbnn4j.datasets.loader.DataLoader;
 import org.rbnn4j.datasets.transform.Recipes;
 import org.rbnn4j.datasets.transform.Transform;

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.rbnn4j.core.data.Batch;
 import org.rbnn4j.core.tensor.Tensor;
 import org.rbnn4j.datasets.Dataset;
 import org.rbnn4j.datasets.DatasetException;

@@ -1,6 +1,6 @@
 package org.rbnn4j.datasets.loader;
 
-import java.util.Iterator;
+import org.rbnn4j.core.data.Batch;
 import org.rbnn4j.core.data.BatchSource;
 
 /**
@@ -19,23 +19,12 @@ public final class LoaderBatchSource implements BatchSource, AutoCloseable {
     }
 
     @Override
-    public CloseableIterable<org.rbnn4j.core.data.Batch> epoch(int epoch) {
+    public CloseableIterable<Batch> epoch(int epoch) {
         DataLoader.BatchIterator it = loader.epoch(epoch);
         return new CloseableIterable<>() {
             @Override
-            public Iterator<org.rbnn4j.core.data.Batch> iterator() {
-                return new Iterator<>() {
-                    @Override
-                    public boolean hasNext() {
-                        return it.hasNext();
-                    }
-
-                    @Override
-                    public org.rbnn4j.core.data.Batch next() {
-                        Batch b = it.next();
-                        return new org.rbnn4j.core.data.Batch(b.images(), b.labels());
-                    }
-                };
+            public java.util.Iterator<Batch> iterator() {
+                return it;
             }
 
             @Override

@@ -14,7 +14,7 @@ import org.rbnn4j.datasets.Datasets;
 import org.rbnn4j.datasets.FloatImage;
 import org.rbnn4j.datasets.LoadedDataset;
 import org.rbnn4j.datasets.TestData;
-import org.rbnn4j.datasets.loader.Batch;
+import org.rbnn4j.core.data.Batch;
 import org.rbnn4j.datasets.loader.DataLoader;
 import org.rbnn4j.datasets.transform.CenterCrop;
 import org.rbnn4j.datasets.transform.Resize;

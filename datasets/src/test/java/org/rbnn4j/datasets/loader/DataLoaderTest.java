@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.rbnn4j.core.data.Batch;
 import org.rbnn4j.datasets.Dataset;
 import org.rbnn4j.datasets.DatasetFormatException;
 import org.rbnn4j.datasets.FloatImage;
