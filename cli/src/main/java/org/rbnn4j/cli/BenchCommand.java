@@ -14,8 +14,10 @@ import picocli.CommandLine.Option;
  * interface: keep them.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: gemm (SIMD vs scalar SGEMM), binconv (packed vs float conv), train (training steps).",
-        subcommands = {BenchCommand.Gemm.class, BenchCommand.BinConv.class, TrainBenchCommand.class})
+        description = "Benchmarks: gemm (SIMD vs scalar SGEMM), binconv (packed vs float conv), train (training steps), "
+                + "model (packed vs float simulation vs ONNX Runtime).",
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.BinConv.class, TrainBenchCommand.class,
+                ModelBenchCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
