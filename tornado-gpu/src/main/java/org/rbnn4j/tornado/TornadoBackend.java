@@ -1,0 +1,167 @@
+package org.rbnn4j.tornado;
+
+import org.rbnn4j.core.compute.ComputeBackend;
+import org.rbnn4j.core.compute.ConvGeometry;
+import org.rbnn4j.tornado.ops.BatchNormBackwardOp;
+import org.rbnn4j.tornado.ops.ChannelAffineOp;
+import org.rbnn4j.tornado.ops.ChannelStatisticsOp;
+import org.rbnn4j.tornado.ops.ConvBackwardDataOp;
+import org.rbnn4j.tornado.ops.ConvBackwardWeightsOp;
+import org.rbnn4j.tornado.ops.ConvForwardOp;
+import org.rbnn4j.tornado.ops.DeviceOperation;
+import org.rbnn4j.tornado.ops.ElementwiseOps;
+import org.rbnn4j.tornado.ops.SgemmOp;
+import uk.ac.manchester.tornado.api.common.TornadoDevice;
+
+/**
+ * The compute SPI on a TornadoVM device (a GPU, or any OpenCL device such as PoCL on a CPU).
+ *
+ * <p>Every operation is a {@link DeviceOperation}: one task graph per operation, compiled on first use and re-run for
+ * every call, whose kernels ({@code org.rbnn4j.tornado.kernels}) wrap the scalar reference kernels of {@code core}.
+ * The SPI hands over host {@code float[]} arrays, so each call transfers its inputs to the device and its outputs
+ * back; nothing stays resident between calls (parameters, gradients and optimiser state live in the layers' host
+ * arrays). That keeps the backend a drop-in replacement for the CPU ones, at the price of one host-device round trip
+ * per operation.
+ *
+ * <p>Calls are serialised ({@code synchronized}): a TornadoVM execution plan must not run concurrently with itself.
+ */
+public final class TornadoBackend implements ComputeBackend {
+    private final TornadoDevice device;
+    private final SgemmOp sgemm;
+    private final ConvForwardOp convForward;
+    private final ConvBackwardDataOp convBackwardData;
+    private final ConvBackwardWeightsOp convBackwardWeights;
+    private final ChannelStatisticsOp channelStatistics;
+    private final ChannelAffineOp channelAffine;
+    private final BatchNormBackwardOp batchNormBackward;
+    private final ElementwiseOps.HardtanhForward hardtanhForward;
+    private final ElementwiseOps.HardtanhBackward hardtanhBackward;
+    private final ElementwiseOps.Sgd sgd;
+    private final DeviceOperation[] operations;
+
+    /** A backend on {@code device} (see {@link TornadoDevices#select}). Kernels compile lazily, on first use. */
+    public TornadoBackend(TornadoDevice device) {
+        this.device = device;
+        sgemm = new SgemmOp(device);
+        convForward = new ConvForwardOp(device);
+        convBackwardData = new ConvBackwardDataOp(device);
+        convBackwardWeights = new ConvBackwardWeightsOp(device);
+        channelStatistics = new ChannelStatisticsOp(device);
+        channelAffine = new ChannelAffineOp(device);
+        batchNormBackward = new BatchNormBackwardOp(device);
+        hardtanhForward = new ElementwiseOps.HardtanhForward(device);
+        hardtanhBackward = new ElementwiseOps.HardtanhBackward(device);
+        sgd = new ElementwiseOps.Sgd(device);
+        operations = new DeviceOperation[] {sgemm, convForward, convBackwardData, convBackwardWeights, channelStatistics,
+                channelAffine, batchNormBackward, hardtanhForward, hardtanhBackward, sgd};
+    }
+
+    @Override
+    public String name() {
+        return "tornado";
+    }
+
+    /** Host threads: one (the device does the parallel work). */
+    @Override
+    public int threads() {
+        return 1;
+    }
+
+    /** The device this backend runs on, as TornadoVM names it. */
+    public String deviceName() {
+        return device.getPhysicalDevice().getDeviceName();
+    }
+
+    /** How many device compilations the operations have needed so far (one per operation, plus one per growth). */
+    public synchronized long compilations() {
+        long sum = 0;
+        for (DeviceOperation op : operations) {
+            sum += op.rebuilds();
+        }
+        return sum;
+    }
+
+    @Override
+    public synchronized void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
+                                   int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        sgemm.run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public synchronized void conv2dForward(ConvGeometry g, float[] x, float[] w, float[] y) {
+        convForward.run(g, x, w, y);
+    }
+
+    @Override
+    public synchronized void conv2dBackwardData(ConvGeometry g, float[] dy, float[] w, float[] dx) {
+        convBackwardData.run(g, dy, w, dx);
+    }
+
+    @Override
+    public synchronized void conv2dBackwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw) {
+        convBackwardWeights.run(g, x, dy, dw);
+    }
+
+    @Override
+    public synchronized void channelMeanVariance(float[] x, int n, int c, int hw, float[] mean, float[] variance) {
+        if (n * c * hw == 0) {
+            return;
+        }
+        channelStatistics.run(x, n, c, hw, mean, variance);
+    }
+
+    @Override
+    public synchronized void channelAffine(float[] x, int n, int c, int hw, float[] scale, float[] shift, float[] y) {
+        if (n * c * hw == 0) {
+            return;
+        }
+        channelAffine.run(x, n, c, hw, scale, shift, y);
+    }
+
+    @Override
+    public synchronized void batchNormBackward(float[] dy, float[] xhat, int n, int c, int hw, float[] gamma, float[] invStd,
+                                               float[] dgamma, float[] dbeta, float[] dx) {
+        if (n * c * hw == 0) {
+            return;
+        }
+        batchNormBackward.run(dy, xhat, n, c, hw, gamma, invStd, dgamma, dbeta, dx);
+    }
+
+    @Override
+    public synchronized void hardtanhForward(float[] x, float[] y, int length) {
+        if (length == 0) {
+            return;
+        }
+        hardtanhForward.run(x, y, length);
+    }
+
+    @Override
+    public synchronized void hardtanhBackward(float[] x, float[] dy, float[] dx, int length) {
+        if (length == 0) {
+            return;
+        }
+        hardtanhBackward.run(x, dy, dx, length);
+    }
+
+    @Override
+    public synchronized void sgdUpdate(float[] w, float[] g, float[] velocity, int length, float lr, float momentum,
+                                       float weightDecay) {
+        if (length == 0) {
+            return;
+        }
+        sgd.run(w, g, velocity, length, lr, momentum, weightDecay);
+    }
+
+    /** Frees the device memory of every operation. */
+    @Override
+    public synchronized void close() {
+        for (DeviceOperation op : operations) {
+            op.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TornadoBackend[" + deviceName() + "]";
+    }
+}

@@ -1,0 +1,43 @@
+package org.rbnn4j.tornado;
+
+import org.rbnn4j.core.compute.ComputeBackend;
+import org.rbnn4j.core.compute.ComputeBackendProvider;
+
+/**
+ * {@link java.util.ServiceLoader} entry for the TornadoVM backend: name {@code tornado}, priority 300 (above SIMD, so
+ * it is chosen automatically wherever it works). Available only when the JVM runs TornadoVM (started with the SDK's
+ * argfile) and a test kernel runs on the chosen device ({@code rbnn.device}, see {@link TornadoDevices#select}).
+ * Loading this class touches no TornadoVM class, so the provider is harmless on a plain JVM.
+ */
+public final class TornadoBackendProvider implements ComputeBackendProvider {
+
+    @Override
+    public String name() {
+        return "tornado";
+    }
+
+    @Override
+    public int priority() {
+        return 300;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return TornadoRuntimeCheck.check().available();
+    }
+
+    @Override
+    public String unavailableReason() {
+        return TornadoRuntimeCheck.check().reason();
+    }
+
+    /** {@code threads} is ignored: the device does the parallel work. */
+    @Override
+    public ComputeBackend create(int threads) {
+        TornadoRuntimeCheck.Result check = TornadoRuntimeCheck.check();
+        if (!check.available()) {
+            throw new IllegalStateException("TornadoVM backend not available: " + check.reason());
+        }
+        return new TornadoBackend(TornadoDevices.select(System.getProperty(TornadoDevices.DEVICE_PROPERTY)));
+    }
+}

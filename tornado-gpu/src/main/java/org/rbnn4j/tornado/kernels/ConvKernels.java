@@ -1,0 +1,122 @@
+package org.rbnn4j.tornado.kernels;
+
+import org.rbnn4j.core.compute.ConvGeometry;
+import org.rbnn4j.core.compute.kernels.ConvReference;
+import uk.ac.manchester.tornado.api.annotations.Parallel;
+
+/**
+ * Direct 2-D convolution (NCHW, weights {@code [Cout, Cin, kh, kw]}): one work item per output element, each the
+ * reference's {@code ConvReference.*At} for its index. The shape travels in {@code dims} ({@link #DIMS} values, filled
+ * by {@link #describe}); {@code padValue[0]} is the value of padded taps.
+ */
+public final class ConvKernels {
+    public static final int BATCH = 0;
+    public static final int IN_CHANNELS = 1;
+    public static final int IN_H = 2;
+    public static final int IN_W = 3;
+    public static final int OUT_CHANNELS = 4;
+    public static final int KERNEL_H = 5;
+    public static final int KERNEL_W = 6;
+    public static final int STRIDE = 7;
+    public static final int PADDING = 8;
+    public static final int OUT_H = 9;
+    public static final int OUT_W = 10;
+    /** Length of the {@code dims} array. */
+    public static final int DIMS = 11;
+
+    private ConvKernels() {
+    }
+
+    /** Writes the convolution shape into {@code dims} in the layout above. */
+    public static void describe(ConvGeometry g, int[] dims) {
+        dims[BATCH] = g.batch();
+        dims[IN_CHANNELS] = g.inChannels();
+        dims[IN_H] = g.inH();
+        dims[IN_W] = g.inW();
+        dims[OUT_CHANNELS] = g.outChannels();
+        dims[KERNEL_H] = g.kernelH();
+        dims[KERNEL_W] = g.kernelW();
+        dims[STRIDE] = g.stride();
+        dims[PADDING] = g.padding();
+        dims[OUT_H] = g.outH();
+        dims[OUT_W] = g.outW();
+    }
+
+    /** {@code y[n, co, oy, ox] = ConvReference.forwardAt(...)} for every output element; grid: {@code batch*Cout*oh*ow}. */
+    public static void forward(float[] x, float[] w, float[] y, int[] dims, float[] padValue) {
+        int cin = dims[IN_CHANNELS];
+        int h = dims[IN_H];
+        int wd = dims[IN_W];
+        int cout = dims[OUT_CHANNELS];
+        int kh = dims[KERNEL_H];
+        int kw = dims[KERNEL_W];
+        int stride = dims[STRIDE];
+        int pad = dims[PADDING];
+        int oh = dims[OUT_H];
+        int ow = dims[OUT_W];
+        float pv = padValue[0];
+        int total = dims[BATCH] * cout * oh * ow;
+        for (@Parallel int idx = 0; idx < total; idx++) {
+            int ox = idx % ow;
+            int rest = idx / ow;
+            int oy = rest % oh;
+            rest = rest / oh;
+            int co = rest % cout;
+            int n = rest / cout;
+            y[idx] = ConvReference.forwardAt(x, w, cin, h, wd, kh, kw, stride, pad, pv, n, co, oy, ox);
+        }
+    }
+
+    /** {@code dx[n, ci, iy, ix] = ConvReference.backwardDataAt(...)} for every input element; grid: {@code batch*Cin*h*w}. */
+    public static void backwardData(float[] dy, float[] w, float[] dx, int[] dims) {
+        int cin = dims[IN_CHANNELS];
+        int h = dims[IN_H];
+        int wd = dims[IN_W];
+        int cout = dims[OUT_CHANNELS];
+        int kh = dims[KERNEL_H];
+        int kw = dims[KERNEL_W];
+        int stride = dims[STRIDE];
+        int pad = dims[PADDING];
+        int oh = dims[OUT_H];
+        int ow = dims[OUT_W];
+        int total = dims[BATCH] * cin * h * wd;
+        for (@Parallel int idx = 0; idx < total; idx++) {
+            int ix = idx % wd;
+            int rest = idx / wd;
+            int iy = rest % h;
+            rest = rest / h;
+            int ci = rest % cin;
+            int n = rest / cin;
+            dx[idx] = ConvReference.backwardDataAt(dy, w, cin, cout, oh, ow, kh, kw, stride, pad, n, ci, iy, ix);
+        }
+    }
+
+    /**
+     * {@code dw[co, ci, ky, kx] += ConvReference.backwardWeightsAt(...)} for every weight (each work item sums over
+     * the whole batch, in the reference's order); grid: {@code Cout*Cin*kh*kw}.
+     */
+    public static void backwardWeights(float[] x, float[] dy, float[] dw, int[] dims, float[] padValue) {
+        int batch = dims[BATCH];
+        int cin = dims[IN_CHANNELS];
+        int h = dims[IN_H];
+        int wd = dims[IN_W];
+        int cout = dims[OUT_CHANNELS];
+        int kh = dims[KERNEL_H];
+        int kw = dims[KERNEL_W];
+        int stride = dims[STRIDE];
+        int pad = dims[PADDING];
+        int oh = dims[OUT_H];
+        int ow = dims[OUT_W];
+        float pv = padValue[0];
+        int total = cout * cin * kh * kw;
+        for (@Parallel int idx = 0; idx < total; idx++) {
+            int kx = idx % kw;
+            int rest = idx / kw;
+            int ky = rest % kh;
+            rest = rest / kh;
+            int ci = rest % cin;
+            int co = rest / cin;
+            dw[idx] += ConvReference.backwardWeightsAt(x, dy, batch, cin, h, wd, cout, oh, ow, stride, pad, pv, co, ci, ky, kx);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package org.rbnn4j.tornado.ops;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.WorkerGrid;
+import uk.ac.manchester.tornado.api.WorkerGrid1D;
+import uk.ac.manchester.tornado.api.WorkerGrid2D;
+import uk.ac.manchester.tornado.api.common.TornadoDevice;
+import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
+import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
+
+/**
+ * One compute-SPI operation on a TornadoVM device: a task graph over host <em>staging arrays</em> owned by this
+ * object, compiled once and re-executed for every call.
+ *
+ * <p>Why staging: a TornadoVM execution plan is bound to the array objects it was built with, while the SPI passes
+ * whatever arrays the layers hold. Each call copies the caller's inputs into the staging arrays (a host memcpy),
+ * executes the plan (which transfers them to the device and the outputs back) and copies the outputs out. The
+ * staging arrays only grow (to the next power of two, so a training run settles after its first batch); growing
+ * rebuilds and recompiles the plan. Shapes travel in small arrays ({@code dims}), so one compiled plan serves every
+ * shape that fits.
+ *
+ * <p>Not thread-safe: {@code TornadoBackend} serialises the calls.
+ */
+public abstract class DeviceOperation implements AutoCloseable {
+    private static final AtomicInteger GRAPH_COUNTER = new AtomicInteger();
+    /** Smallest staging capacity, so that tiny tensors (biases, per-channel values) do not trigger rebuilds. */
+    private static final int MIN_CAPACITY = 64;
+    /**
+     * OpenCL build options: TornadoVM's default adds {@code -cl-mad-enable -cl-fast-relaxed-math}, which lets the
+     * driver use approximate division and ignore NaN/infinity rules; without them the device follows IEEE float
+     * arithmetic like the JVM (only contractions into fused multiply-adds remain possible), which is what the
+     * comparisons with the CPU backends assume.
+     */
+    static final String OPENCL_FLAGS = "-w";
+
+    private final TornadoDevice device;
+    private final String kind;
+    private int[] capacities = new int[0];
+    private TornadoExecutionPlan plan;
+    private WorkerGrid[] grids = new WorkerGrid[0];
+    private long rebuilds;
+
+    protected DeviceOperation(TornadoDevice device, String kind) {
+        this.device = device;
+        this.kind = kind;
+    }
+
+    /** Allocates the staging arrays (fields of the subclass) with at least the given lengths. */
+    protected abstract void allocate(int[] capacities);
+
+    /**
+     * The task graph over the staging arrays, named {@code graphName}, with tasks named {@code t0}, {@code t1}, ...
+     * in order; inputs transferred to the device and outputs to the host on every execution.
+     */
+    protected abstract TaskGraph build(String graphName);
+
+    /** Dimensions (1 or 2) of each task's grid, in task order. */
+    protected abstract int[] gridDimensions();
+
+    /**
+     * Makes every staging array at least as long as the corresponding {@code sizes} value (same order as for
+     * {@link #allocate}), rebuilding the plan when any has to grow.
+     */
+    protected final void reserve(int... sizes) {
+        boolean fits = plan != null && capacities.length == sizes.length;
+        for (int i = 0; fits && i < sizes.length; i++) {
+            fits = sizes[i] <= capacities[i];
+        }
+        if (fits) {
+            return;
+        }
+        int[] next = new int[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            int old = i < capacities.length ? capacities[i] : 0;
+            next[i] = Math.max(old, roundUp(sizes[i]));
+        }
+        release();
+        allocate(next);
+        String name = kind + "_" + GRAPH_COUNTER.getAndIncrement();
+        TaskGraph graph = build(name);
+        int[] dimensions = gridDimensions();
+        GridScheduler scheduler = new GridScheduler();
+        grids = new WorkerGrid[dimensions.length];
+        for (int t = 0; t < dimensions.length; t++) {
+            grids[t] = dimensions[t] == 2 ? new WorkerGrid2D(1, 1) : new WorkerGrid1D(1);
+            scheduler.addWorkerGrid(name + ".t" + t, grids[t]);
+        }
+        plan = new TornadoExecutionPlan(graph.snapshot())
+                .withDevice(device)
+                .withGridScheduler(scheduler)
+                .withCompilerFlags(TornadoVMBackendType.OPENCL, OPENCL_FLAGS);
+        capacities = next;
+        rebuilds++;
+    }
+
+    /**
+     * Runs the plan with one grid per task: {@code work[t]} is {@code {x}} or {@code {x, y}} work items for task
+     * {@code t}. The caller skips empty work (a grid of 0 items is not launched).
+     */
+    protected final void execute(long[]... work) {
+        for (int t = 0; t < grids.length; t++) {
+            long[] w = work[t];
+            grids[t].setGlobalWork(w[0], w.length > 1 ? w[1] : 1, 1);
+            grids[t].setLocalWorkToNull();
+        }
+        plan.execute();
+    }
+
+    /** How many times the plan has been (re)built and compiled. */
+    public final long rebuilds() {
+        return rebuilds;
+    }
+
+    private static int roundUp(int size) {
+        if (size <= MIN_CAPACITY) {
+            return MIN_CAPACITY;
+        }
+        int p = Integer.highestOneBit(size);
+        return p == size ? size : Math.multiplyExact(p, 2);
+    }
+
+    private void release() {
+        if (plan != null) {
+            try {
+                plan.close();
+            } catch (TornadoExecutionPlanException e) {
+                throw new IllegalStateException("TornadoVM could not free the device memory of " + kind, e);
+            }
+            plan = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        release();
+    }
+}

@@ -1,0 +1,216 @@
+package org.rbnn4j.tornado;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.rbnn4j.tornado.TestDevice.assertClose;
+import static org.rbnn4j.tornado.TestDevice.random;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.rbnn4j.core.compute.ConvGeometry;
+import org.rbnn4j.core.compute.ScalarBackend;
+
+/**
+ * Every device operation against {@link ScalarBackend} on random shapes (run with bailout disabled, so these are
+ * device results). Several shapes per operation also check that one compiled plan serves many shapes and that
+ * growing staging arrays keep earlier results right.
+ */
+class TornadoBackendKernelsTest {
+    private static final ScalarBackend REFERENCE = new ScalarBackend();
+    private static TornadoBackend device;
+
+    @BeforeAll
+    static void start() {
+        device = TestDevice.backend();
+    }
+
+    @Test
+    void convolutionPassesMatchTheReference() {
+        SplittableRandom rnd = new SplittableRandom(1);
+        ConvGeometry[] shapes = {
+                new ConvGeometry(2, 3, 8, 8, 4, 3, 3, 1, 1, 0f),
+                new ConvGeometry(1, 5, 7, 9, 6, 3, 3, 2, 1, 0f),
+                new ConvGeometry(3, 2, 6, 5, 3, 1, 1, 2, 0, 0f),
+                new ConvGeometry(2, 4, 6, 7, 5, 2, 3, 1, 1, 1f), // one padding, non-square kernel
+                new ConvGeometry(1, 2, 3, 3, 9, 5, 5, 1, 1, 0f), // kernel as large as the padded input
+                new ConvGeometry(4, 16, 8, 8, 32, 3, 3, 2, 1, 0f), // larger: the staging arrays grow
+                new ConvGeometry(1, 1, 4, 4, 1, 3, 3, 1, 1, 0f), // smaller again: reuses the grown plan
+        };
+        for (ConvGeometry g : shapes) {
+            float[] x = random(rnd, g.inputSize());
+            float[] w = random(rnd, g.weightSize());
+            float[] dy = random(rnd, g.outputSize());
+
+            float[] yRef = new float[g.outputSize()];
+            float[] y = random(rnd, g.outputSize());
+            REFERENCE.conv2dForward(g, x, w, yRef);
+            device.conv2dForward(g, x, w, y);
+            assertClose("forward " + g, y, yRef, 1e-5);
+
+            float[] dxRef = new float[g.inputSize()];
+            float[] dx = random(rnd, g.inputSize());
+            REFERENCE.conv2dBackwardData(g, dy, w, dxRef);
+            device.conv2dBackwardData(g, dy, w, dx);
+            assertClose("backward data " + g, dx, dxRef, 1e-5);
+
+            float[] dwRef = random(rnd, g.weightSize()); // accumulated into
+            float[] dw = dwRef.clone();
+            REFERENCE.conv2dBackwardWeights(g, x, dy, dwRef);
+            device.conv2dBackwardWeights(g, x, dy, dw);
+            assertClose("backward weights " + g, dw, dwRef, 1e-5);
+        }
+    }
+
+    @Test
+    void binaryConvolutionIsExact() {
+        SplittableRandom rnd = new SplittableRandom(2);
+        ConvGeometry g = new ConvGeometry(2, 16, 8, 8, 16, 3, 3, 1, 1, 0f);
+        float[] x = signs(random(rnd, g.inputSize()));
+        float[] w = signs(random(rnd, g.weightSize()));
+        float[] yRef = new float[g.outputSize()];
+        float[] y = new float[g.outputSize()];
+        REFERENCE.conv2dForward(g, x, w, yRef);
+        device.conv2dForward(g, x, w, y);
+        assertThat(y).containsExactly(yRef);
+    }
+
+    private static float[] signs(float[] v) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] = v[i] >= 0 ? 1f : -1f;
+        }
+        return v;
+    }
+
+    @Test
+    void sgemmMatchesTheReferenceForEveryTransposeOffsetAndBeta() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                for (float beta : new float[] {0f, 1f, 0.5f}) {
+                    int m = 1 + rnd.nextInt(20);
+                    int n = 1 + rnd.nextInt(20);
+                    int k = 1 + rnd.nextInt(30);
+                    int lda = (ta ? m : k) + rnd.nextInt(3);
+                    int ldb = (tb ? k : n) + rnd.nextInt(3);
+                    int ldc = n + rnd.nextInt(3);
+                    int aOff = rnd.nextInt(5);
+                    int bOff = rnd.nextInt(5);
+                    int cOff = rnd.nextInt(5);
+                    float[] a = random(rnd, aOff + (ta ? k : m) * lda);
+                    float[] b = random(rnd, bOff + (tb ? n : k) * ldb);
+                    float[] cRef = random(rnd, cOff + m * ldc + 3);
+                    if (beta == 0f) {
+                        cRef[cOff] = Float.NaN; // never read with beta == 0
+                    }
+                    float[] c = cRef.clone();
+                    float alpha = (float) (rnd.nextDouble() * 2);
+                    REFERENCE.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, cRef, cOff, ldc);
+                    device.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                    assertClose("sgemm ta=" + ta + " tb=" + tb + " beta=" + beta + " " + m + "x" + n + "x" + k, c, cRef, 1e-5);
+                }
+            }
+        }
+    }
+
+    @Test
+    void batchNormalisationOperationsMatchTheReference() {
+        SplittableRandom rnd = new SplittableRandom(4);
+        int[][] shapes = {{8, 16, 64}, {3, 5, 7}, {8, 64, 1}, {16, 32, 16}, {1, 3, 1}};
+        for (int[] s : shapes) {
+            int n = s[0];
+            int c = s[1];
+            int hw = s[2];
+            String what = n + "x" + c + "x" + hw;
+            float[] x = random(rnd, n * c * hw);
+            for (int i = 0; i < x.length; i++) {
+                x[i] = 3f * x[i] + 0.5f; // a mean away from zero
+            }
+            float[] meanRef = new float[c];
+            float[] varRef = new float[c];
+            float[] mean = new float[c];
+            float[] var = new float[c];
+            REFERENCE.channelMeanVariance(x, n, c, hw, meanRef, varRef);
+            device.channelMeanVariance(x, n, c, hw, mean, var);
+            assertClose("mean " + what, mean, meanRef, 1e-6);
+            assertClose("variance " + what, var, varRef, 1e-6);
+
+            float[] scale = random(rnd, c);
+            float[] shift = random(rnd, c);
+            float[] yRef = new float[x.length];
+            float[] y = new float[x.length];
+            REFERENCE.channelAffine(x, n, c, hw, scale, shift, yRef);
+            device.channelAffine(x, n, c, hw, scale, shift, y);
+            assertClose("affine " + what, y, yRef, 1e-6);
+            float[] inPlace = x.clone();
+            device.channelAffine(inPlace, n, c, hw, scale, shift, inPlace);
+            assertClose("affine in place " + what, inPlace, yRef, 1e-6);
+
+            float[] dy = random(rnd, x.length);
+            float[] xhat = random(rnd, x.length);
+            float[] gamma = random(rnd, c);
+            float[] invStd = random(rnd, c);
+            float[] dgammaRef = random(rnd, c);
+            float[] dbetaRef = random(rnd, c);
+            float[] dgamma = dgammaRef.clone();
+            float[] dbeta = dbetaRef.clone();
+            float[] dxRef = new float[x.length];
+            float[] dx = new float[x.length];
+            REFERENCE.batchNormBackward(dy, xhat, n, c, hw, gamma, invStd, dgammaRef, dbetaRef, dxRef);
+            device.batchNormBackward(dy, xhat, n, c, hw, gamma, invStd, dgamma, dbeta, dx);
+            assertClose("dgamma " + what, dgamma, dgammaRef, 1e-6);
+            assertClose("dbeta " + what, dbeta, dbetaRef, 1e-6);
+            assertClose("batch norm dx " + what, dx, dxRef, 1e-5);
+        }
+    }
+
+    @Test
+    void elementwiseOperationsMatchTheReference() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int length : new int[] {1, 100, 4097, 30}) {
+            float[] x = random(rnd, length);
+            for (int i = 0; i < length; i++) {
+                x[i] *= 2f;
+            }
+            if (length > 3) {
+                x[0] = 1f; // boundaries pass the gradient (PyTorch's convention)
+                x[1] = -1f;
+                x[2] = Math.nextUp(1f);
+            }
+            float[] yRef = new float[length];
+            float[] y = new float[length];
+            REFERENCE.hardtanhForward(x, yRef, length);
+            device.hardtanhForward(x, y, length);
+            assertThat(y).as("hardtanh %d", length).containsExactly(yRef);
+
+            float[] dy = random(rnd, length);
+            float[] dxRef = new float[length];
+            float[] dx = new float[length];
+            REFERENCE.hardtanhBackward(x, dy, dxRef, length);
+            device.hardtanhBackward(x, dy, dx, length);
+            assertThat(dx).as("hardtanh backward %d", length).containsExactly(dxRef);
+
+            float[] wRef = random(rnd, length);
+            float[] vRef = random(rnd, length);
+            float[] g = random(rnd, length);
+            float[] w = wRef.clone();
+            float[] v = vRef.clone();
+            REFERENCE.sgdUpdate(wRef, g, vRef, length, 0.1f, 0.9f, 1e-4f);
+            device.sgdUpdate(w, g, v, length, 0.1f, 0.9f, 1e-4f);
+            assertClose("sgd weights " + length, w, wRef, 1e-6);
+            assertClose("sgd velocity " + length, v, vRef, 1e-6);
+        }
+    }
+
+    @Test
+    void onePlanServesManyShapes() {
+        long before = device.compilations();
+        SplittableRandom rnd = new SplittableRandom(6);
+        for (int length = 10; length < 60; length += 7) {
+            float[] x = random(rnd, length);
+            float[] y = new float[length];
+            device.hardtanhForward(x, y, length);
+        }
+        // At most one build for hardtanh (none if an earlier test compiled it with room for 60 values).
+        assertThat(device.compilations() - before).isLessThanOrEqualTo(1);
+    }
+}
