@@ -49,7 +49,9 @@ class OnnxExporterTest {
                 Arguments.of(ModelSpec.of("vgg_small_1w1a", 3, 10), 64),
                 Arguments.of(ModelSpec.of("resnet20_1w1a", 1, 10).withOption("one_padding", "true"), 64),
                 Arguments.of(ModelSpec.of("resnet20_1w1a", 3, 10).withOption("binary_activations", "false"), 64),
-                Arguments.of(ModelSpec.of("resnet18_1w1a", 3, 10), 16));
+                Arguments.of(ModelSpec.of("resnet18_1w1a", 3, 10), 16),
+                Arguments.of(ModelSpec.of("vgg_small", 3, 10), 8),
+                Arguments.of(ModelSpec.of("resnet18_1w1a_imagenet", 3, 10).withInputSize(64), 4));
     }
 
     @ParameterizedTest(name = "{0}")
