@@ -23,7 +23,7 @@ import org.rbnn4j.simd.concurrent.WorkerPool;
  * at most {@code IN_PLACE_B_MAX_M} rows, full panels of a non-transposed B are read in place as well.
  *
  * <p>In parallel the C matrix is cut into slabs that run the serial algorithm: along N when A is the smaller operand
- * (every slab reads all of A in place and packs its own columns of B; up to 4 slabs per thread, taken dynamically),
+ * (every slab reads all of A in place and packs its own columns of B),
  * along M otherwise (one slab per thread, each packing all of the small B).
  */
 public final class Sgemm {
@@ -31,6 +31,12 @@ public final class Sgemm {
     static final long PARALLEL_MIN_FLOPS = 2_000_000L;
     /** Smallest column slab worth scheduling on its own. */
     private static final long SLAB_MIN_FLOPS = 4_000_000L;
+    /**
+     * Column slabs per thread. More than one lets dynamic scheduling even out a slower (shared) core, but each slab
+     * re-reads A: measured on a quiet 2-core Zen 4, 1 slab/thread gave 150-200 GFLOP/s on the standard shapes, 2 or 4
+     * gave 5-20% less. Tunable with {@code rbnn.gemm.slabsPerThread}.
+     */
+    private static final int SLABS_PER_THREAD = Math.max(1, Integer.getInteger("rbnn.gemm.slabsPerThread", 1));
     private static final boolean ALWAYS_PACK_A = Boolean.getBoolean("rbnn.gemm.packA");
     /**
      * Up to this many rows B is read in place rather than packed: with few slivers of A each B panel is used only a
@@ -127,10 +133,9 @@ public final class Sgemm {
         }
         // Split the dimension whose operand is the bigger one: the other operand is read by every slab.
         boolean splitColumns = colPanels >= threads ? (m <= n || rowSlivers < threads) : colPanels >= rowSlivers;
-        // Column slabs cost nothing extra (A is read in place, B packed per slab anyway), so make a few per thread:
-        // dynamic scheduling then evens out a core that is slower or shared. Row slabs each pack all of B: one each.
+        // Column slabs (SLABS_PER_THREAD per thread, taken dynamically); row slabs each pack all of B: one per thread.
         int parts = splitColumns
-                ? (int) Math.min(colPanels, Math.max(threads, Math.min(4L * threads, flops / SLAB_MIN_FLOPS)))
+                ? (int) Math.min(colPanels, Math.max(threads, Math.min((long) SLABS_PER_THREAD * threads, flops / SLAB_MIN_FLOPS)))
                 : Math.min(threads, rowSlivers);
         pool.parallelFor(parts, t -> {
             if (splitColumns) {
