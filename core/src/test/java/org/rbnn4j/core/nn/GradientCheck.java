@@ -47,7 +47,7 @@ public final class GradientCheck {
     }
 
     /** Runs the check on input {@code x} (modified during the check, restored afterwards). */
-    public void run(String what, Tensor x, Random rng) {
+    public void assertGradientsMatch(String what, Tensor x, Random rng) {
         Tensor y = layer.forward(x, mode);
         Tensor g = randn(rng, y.shape());
         Map<String, Parameter> params = new LinkedHashMap<>();

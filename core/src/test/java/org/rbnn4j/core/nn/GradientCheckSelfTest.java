@@ -40,7 +40,7 @@ class GradientCheckSelfTest {
     void aBackwardThreePercentOffFails() {
         Random rng = new Random(1);
         assertThatThrownBy(() -> new GradientCheck(new SlightlyWrong(), Mode.TRAIN)
-                .run("wrong", GradientCheck.randn(rng, 2, 3, 4), rng))
+                .assertGradientsMatch("wrong", GradientCheck.randn(rng, 2, 3, 4), rng))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("analytic");
     }

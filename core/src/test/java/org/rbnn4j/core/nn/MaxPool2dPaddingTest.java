@@ -76,6 +76,6 @@ class MaxPool2dPaddingTest {
         for (int i = 0; i < d.length; i++) {
             d[i] = (float) (0.37 * ((i * 17) % d.length) - 5.0);
         }
-        new GradientCheck(new MaxPool2d(3, 2, 1), Mode.TRAIN).run("maxpool k3 s2 p1", x, rng);
+        new GradientCheck(new MaxPool2d(3, 2, 1), Mode.TRAIN).assertGradientsMatch("maxpool k3 s2 p1", x, rng);
     }
 }
