@@ -67,6 +67,7 @@ public final class TornadoRuntimeCheck {
         if (!runtimeConfigured()) {
             return new Result(false, "the TornadoVM runtime is not loaded in this JVM: " + HOW_TO_RUN);
         }
+        TornadoSettings.applyDefaults();
         List<DeviceDescription> devices;
         try {
             devices = TornadoDevices.list();

@@ -26,8 +26,8 @@ import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
  */
 public abstract class DeviceOperation implements AutoCloseable {
     private static final AtomicInteger GRAPH_COUNTER = new AtomicInteger();
-    /** Smallest staging capacity, so that tiny tensors (biases, per-channel values) do not trigger rebuilds. */
-    private static final int MIN_CAPACITY = 64;
+    /** Smallest staging capacity (4 KiB of floats), so that small tensors (per-channel values, biases) never trigger rebuilds. */
+    private static final int MIN_CAPACITY = 1024;
     /**
      * OpenCL build options: TornadoVM's default adds {@code -cl-mad-enable -cl-fast-relaxed-math}, which lets the
      * driver use approximate division and ignore NaN/infinity rules; without them the device follows IEEE float
