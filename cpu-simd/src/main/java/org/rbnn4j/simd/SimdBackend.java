@@ -3,6 +3,7 @@ package org.rbnn4j.simd;
 import org.rbnn4j.core.compute.ComputeBackend;
 import org.rbnn4j.core.compute.ConvGeometry;
 import org.rbnn4j.simd.concurrent.WorkerPool;
+import org.rbnn4j.simd.conv.BinaryConvolution;
 import org.rbnn4j.simd.conv.Convolution;
 import org.rbnn4j.simd.gemm.GemmBlocking;
 import org.rbnn4j.simd.gemm.Sgemm;
@@ -19,9 +20,11 @@ import org.rbnn4j.simd.kernels.ElementwiseKernels;
  */
 public final class SimdBackend implements ComputeBackend {
     private final WorkerPool pool;
+    private final BinaryConvolution binaryConvolution;
 
     private SimdBackend(int threads) {
         this.pool = new WorkerPool(threads);
+        this.binaryConvolution = new BinaryConvolution(pool.threads());
     }
 
     /** A backend with {@code threads} threads (the caller included); below 1 means all available cores. */
@@ -53,6 +56,16 @@ public final class SimdBackend implements ComputeBackend {
     @Override
     public void conv2dForward(ConvGeometry g, float[] x, float[] w, float[] y) {
         Convolution.forward(pool, g, x, w, y);
+    }
+
+    /** Packed XNOR/popcount ({@link BinaryConvolution}): exact, and several times faster than the float GEMM. */
+    @Override
+    public void binaryConv2dForward(ConvGeometry g, float[] signsX, float[] signsW, float[] y) {
+        if (BinaryConvolution.supports(g)) {
+            binaryConvolution.forward(g, signsX, signsW, y);
+        } else {
+            Convolution.forward(pool, g, signsX, signsW, y);
+        }
     }
 
     @Override
@@ -99,6 +112,7 @@ public final class SimdBackend implements ComputeBackend {
     @Override
     public void close() {
         pool.close();
+        binaryConvolution.close();
     }
 
     @Override

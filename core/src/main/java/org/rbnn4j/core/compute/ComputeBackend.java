@@ -61,6 +61,18 @@ public interface ComputeBackend extends AutoCloseable {
      */
     void sgdUpdate(float[] w, float[] g, float[] velocity, int length, float lr, float momentum, float weightDecay);
 
+    /**
+     * {@code y = conv2d(x, w)} where every element of {@code x} and {@code w} is {@code +1} or {@code -1} (the
+     * convolution of a binary layer: {@code sign} of its activations and weights); padded taps hold
+     * {@code g.padValue()} as in {@link #conv2dForward}. The results are integers of magnitude at most
+     * {@code patchSize}, exact in float whatever the order of summation, so a backend may compute them with
+     * XNOR/popcount on packed bits; they must equal {@link #conv2dForward} of the same arrays exactly. Overwrites
+     * {@code y}. The default is {@link #conv2dForward}.
+     */
+    default void binaryConv2dForward(ConvGeometry g, float[] signsX, float[] signsW, float[] y) {
+        conv2dForward(g, signsX, signsW, y);
+    }
+
     @Override
     default void close() {
     }

@@ -280,7 +280,11 @@ public final class BinaryConv2d implements ScheduledLayer {
         } else {
             conv = y;
         }
-        backend.conv2dForward(g, ba, binaryWeights, conv);
+        if (options.binaryActivations()) {
+            backend.binaryConv2dForward(g, ba, binaryWeights, conv);
+        } else {
+            backend.conv2dForward(g, ba, binaryWeights, conv);
+        }
         int plane = g.outH() * g.outW();
         float[] al = alpha.value().data();
         for (int i = 0; i < batch; i++) {
