@@ -10,6 +10,7 @@ import org.rbnn4j.tornado.ops.ConvBackwardWeightsOp;
 import org.rbnn4j.tornado.ops.ConvForwardOp;
 import org.rbnn4j.tornado.ops.DeviceOperation;
 import org.rbnn4j.tornado.ops.ElementwiseOps;
+import org.rbnn4j.tornado.ops.RotationOps;
 import org.rbnn4j.tornado.ops.SgemmOp;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 
@@ -37,6 +38,9 @@ public final class TornadoBackend implements ComputeBackend {
     private final ElementwiseOps.HardtanhForward hardtanhForward;
     private final ElementwiseOps.HardtanhBackward hardtanhBackward;
     private final ElementwiseOps.Sgd sgd;
+    private final RotationOps.Signs rotationSigns;
+    private final RotationOps.RightCorrelation rotationRightCorrelation;
+    private final RotationOps.Rotate rotate;
     private final DeviceOperation[] operations;
 
     /** A backend on {@code device} (see {@link TornadoDevices#select}). Kernels compile lazily, on first use. */
@@ -52,8 +56,12 @@ public final class TornadoBackend implements ComputeBackend {
         hardtanhForward = new ElementwiseOps.HardtanhForward(device);
         hardtanhBackward = new ElementwiseOps.HardtanhBackward(device);
         sgd = new ElementwiseOps.Sgd(device);
+        rotationSigns = new RotationOps.Signs(device);
+        rotationRightCorrelation = new RotationOps.RightCorrelation(device);
+        rotate = new RotationOps.Rotate(device);
         operations = new DeviceOperation[] {sgemm, convForward, convBackwardData, convBackwardWeights, channelStatistics,
-                channelAffine, batchNormBackward, hardtanhForward, hardtanhBackward, sgd};
+                channelAffine, batchNormBackward, hardtanhForward, hardtanhBackward, sgd, rotationSigns,
+                rotationRightCorrelation, rotate};
     }
 
     @Override
@@ -150,6 +158,28 @@ public final class TornadoBackend implements ComputeBackend {
             return;
         }
         sgd.run(w, g, velocity, length, lr, momentum, weightDecay);
+    }
+
+    // ---- The bi-rotation's batched products (not part of the SPI; used by DeviceBiRotation) ----
+
+    /**
+     * For {@code filters} matrices {@code X_j} ({@code a x b}, consecutive in {@code x}): {@code B_j = sign(R1^T X_j R2)}
+     * into {@code signs} and {@code D1 = sum_j B_j (X_j R2)^T} ({@code a x a}) into {@code d1}.
+     */
+    public synchronized void rotationSigns(float[] x, float[] r1, float[] r2, int filters, int a, int b, float[] signs,
+                                           double[] d1) {
+        rotationSigns.run(x, r1, r2, filters, a, b, signs, d1);
+    }
+
+    /** {@code D2 = sum_j X_j^T (R1 B_j)} ({@code b x b}) into {@code d2}. */
+    public synchronized void rotationRightCorrelation(float[] x, float[] r1, float[] signs, int filters, int a, int b,
+                                                      double[] d2) {
+        rotationRightCorrelation.run(x, r1, signs, filters, a, b, d2);
+    }
+
+    /** {@code out_j = R1^T X_j R2} for every filter. */
+    public synchronized void rotateFilters(float[] x, float[] r1, float[] r2, int filters, int a, int b, float[] out) {
+        rotate.run(x, r1, r2, filters, a, b, out);
     }
 
     /** Frees the device memory of every operation. */
