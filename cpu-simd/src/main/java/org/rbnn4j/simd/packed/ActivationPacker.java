@@ -31,24 +31,36 @@ public final class ActivationPacker {
      * @param thresholds one value per image of {@code dst}, or null
      */
     public static void packNchw(float[] x, int xOffset, float[] thresholds, PackedActivations dst) {
-        checkSource(x, xOffset, thresholds, dst);
+        packNchw(x, xOffset, thresholds, dst, dst.batch());
+    }
+
+    /**
+     * Packs only the first {@code images} images of {@code dst} from NCHW floats (the rest keep their bits), so that
+     * a buffer allocated for a larger batch can serve a smaller one.
+     */
+    public static void packNchw(float[] x, int xOffset, float[] thresholds, PackedActivations dst, int images) {
+        checkSource(x, xOffset, thresholds, dst, images);
         if (VECTOR) {
-            VectorActivationPacker.packNchw(x, xOffset, thresholds, dst);
+            VectorActivationPacker.packNchw(x, xOffset, thresholds, dst, images);
         } else {
-            packNchwScalar(x, xOffset, thresholds, dst);
+            packNchwScalar(x, xOffset, thresholds, dst, images);
         }
     }
 
     /** The scalar reference of {@link #packNchw(float[], int, float[], PackedActivations)}. */
     static void packNchwScalar(float[] x, int xOffset, float[] thresholds, PackedActivations dst) {
-        checkSource(x, xOffset, thresholds, dst);
+        packNchwScalar(x, xOffset, thresholds, dst, dst.batch());
+    }
+
+    static void packNchwScalar(float[] x, int xOffset, float[] thresholds, PackedActivations dst, int images) {
+        checkSource(x, xOffset, thresholds, dst, images);
         int c = dst.channels();
         int h = dst.height();
         int w = dst.width();
         int words = dst.wordsPerPixel();
         int rowStride = dst.rowStride();
         long[] bits = dst.bits();
-        for (int n = 0; n < dst.batch(); n++) {
+        for (int n = 0; n < images; n++) {
             float t = thresholds == null ? 0f : thresholds[n];
             int imageBase = dst.offset(n, 0, 0);
             for (int g = 0; g < words; g++) {
@@ -85,22 +97,31 @@ public final class ActivationPacker {
      * the Vector API where {@link PopcountKernel#best()} is the vector kernel, else {@link #packNhwcScalar}.
      */
     public static void packNhwc(float[] x, int xOffset, float[] thresholds, PackedActivations dst) {
-        checkSource(x, xOffset, thresholds, dst);
+        packNhwc(x, xOffset, thresholds, dst, dst.batch());
+    }
+
+    /** Packs only the first {@code images} images of {@code dst} from NHWC floats (the rest keep their bits). */
+    public static void packNhwc(float[] x, int xOffset, float[] thresholds, PackedActivations dst, int images) {
+        checkSource(x, xOffset, thresholds, dst, images);
         if (VECTOR) {
-            VectorActivationPacker.packNhwc(x, xOffset, thresholds, dst);
+            VectorActivationPacker.packNhwc(x, xOffset, thresholds, dst, images);
         } else {
-            packNhwcScalar(x, xOffset, thresholds, dst);
+            packNhwcScalar(x, xOffset, thresholds, dst, images);
         }
     }
 
     /** The scalar reference of {@link #packNhwc(float[], int, float[], PackedActivations)}. */
     static void packNhwcScalar(float[] x, int xOffset, float[] thresholds, PackedActivations dst) {
-        checkSource(x, xOffset, thresholds, dst);
+        packNhwcScalar(x, xOffset, thresholds, dst, dst.batch());
+    }
+
+    static void packNhwcScalar(float[] x, int xOffset, float[] thresholds, PackedActivations dst, int images) {
+        checkSource(x, xOffset, thresholds, dst, images);
         int c = dst.channels();
         int words = dst.wordsPerPixel();
         long[] bits = dst.bits();
         int src = xOffset;
-        for (int n = 0; n < dst.batch(); n++) {
+        for (int n = 0; n < images; n++) {
             float t = thresholds == null ? 0f : thresholds[n];
             for (int y = 0; y < dst.height(); y++) {
                 int dstPixel = dst.offset(n, y, 0);
@@ -118,16 +139,17 @@ public final class ActivationPacker {
         }
     }
 
-    private static void checkSource(float[] x, int xOffset, float[] thresholds, PackedActivations dst) {
+    private static void checkSource(float[] x, int xOffset, float[] thresholds, PackedActivations dst, int images) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(dst, "dst");
-        long need = (long) dst.batch() * dst.channels() * dst.height() * dst.width();
+        Objects.checkFromIndexSize(0, images, dst.batch());
+        long need = (long) images * dst.channels() * dst.height() * dst.width();
         if (xOffset < 0 || xOffset + need > x.length) {
             throw new IllegalArgumentException("source holds " + (x.length - xOffset) + " floats after offset "
                     + xOffset + ", need " + need + " for " + dst);
         }
-        if (thresholds != null && thresholds.length < dst.batch()) {
-            throw new IllegalArgumentException("need one threshold per image: " + thresholds.length + " < " + dst.batch());
+        if (thresholds != null && thresholds.length < images) {
+            throw new IllegalArgumentException("need one threshold per image: " + thresholds.length + " < " + images);
         }
     }
 }

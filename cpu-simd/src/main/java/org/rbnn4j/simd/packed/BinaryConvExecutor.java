@@ -79,6 +79,19 @@ public final class BinaryConvExecutor implements AutoCloseable {
         run(conv, in, image, image * pixels, (image + 1) * pixels, out, layout);
     }
 
+    /**
+     * Convolves images {@code [firstImage, firstImage + images)} of {@code in}, splitting their output among the
+     * threads; image {@code firstImage + i} is stored as image {@code i} of {@code out} (layout {@code layout}).
+     */
+    public void forwardImages(PackedConv2d conv, PackedActivations in, int firstImage, int images, float[] out,
+                              OutputLayout layout) {
+        conv.checkInput(in);
+        Objects.checkFromIndexSize(firstImage, images, in.batch());
+        conv.checkOutput(out, images);
+        int pixels = conv.outH() * conv.outW();
+        run(conv, in, firstImage, firstImage * pixels, (firstImage + images) * pixels, out, layout);
+    }
+
     private void run(PackedConv2d conv, PackedActivations in, int firstImage, int pixelFrom, int pixelTo,
                      float[] out, OutputLayout layout) {
         int panels = conv.filters().panelCount();

@@ -232,6 +232,21 @@ public final class PackedConv2d {
         kernel.compute(this, in, 0, 0, in.batch() * outH * outW, 0, filters.panelCount(), out, layout);
     }
 
+    /**
+     * Single-threaded convolution of images {@code [firstImage, firstImage + images)} of {@code in} only: image
+     * {@code firstImage + i} is stored as image {@code i} of {@code out} (layout {@code layout}). Lets a caller
+     * convolve a few images of a larger buffer at a time, e.g. to keep each image's output in cache.
+     */
+    public void forwardImages(PackedActivations in, int firstImage, int images, float[] out, OutputLayout layout,
+                              PopcountKernel kernel) {
+        checkInput(in);
+        Objects.checkFromIndexSize(firstImage, images, in.batch());
+        checkOutput(out, images);
+        int pixels = outH * outW;
+        kernel.compute(this, in, firstImage, firstImage * pixels, (firstImage + images) * pixels, 0,
+                filters.panelCount(), out, layout);
+    }
+
     void checkOutput(float[] out, int images) {
         Objects.requireNonNull(out, "out");
         long need = (long) images * outputSizePerImage();

@@ -35,6 +35,10 @@ final class VectorActivationPacker {
     }
 
     static void packNchw(float[] x, int xOffset, float[] thresholds, PackedActivations dst) {
+        packNchw(x, xOffset, thresholds, dst, dst.batch());
+    }
+
+    static void packNchw(float[] x, int xOffset, float[] thresholds, PackedActivations dst, int images) {
         int c = dst.channels();
         int h = dst.height();
         int w = dst.width();
@@ -42,7 +46,7 @@ final class VectorActivationPacker {
         int words = dst.wordsPerPixel();
         long[] bits = dst.bits();
         long[] lanes = new long[4 * PIXELS];
-        for (int n = 0; n < dst.batch(); n++) {
+        for (int n = 0; n < images; n++) {
             float t = thresholds == null ? 0f : thresholds[n];
             for (int g = 0; g < words; g++) {
                 int c0 = g << 6;
@@ -123,11 +127,15 @@ final class VectorActivationPacker {
     }
 
     static void packNhwc(float[] x, int xOffset, float[] thresholds, PackedActivations dst) {
+        packNhwc(x, xOffset, thresholds, dst, dst.batch());
+    }
+
+    static void packNhwc(float[] x, int xOffset, float[] thresholds, PackedActivations dst, int images) {
         int c = dst.channels();
         int words = dst.wordsPerPixel();
         long[] bits = dst.bits();
         int src = xOffset;
-        for (int n = 0; n < dst.batch(); n++) {
+        for (int n = 0; n < images; n++) {
             float t = thresholds == null ? 0f : thresholds[n];
             for (int y = 0; y < dst.height(); y++) {
                 int dstPixel = dst.offset(n, y, 0);

@@ -57,8 +57,7 @@ final class GraphCompiler {
             throw new IllegalArgumentException("the network ends in a " + describeShape(c.shapes.get(out))
                     + " tensor, not a vector of logits");
         }
-        int[] sizes = c.shapes.stream().mapToInt(GraphCompiler::size).toArray();
-        return new Program(c.ops, sizes, inputShape, out);
+        return new Program(c.ops, c.shapes, out);
     }
 
     private int newValue(int[] shape) {

@@ -16,4 +16,12 @@ interface Op {
 
     /** One line for {@link Program#describe()} (stored in model files to detect architecture drift). */
     String describe();
+
+    /**
+     * The same step reading {@code inputs} and writing {@code output} instead (same order as {@link #inputs()}):
+     * lets the {@link Planner} run a logical op on the buffers of its plan.
+     */
+    default Op withValues(int[] inputs, int output) {
+        throw new UnsupportedOperationException(describe() + " cannot be moved to other values");
+    }
 }

@@ -76,6 +76,11 @@ final class Ops {
         }
 
         @Override
+        public Op withValues(int[] inputs, int output) {
+            return new FloatConv(inputs[0], output, geometry, weights, bias, alpha);
+        }
+
+        @Override
         public String describe() {
             return (alpha == null ? "conv " : "binary_weight_conv ") + shape(geometry);
         }
@@ -104,7 +109,7 @@ final class Ops {
             float[] x = ws.buffer(in);
             float[] y = ws.buffer(out);
             int sample = conv.inChannels() * conv.inH() * conv.inW();
-            float[] thresholds = ws.thresholds(n);
+            float[] thresholds = ws.referenceThresholds(n);
             for (int i = 0; i < n; i++) {
                 thresholds[i] = StandardisationKernels.mean(x, i * sample, sample);
             }
@@ -116,6 +121,19 @@ final class Ops {
                 conv.forward(packed, y, OutputLayout.NCHW, exec.kernel());
             }
             scale(y, alpha, n, conv.outChannels(), conv.outH() * conv.outW());
+        }
+
+        @Override
+        public Op withValues(int[] inputs, int output) {
+            return new BinaryConv(inputs[0], output, conv, alpha, index);
+        }
+
+        PackedConv2d conv() {
+            return conv;
+        }
+
+        float[] alpha() {
+            return alpha;
         }
 
         @Override
@@ -162,6 +180,19 @@ final class Ops {
         }
 
         @Override
+        public Op withValues(int[] inputs, int output) {
+            return new ChannelAffine(inputs[0], output, scale, shift, hw);
+        }
+
+        float[] scale() {
+            return scale;
+        }
+
+        float[] shift() {
+            return shift;
+        }
+
+        @Override
         public String describe() {
             return "batchnorm " + scale.length + "x" + hw;
         }
@@ -178,6 +209,11 @@ final class Ops {
         @Override
         public void run(Workspace ws, int n, Execution exec) {
             exec.backend().hardtanhForward(ws.buffer(in), ws.buffer(out), n * size);
+        }
+
+        @Override
+        public Op withValues(int[] inputs, int output) {
+            return new Hardtanh(inputs[0], output, size);
         }
 
         @Override
@@ -201,6 +237,11 @@ final class Ops {
             for (int i = 0; i < n * size; i++) {
                 y[i] = x[i] <= 0f ? 0f : x[i];
             }
+        }
+
+        @Override
+        public Op withValues(int[] inputs, int output) {
+            return new Relu(inputs[0], output, size);
         }
 
         @Override
@@ -240,6 +281,11 @@ final class Ops {
         @Override
         public int output() {
             return out;
+        }
+
+        @Override
+        public Op withValues(int[] inputs, int output) {
+            return new Add(inputs[0], inputs[1], output, size);
         }
 
         @Override
@@ -285,6 +331,23 @@ final class Ops {
                     }
                 }
             }
+        }
+
+        int inChannels() {
+            return inC;
+        }
+
+        int outChannels() {
+            return outC;
+        }
+
+        int stride() {
+            return stride;
+        }
+
+        @Override
+        public Op withValues(int[] inputs, int output) {
+            return new ShortcutA(inputs[0], output, inC, outC, h, w, stride);
         }
 
         @Override
@@ -345,6 +408,23 @@ final class Ops {
         }
 
         @Override
+        public Op withValues(int[] inputs, int output) {
+            return new MaxPool(inputs[0], output, c, h, w, kernel, stride, padding, oh, ow);
+        }
+
+        int kernel() {
+            return kernel;
+        }
+
+        int stride() {
+            return stride;
+        }
+
+        int padding() {
+            return padding;
+        }
+
+        @Override
         public String describe() {
             return "maxpool " + kernel + " stride " + stride + " pad " + padding + " on " + c + "x" + h + "x" + w;
         }
@@ -394,6 +474,11 @@ final class Ops {
         }
 
         @Override
+        public Op withValues(int[] inputs, int output) {
+            return new AvgPool(inputs[0], output, c, h, w, kernel, stride, oh, ow);
+        }
+
+        @Override
         public String describe() {
             return "avgpool " + kernel + " stride " + stride + " on " + c + "x" + h + "x" + w;
         }
@@ -421,6 +506,11 @@ final class Ops {
                 }
                 ys[p] = sum / hw;
             }
+        }
+
+        @Override
+        public Op withValues(int[] inputs, int output) {
+            return new GlobalAvgPool(inputs[0], output, c, hw);
         }
 
         @Override
@@ -462,6 +552,11 @@ final class Ops {
         }
 
         @Override
+        public Op withValues(int[] inputs, int output) {
+            return new ZeroPad(inputs[0], output, c, h, w, left, top, oh, ow);
+        }
+
+        @Override
         public String describe() {
             return "zeropad " + c + "x" + h + "x" + w + " -> " + oh + "x" + ow;
         }
@@ -494,6 +589,11 @@ final class Ops {
                     }
                 }
             }
+        }
+
+        @Override
+        public Op withValues(int[] inputs, int output) {
+            return new Linear(inputs[0], output, inFeatures, outFeatures, weight, bias);
         }
 
         @Override

@@ -2,20 +2,13 @@ package org.rbnn4j.simd.packed.model;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.rbnn4j.core.compute.Backends;
 import org.rbnn4j.core.io.ModelFileException;
 import org.rbnn4j.core.model.ModelSpec;
@@ -24,6 +17,7 @@ import org.rbnn4j.core.model.Network;
 import org.rbnn4j.core.nn.Parameter;
 import org.rbnn4j.core.rbnn.BinaryConv2d;
 import org.rbnn4j.core.tensor.Tensor;
+import org.rbnn4j.simd.concurrent.WorkerPool;
 import org.rbnn4j.simd.packed.BinaryConvExecutor;
 import org.rbnn4j.simd.packed.PopcountKernel;
 
@@ -43,14 +37,17 @@ import org.rbnn4j.simd.packed.PopcountKernel;
  * Float parts use {@link Backends#current()} at call time, as the float layers do.
  */
 public final class PackedModel implements AutoCloseable {
-    /** Images per chunk at most, so workspaces stay small. */
-    private static final int MAX_CHUNK = 16;
+    /**
+     * Images per chunk at most: a chunk's values stay in the core's caches from one layer to the next (the fused
+     * steps work on even fewer images at a time, see {@link FusedBinaryConv}).
+     */
+    private static final int MAX_CHUNK = 8;
 
     private final ModelContent content;
     private final Program program;
     private final int threads;
     private final PopcountKernel kernel;
-    private final ExecutorService pool;
+    private final WorkerPool pool;
     private final BinaryConvExecutor intraOp;
     private final ConcurrentLinkedQueue<Workspace> workspaces = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
@@ -61,12 +58,7 @@ public final class PackedModel implements AutoCloseable {
         this.threads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         this.kernel = PopcountKernel.best();
         if (this.threads > 1) {
-            AtomicInteger counter = new AtomicInteger();
-            this.pool = Executors.newFixedThreadPool(this.threads - 1, r -> {
-                Thread t = new Thread(r, "rbnn-packed-" + counter.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+            this.pool = new WorkerPool(this.threads);
             this.intraOp = new BinaryConvExecutor(this.threads, kernel);
         } else {
             this.pool = null;
@@ -269,6 +261,24 @@ public final class PackedModel implements AutoCloseable {
         return classes;
     }
 
+    /**
+     * The unfused reference: the logical ops one by one in NCHW ({@link Program#reference()}), on the calling thread.
+     * For tests, which check that the fused schedule gives the same numbers bit for bit.
+     */
+    Tensor referenceLogits(Tensor batch) {
+        int n = batch.dim(0);
+        int classes = numClasses();
+        float[] out = new float[n * classes];
+        Schedule schedule = program.reference();
+        schedule.run(new Workspace(schedule), batch.data(), 0, n, out, 0, new Execution(Backends.current(), kernel, null));
+        return Tensor.of(out, n, classes);
+    }
+
+    /** The fused schedule, one step per line (for debugging). */
+    String describeSchedule() {
+        return program.fused().describe();
+    }
+
     private void runChunks(float[] x, int n, float[] out, Execution exec) {
         Workspace ws = borrow();
         try {
@@ -276,70 +286,46 @@ public final class PackedModel implements AutoCloseable {
             int classes = numClasses();
             for (int i = 0; i < n; i += MAX_CHUNK) {
                 int m = Math.min(MAX_CHUNK, n - i);
-                program.run(ws, x, i * in, m, out, i * classes, exec);
+                program.fused().run(ws, x, i * in, m, out, i * classes, exec);
             }
         } finally {
             workspaces.add(ws);
         }
     }
 
+    /**
+     * Chunks of images on the pool's threads, each chunk through the whole network with a workspace of its own. The
+     * pool is a {@link WorkerPool}, so float layers that the backend would parallelise run inline in each chunk's
+     * thread instead of competing for the same cores.
+     */
     private void runParallel(float[] x, int n, float[] out) {
         int chunk = Math.max(1, Math.min(MAX_CHUNK, (n + threads - 1) / threads));
         int chunks = (n + chunk - 1) / chunk;
-        AtomicInteger next = new AtomicInteger();
         int in = program.inputSizePerImage();
         int classes = numClasses();
         Execution exec = new Execution(Backends.current(), kernel, null);
-        Runnable worker = () -> {
+        pool.parallelFor(chunks, c -> {
             Workspace ws = borrow();
             try {
-                for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
-                    int i = c * chunk;
-                    int m = Math.min(chunk, n - i);
-                    program.run(ws, x, i * in, m, out, i * classes, exec);
-                }
+                int i = c * chunk;
+                int m = Math.min(chunk, n - i);
+                program.fused().run(ws, x, i * in, m, out, i * classes, exec);
             } finally {
                 workspaces.add(ws);
             }
-        };
-        int helpers = Math.min(threads - 1, chunks - 1);
-        List<Future<?>> futures = new ArrayList<>(helpers);
-        for (int i = 0; i < helpers; i++) {
-            futures.add(pool.submit(worker));
-        }
-        RuntimeException failure = null;
-        try {
-            worker.run();
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted during packed inference", e);
-            } catch (ExecutionException e) {
-                if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        });
     }
 
     private Workspace borrow() {
         Workspace ws = workspaces.poll();
-        return ws != null ? ws : new Workspace(program);
+        return ws != null ? ws : new Workspace(program.fused());
     }
 
     @Override
     public void close() {
         closed = true;
         if (pool != null) {
-            pool.shutdownNow();
+            pool.close();
             intraOp.close();
         }
         workspaces.clear();

@@ -2,6 +2,7 @@ package org.rbnn4j.simd.packed.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -17,7 +18,10 @@ import org.rbnn4j.core.nn.Mode;
 import org.rbnn4j.core.optim.Sgd;
 import org.rbnn4j.core.tensor.Tensor;
 
-/** Packed inference equals the float simulation ({@code forward(x, EVAL)}) on every zoo model. */
+/**
+ * Packed inference equals the float simulation ({@code forward(x, EVAL)}) on every zoo model, and its fused schedule
+ * equals the unfused logical ops bit for bit.
+ */
 class PackedModelTest {
 
     static Stream<Arguments> zoo() {
@@ -42,7 +46,17 @@ class PackedModelTest {
         Tensor x = randomImages(images, spec, new Random(5));
         Tensor expected = net.forward(x, Mode.EVAL).copy();
         try (PackedModel packed = PackedModel.compile(net, Map.of(), 2)) {
-            assertSameLogits(packed.logits(x), expected, spec.architecture());
+            Tensor logits = packed.logits(x);
+            assertSameLogits(logits, expected, spec.architecture());
+            // The fused schedule computes exactly what the logical ops compute one by one, on every path.
+            float[] reference = packed.referenceLogits(x).data();
+            assertThat(logits.data()).as("fused = unfused, two threads").isEqualTo(reference);
+            assertThat(packed.logits(slice(x, images - 1, 1)).data()).as("fused = unfused, single image")
+                    .isEqualTo(Arrays.copyOfRange(reference, (images - 1) * 10, images * 10));
+        }
+        try (PackedModel single = PackedModel.compile(net, Map.of(), 1)) {
+            assertThat(single.logits(x).data()).as("fused = unfused, one thread")
+                    .isEqualTo(single.referenceLogits(x).data());
         }
     }
 

@@ -1,0 +1,223 @@
+package org.rbnn4j.simd.packed.model;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.rbnn4j.simd.packed.OutputLayout;
+import org.rbnn4j.simd.packed.PackedActivations;
+import org.rbnn4j.simd.packed.PackedConv2d;
+
+/**
+ * A packed binary convolution and the float layers after it, in one pass over its NHWC output:
+ * {@code y = act(affine(pool(conv * alpha)) + other)}, each stage optional, in that order
+ * ({@link Planner} decides what to fuse). The convolution's exact integer sums go to scratch a few images at a
+ * time (so they are still in cache), and the epilogue finishes them along channel vectors into an NHWC value.
+ *
+ * <p>Every stage repeats the float layer's arithmetic on the same operands in the same order, so the result equals the
+ * unfused ops bit for bit: {@code conv * alpha[c]} (one rounding), max pooling as {@link Ops.MaxPool} (first maximum
+ * wins, NaN propagates), BatchNorm as {@code x * scale[c] + shift[c]} (a multiply then an add: never an FMA),
+ * the residual add, hardtanh / ReLU with their NaN behaviour.
+ */
+final class FusedBinaryConv implements Op {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = S.length();
+    /**
+     * Output pixels per kernel call at least: images of small maps (4x4) are convolved together so that the kernel's
+     * pixel blocks fill and each filter panel is read once for several images.
+     */
+    static final int GROUP_PIXELS = 256;
+
+    /** The activation at the end of the chain. */
+    enum Activation { NONE, HARDTANH, RELU }
+
+    private final int packedId;
+    private final PackedConv2d conv;
+    private final float[] alpha;
+    private final int poolKernel;
+    private final int poolStride;
+    private final float[] scale;
+    private final float[] shift;
+    private final int other;
+    private final Activation activation;
+    private final int out;
+    private final int cout;
+    private final int outH;
+    private final int outW;
+    private final int groupImages;
+    private final String describe;
+
+    /**
+     * @param poolKernel {@code 0} for no pooling, else a max pool of that window and {@code poolStride}, no padding
+     * @param scale      BatchNorm scale per channel, or null (then {@code shift} is null too)
+     * @param other      the NHWC value added before the activation, or -1
+     * @param describe   what was fused, for {@link Planner#describe}
+     */
+    FusedBinaryConv(int packedId, PackedConv2d conv, float[] alpha, int poolKernel, int poolStride, float[] scale,
+                    float[] shift, int other, Activation activation, int out, String describe) {
+        this.packedId = packedId;
+        this.conv = conv;
+        this.alpha = alpha;
+        this.poolKernel = poolKernel;
+        this.poolStride = poolStride;
+        this.scale = scale;
+        this.shift = shift;
+        this.other = other;
+        this.activation = activation;
+        this.out = out;
+        this.cout = conv.outChannels();
+        this.outH = poolKernel == 0 ? conv.outH() : (conv.outH() - poolKernel) / poolStride + 1;
+        this.outW = poolKernel == 0 ? conv.outW() : (conv.outW() - poolKernel) / poolStride + 1;
+        this.groupImages = Math.max(1, GROUP_PIXELS / (conv.outH() * conv.outW()));
+        this.describe = describe;
+    }
+
+    /** Floats of convolution scratch this step needs. */
+    int scratchFloats() {
+        return groupImages * conv.outputSizePerImage();
+    }
+
+    /** Floats per image of the output value. */
+    int outputSizePerImage() {
+        return cout * outH * outW;
+    }
+
+    int packedId() {
+        return packedId;
+    }
+
+    PackedConv2d conv() {
+        return conv;
+    }
+
+    @Override
+    public void run(Workspace ws, int n, Execution exec) {
+        PackedActivations in = ws.packed(packedId);
+        float[] r = ws.convScratch();
+        float[] y = ws.buffer(out);
+        float[] o = other >= 0 ? ws.buffer(other) : null;
+        int convSize = conv.outputSizePerImage();
+        int outSize = outputSizePerImage();
+        for (int i0 = 0; i0 < n; i0 += groupImages) {
+            int g = Math.min(groupImages, n - i0);
+            if (exec.intraOp() != null) {
+                exec.intraOp().forwardImages(conv, in, i0, g, r, OutputLayout.NHWC);
+            } else {
+                conv.forwardImages(in, i0, g, r, OutputLayout.NHWC, exec.kernel());
+            }
+            for (int i = 0; i < g; i++) {
+                int yOff = (i0 + i) * outSize;
+                if (poolKernel == 0) {
+                    finishPixels(r, i * convSize, y, yOff, o, outH * outW);
+                } else {
+                    finishPooled(r, i * convSize, y, yOff, o);
+                }
+            }
+        }
+    }
+
+    /** Epilogue without pooling: {@code pixels} pixels of {@code cout} channels, same offsets in r, y and other. */
+    private void finishPixels(float[] r, int rOff, float[] y, int yOff, float[] o, int pixels) {
+        int bound = S.loopBound(cout);
+        for (int p = 0; p < pixels; p++) {
+            int rp = rOff + p * cout;
+            int yp = yOff + p * cout;
+            int c = 0;
+            for (; c < bound; c += LANES) {
+                FloatVector v = FloatVector.fromArray(S, r, rp + c).mul(FloatVector.fromArray(S, alpha, c));
+                finish(v, c, o, yp).intoArray(y, yp + c);
+            }
+            for (; c < cout; c++) {
+                y[yp + c] = finish(r[rp + c] * alpha[c], c, o, yp);
+            }
+        }
+    }
+
+    /** Epilogue with max pooling (no padding) of the scaled convolution output. */
+    private void finishPooled(float[] r, int rOff, float[] y, int yOff, float[] o) {
+        int bound = S.loopBound(cout);
+        int convW = conv.outW();
+        for (int oy = 0; oy < outH; oy++) {
+            for (int ox = 0; ox < outW; ox++) {
+                int first = rOff + ((oy * poolStride) * convW + ox * poolStride) * cout;
+                int yp = yOff + (oy * outW + ox) * cout;
+                int c = 0;
+                for (; c < bound; c += LANES) {
+                    FloatVector a = FloatVector.fromArray(S, alpha, c);
+                    FloatVector max = FloatVector.fromArray(S, r, first + c).mul(a);
+                    for (int ky = 0; ky < poolKernel; ky++) {
+                        for (int kx = ky == 0 ? 1 : 0; kx < poolKernel; kx++) {
+                            FloatVector v = FloatVector.fromArray(S, r, first + (ky * convW + kx) * cout + c).mul(a);
+                            // As Ops.MaxPool: a later value replaces the maximum only if larger, or if it is NaN.
+                            VectorMask<Float> take = v.compare(VectorOperators.GT, max).or(v.test(VectorOperators.IS_NAN));
+                            max = max.blend(v, take);
+                        }
+                    }
+                    finish(max, c, o, yp).intoArray(y, yp + c);
+                }
+                for (; c < cout; c++) {
+                    float max = r[first + c] * alpha[c];
+                    for (int ky = 0; ky < poolKernel; ky++) {
+                        for (int kx = ky == 0 ? 1 : 0; kx < poolKernel; kx++) {
+                            float v = r[first + (ky * convW + kx) * cout + c] * alpha[c];
+                            if (v > max || Float.isNaN(v)) {
+                                max = v;
+                            }
+                        }
+                    }
+                    y[yp + c] = finish(max, c, o, yp);
+                }
+            }
+        }
+    }
+
+    /** BatchNorm, residual add and activation of channels {@code [c, c + LANES)} of the pixel at {@code yp}. */
+    private FloatVector finish(FloatVector v, int c, float[] o, int yp) {
+        if (scale != null) {
+            v = v.mul(FloatVector.fromArray(S, scale, c)).add(FloatVector.fromArray(S, shift, c));
+        }
+        if (o != null) {
+            v = v.add(FloatVector.fromArray(S, o, yp + c));
+        }
+        switch (activation) {
+            case HARDTANH -> {
+                v = v.blend(-1f, v.compare(VectorOperators.LT, -1f));
+                v = v.blend(1f, v.compare(VectorOperators.GT, 1f));
+            }
+            case RELU -> v = v.blend(0f, v.compare(VectorOperators.LE, 0f));
+            case NONE -> {
+            }
+        }
+        return v;
+    }
+
+    /** The scalar twin of {@link #finish(FloatVector, int, float[], int)} for channel {@code c}. */
+    private float finish(float v, int c, float[] o, int yp) {
+        if (scale != null) {
+            v = v * scale[c] + shift[c];
+        }
+        if (o != null) {
+            v = v + o[yp + c];
+        }
+        return switch (activation) {
+            case HARDTANH -> v < -1f ? -1f : (v > 1f ? 1f : v);
+            case RELU -> v <= 0f ? 0f : v;
+            case NONE -> v;
+        };
+    }
+
+    @Override
+    public int[] inputs() {
+        return other >= 0 ? new int[] {other} : new int[0];
+    }
+
+    @Override
+    public int output() {
+        return out;
+    }
+
+    @Override
+    public String describe() {
+        return describe;
+    }
+}

@@ -1,0 +1,69 @@
+package org.rbnn4j.simd.packed.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.rbnn4j.core.model.ModelSpec;
+import org.rbnn4j.core.model.ModelZoo;
+import org.rbnn4j.core.model.Network;
+import org.rbnn4j.core.tensor.Tensor;
+
+/**
+ * What the {@link Planner} fuses, and workspace reuse across batch sizes. (That the fused schedule equals the logical
+ * ops bit for bit on every zoo model is checked in {@link PackedModelTest}.)
+ */
+class FusedScheduleTest {
+
+    @Test
+    void batchesLargerAndSmallerThanAChunkReuseWorkspacesCorrectly() {
+        ModelSpec spec = ModelSpec.of("resnet20_1w1a", 3, 10);
+        Network net = ModelZoo.create(spec, 5);
+        PackedModelTest.randomiseStatistics(net, new Random(3));
+        Tensor big = PackedModelTest.randomImages(21, spec, new Random(8));
+        Tensor small = PackedModelTest.slice(big, 4, 3);
+        try (PackedModel packed = PackedModel.compile(net, Map.of(), 1)) {
+            float[] expectedBig = packed.referenceLogits(big).data();
+            float[] expectedSmall = Arrays.copyOfRange(expectedBig, 4 * 10, 7 * 10);
+            // big, small, big again through the same pooled workspace: stale images must not leak into results
+            assertThat(packed.logits(big).data()).isEqualTo(expectedBig);
+            assertThat(packed.logits(small).data()).isEqualTo(expectedSmall);
+            assertThat(packed.logits(big).data()).isEqualTo(expectedBig);
+        }
+    }
+
+    @Test
+    void resnetBinaryLayersFuseTheirBatchNormResidualAndHardtanh() {
+        Network net = ModelZoo.create(ModelSpec.of("resnet20_1w1a", 3, 10), 1);
+        try (PackedModel packed = PackedModel.compile(net, Map.of(), 1)) {
+            String[] steps = packed.describeSchedule().split("\n");
+            long fused = Arrays.stream(steps).filter(s -> s.startsWith("fused binary_conv")).count();
+            long withAdd = Arrays.stream(steps)
+                    .filter(s -> s.startsWith("fused binary_conv") && s.contains(" + batchnorm") && s.contains(" + add")
+                            && s.contains(" + hardtanh"))
+                    .count();
+            long standaloneHardtanh = Arrays.stream(steps).filter(s -> s.startsWith("hardtanh")).count();
+            long packs = Arrays.stream(steps).filter(s -> s.startsWith("pack ")).count();
+            assertThat(fused).as("binary convolutions").isEqualTo(18);
+            assertThat(withAdd).as("second convolutions of blocks with the residual add fused").isEqualTo(9);
+            assertThat(packs).as("one packing per binary convolution input").isEqualTo(18);
+            // the only hardtanh left on its own is the first (float) layer's
+            assertThat(standaloneHardtanh).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void projectionShortcutSharesThePackedInputOfTheBlock() {
+        Network net = ModelZoo.create(ModelSpec.of("resnet18_1w1a", 3, 10), 1);
+        try (PackedModel packed = PackedModel.compile(net, Map.of(), 1)) {
+            String[] steps = packed.describeSchedule().split("\n");
+            long fused = Arrays.stream(steps).filter(s -> s.startsWith("fused binary_conv")).count();
+            long packs = Arrays.stream(steps).filter(s -> s.startsWith("pack ")).count();
+            assertThat(fused).isEqualTo(19);
+            // 16 block convolutions read 16 different values; the 3 projections read their block's input
+            assertThat(packs).isEqualTo(16);
+        }
+    }
+}
