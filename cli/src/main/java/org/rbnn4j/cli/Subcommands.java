@@ -8,6 +8,6 @@ final class Subcommands {
     }
 
     static List<Object> all() {
-        return List.of(new TrainCommand(), new EvalCommand(), new ExportCommand(), new InferCommand(), new BenchCommand(), new DataCommand());
+        return List.of(new TrainCommand(), new EvalCommand(), new ExportCommand(), new InferCommand(), new BenchCommand(), new DataCommand(), new DevicesCommand());
     }
 }
