@@ -1,5 +1,6 @@
 package org.rbnn4j.simd;
 
+import java.util.function.IntConsumer;
 import org.rbnn4j.core.compute.ComputeBackend;
 import org.rbnn4j.core.compute.ConvGeometry;
 import org.rbnn4j.simd.concurrent.WorkerPool;
@@ -9,6 +10,7 @@ import org.rbnn4j.simd.gemm.GemmBlocking;
 import org.rbnn4j.simd.gemm.Sgemm;
 import org.rbnn4j.simd.kernels.ChannelKernels;
 import org.rbnn4j.simd.kernels.ElementwiseKernels;
+import org.rbnn4j.simd.kernels.RunStandardisation;
 
 /**
  * The Vector API implementation of the compute SPI: blocked SGEMM with an FMA register kernel, convolutions as GEMM
@@ -107,6 +109,22 @@ public final class SimdBackend implements ComputeBackend {
     @Override
     public void sgdUpdate(float[] w, float[] g, float[] velocity, int length, float lr, float momentum, float weightDecay) {
         ElementwiseKernels.sgdUpdate(pool, w, g, velocity, length, lr, momentum, weightDecay);
+    }
+
+    @Override
+    public void standardiseRuns(float[] x, int runs, int len, float[] xhat, float[] signs, float[] invStd) {
+        RunStandardisation.standardiseRuns(pool, x, runs, len, xhat, signs, invStd);
+    }
+
+    @Override
+    public void standardiseRunsSignBackward(float[] xhat, int runs, int len, float[] invStd, float peak, float slope,
+                                            float scale, float[] grad) {
+        RunStandardisation.signBackward(pool, xhat, runs, len, invStd, peak, slope, scale, grad);
+    }
+
+    @Override
+    public void parallelFor(int tasks, IntConsumer body) {
+        pool.parallelFor(tasks, body);
     }
 
     @Override

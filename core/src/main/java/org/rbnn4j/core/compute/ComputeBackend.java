@@ -1,5 +1,8 @@
 package org.rbnn4j.core.compute;
 
+import java.util.function.IntConsumer;
+import org.rbnn4j.core.compute.kernels.StandardisationReference;
+
 /**
  * The compute SPI: the heavy operations layers need, over primitive arrays.
  *
@@ -71,6 +74,48 @@ public interface ComputeBackend extends AutoCloseable {
      */
     default void binaryConv2dForward(ConvGeometry g, float[] signsX, float[] signsW, float[] y) {
         conv2dForward(g, signsX, signsW, y);
+    }
+
+    /**
+     * Standardises {@code runs} consecutive runs of {@code len} values of {@code x} (the per-sample activation
+     * standardisation of a binary layer): {@code xhat = (x - mean) * invStd} with the unbiased std, {@code invStd[r]}
+     * for run {@code r} (0 for a constant run), and {@code signs = sign(xhat)} ({@code +1} for {@code >= 0}).
+     * {@code xhat} or {@code signs} may be null (not written); {@code signs} may be {@code xhat} (only the signs
+     * remain). The arithmetic is {@link StandardisationReference#standardise}'s, summation order included; the CPU
+     * backends match it bit for bit.
+     */
+    default void standardiseRuns(float[] x, int runs, int len, float[] xhat, float[] signs, float[] invStd) {
+        for (int r = 0; r < runs; r++) {
+            invStd[r] = StandardisationReference.standardise(x, r * len, len, xhat, signs, r * len);
+        }
+    }
+
+    /**
+     * The backward of {@code signs = sign(standardise(x))} per run ({@link #standardiseRuns}) with the clipped-linear
+     * surrogate derivative {@code max(0, scale * (peak - slope * |xhat|))} of {@code sign}
+     * ({@link StandardisationReference#clippedLinear}: RBNN's with {@code sqrt(2) t, t^2, k}; the identity with
+     * {@code 1, 0, 1}). In place: {@code grad} holds {@code dL/dsigns} on entry and {@code dL/dx} on return. As
+     * {@link StandardisationReference#signBackward}, matched bit for bit by the CPU backends.
+     */
+    default void standardiseRunsSignBackward(float[] xhat, int runs, int len, float[] invStd,
+                                             float peak, float slope, float scale, float[] grad) {
+        for (int r = 0; r < runs; r++) {
+            StandardisationReference.signBackward(xhat, r * len, len, invStd[r], peak, slope, scale, grad, r * len);
+        }
+    }
+
+    /**
+     * Runs {@code body.accept(i)} for every {@code i} in {@code [0, tasks)} on this backend's CPU threads and returns
+     * when all are done; the first exception thrown by a task is rethrown. For the loops of layers that are not worth
+     * an operation of their own (per-sample standardisation, per-channel scales): tasks must be independent (write
+     * disjoint data), and each must compute its values in a fixed order, so that results do not depend on how tasks
+     * are spread over threads. A call from inside a task runs inline. The default runs the tasks in order on the
+     * calling thread.
+     */
+    default void parallelFor(int tasks, IntConsumer body) {
+        for (int i = 0; i < tasks; i++) {
+            body.accept(i);
+        }
     }
 
     @Override

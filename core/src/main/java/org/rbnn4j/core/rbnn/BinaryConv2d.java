@@ -97,6 +97,7 @@ public final class BinaryConv2d implements ScheduledLayer {
     private float[] convOutput = new float[0];
     private float[] convGrad = new float[0];
     private float[] evalActivations = new float[0];
+    private float[] evalInvStd = new float[0];
     private final ReusableTensor output = new ReusableTensor();
     private final ReusableTensor inputGrad = new ReusableTensor();
 
@@ -233,10 +234,9 @@ public final class BinaryConv2d implements ScheduledLayer {
 
         computeWeights(training);
 
+        ComputeBackend backend = Backends.current();
         float[] xd = x.data();
-        float[] a2 = null;
         float[] ba;
-        float[] invStd = null;
         if (options.binaryActivations()) {
             if (training) {
                 if (standardisedInput.length < inputSize) {
@@ -246,29 +246,24 @@ public final class BinaryConv2d implements ScheduledLayer {
                 if (sampleInvStd.length < batch) {
                     sampleInvStd = new float[batch];
                 }
-                a2 = standardisedInput;
+                // a2 (kept for the backward pass) and ba = sign(a2).
+                backend.standardiseRuns(xd, batch, sampleSize, standardisedInput, binaryInput, sampleInvStd);
                 ba = binaryInput;
-                invStd = sampleInvStd;
             } else {
                 if (evalActivations.length < inputSize) {
                     evalActivations = new float[inputSize];
                 }
-                a2 = evalActivations;
-                ba = a2;
-            }
-            for (int i = 0; i < batch; i++) {
-                int off = i * sampleSize;
-                float inv = StandardisationKernels.standardise(xd, off, sampleSize, a2, off);
-                if (invStd != null) {
-                    invStd[i] = inv;
+                if (evalInvStd.length < batch) {
+                    evalInvStd = new float[batch];
                 }
+                // Only the signs; the training state of a pending backward pass stays untouched.
+                backend.standardiseRuns(xd, batch, sampleSize, null, evalActivations, evalInvStd);
+                ba = evalActivations;
             }
-            SignKernels.sign(a2, 0, ba, 0, inputSize);
         } else {
             ba = xd;
         }
 
-        ComputeBackend backend = Backends.current();
         Tensor out = output.get(batch, outChannels, g.outH(), g.outW());
         float[] y = out.data();
         float[] conv;
@@ -287,14 +282,26 @@ public final class BinaryConv2d implements ScheduledLayer {
         }
         int plane = g.outH() * g.outW();
         float[] al = alpha.value().data();
-        for (int i = 0; i < batch; i++) {
-            for (int co = 0; co < outChannels; co++) {
-                int base = (i * outChannels + co) * plane;
-                float scale = al[co];
-                for (int p = 0; p < plane; p++) {
-                    y[base + p] = conv[base + p] * scale;
+        if (conv != y) {
+            backend.parallelFor(batch, i -> {
+                for (int co = 0; co < outChannels; co++) {
+                    int base = (i * outChannels + co) * plane;
+                    float scale = al[co];
+                    for (int p = 0; p < plane; p++) {
+                        y[base + p] = conv[base + p] * scale;
+                    }
                 }
-            }
+            });
+        } else {
+            backend.parallelFor(batch, i -> {
+                for (int co = 0; co < outChannels; co++) {
+                    int base = (i * outChannels + co) * plane;
+                    float scale = al[co];
+                    for (int p = 0; p < plane; p++) {
+                        y[base + p] *= scale;
+                    }
+                }
+            });
         }
         if (training) {
             cached = true;
@@ -422,20 +429,22 @@ public final class BinaryConv2d implements ScheduledLayer {
             convGrad = new float[dy.length];
         }
         float[] dconv = convGrad;
-        for (int co = 0; co < outChannels; co++) {
+        float[] conv = convOutput;
+        ComputeBackend backend = Backends.current();
+        // One task per output channel: its sum runs over the batch in a fixed order whatever the threads.
+        backend.parallelFor(outChannels, co -> {
             double sum = 0;
             float scale = al[co];
             for (int i = 0; i < batch; i++) {
                 int base = (i * outChannels + co) * plane;
                 for (int p = 0; p < plane; p++) {
-                    sum += (double) convOutput[base + p] * dy[base + p];
+                    sum += (double) conv[base + p] * dy[base + p];
                     dconv[base + p] = dy[base + p] * scale;
                 }
             }
             alphaGrad[co] += (float) sum;
-        }
+        });
 
-        ComputeBackend backend = Backends.current();
         int total = outChannels * filterSize;
         Arrays.fill(weightGrad, 0, total, 0f);
         backend.conv2dBackwardWeights(g, binaryInput, dconv, weightGrad);
@@ -445,7 +454,7 @@ public final class BinaryConv2d implements ScheduledLayer {
 
         weightBackward();
         if (options.binaryActivations()) {
-            activationBackward(dx, batch, inChannels * g.inH() * g.inW());
+            activationBackward(backend, dx, batch, inChannels * g.inH() * g.inW());
         } else {
             binaryInput = new float[0];
         }
@@ -491,11 +500,23 @@ public final class BinaryConv2d implements ScheduledLayer {
     }
 
     /** In place: {@code dx} holds {@code dL/dba} and becomes {@code dL/dx}. */
-    private void activationBackward(float[] dx, int batch, int sampleSize) {
-        options.signGradient().scaleBySurrogate(standardisedInput, 0, dx, 0, batch * sampleSize, Math.max(t, 1f), 1f);
-        for (int i = 0; i < batch; i++) {
-            int off = i * sampleSize;
-            StandardisationKernels.backward(dx, off, standardisedInput, off, sampleSize, sampleInvStd[i], dx, off);
+    private void activationBackward(ComputeBackend backend, float[] dx, int batch, int sampleSize) {
+        SignGradient surrogate = options.signGradient();
+        float tActivations = Math.max(t, 1f);
+        float[] a2 = standardisedInput;
+        float[] invStd = sampleInvStd;
+        switch (surrogate) {
+            // Clipped-linear surrogates run fused with the standardisation backward (the same arithmetic as
+            // SignGradient.activationDerivative: peak sqrt(2) t' in float, slope t'^2, scale 1).
+            case RBNN -> backend.standardiseRunsSignBackward(a2, batch, sampleSize, invStd,
+                    (float) (SignGradientKernels.SQRT2 * tActivations), tActivations * tActivations, 1f, dx);
+            case APPROX_SIGN -> backend.standardiseRunsSignBackward(a2, batch, sampleSize, invStd, 2f, 2f, 1f, dx);
+            default -> {
+                backend.parallelFor(batch, i -> surrogate.scaleBySurrogate(a2, i * sampleSize, dx, i * sampleSize,
+                        sampleSize, tActivations, 1f));
+                // The identity surrogate: only the standardisation backward.
+                backend.standardiseRunsSignBackward(a2, batch, sampleSize, invStd, 1f, 0f, 1f, dx);
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package org.rbnn4j.core.rbnn;
 
+import org.rbnn4j.core.compute.kernels.ElementwiseReference;
+
 /**
  * The binarisation used everywhere in rbnn4j: {@code sign(v) = +1} for {@code v >= 0}, else {@code -1}
  * (DESIGN.md §1 step 7: {@code sign(0) = +1}, so that the float simulation and packed inference agree bit for bit).
@@ -11,7 +13,7 @@ public final class SignKernels {
 
     /** {@code +1} for {@code v >= 0} (and {@code +0}, {@code -0}), {@code -1} otherwise. */
     public static float sign(float v) {
-        return v >= 0f ? 1f : -1f;
+        return ElementwiseReference.sign(v);
     }
 
     /** {@code dst[dstOff + i] = sign(src[srcOff + i])} for {@code i < length}; {@code dst} may be {@code src}. */

@@ -5,6 +5,14 @@ public final class ElementwiseReference {
     private ElementwiseReference() {
     }
 
+    /**
+     * The binarisation of rbnn4j: {@code +1} for {@code x >= 0} (so {@code sign(0) = sign(-0) = +1}), else {@code -1}
+     * (NaN included), so that the float simulation and packed inference agree bit for bit (DESIGN.md §1 step 7).
+     */
+    public static float sign(float x) {
+        return x >= 0f ? 1f : -1f;
+    }
+
     public static float hardtanh(float x) {
         return x < -1f ? -1f : (x > 1f ? 1f : x);
     }
