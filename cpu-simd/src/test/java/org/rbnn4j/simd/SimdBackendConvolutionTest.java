@@ -93,4 +93,20 @@ class SimdBackendConvolutionTest {
         // One image on two threads: the work is split inside the image.
         check(simd, new ConvGeometry(1, 24, 10, 10, 16, 3, 3, 1, 1, 0f), rnd);
     }
+
+    /** Stride-1 weight gradients by shifted views (ShiftedWeightGradient): the cases its layout has to get right. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void stride1WeightGradientsByShiftedViews(int threads) {
+        SimdBackend simd = threads == 1 ? oneThread : twoThreads;
+        SplittableRandom rnd = new SplittableRandom(300 + threads);
+        // Padded rows 34 wide: 32 * 34 output positions per image, more than one depth block of the GEMM.
+        check(simd, new ConvGeometry(2, 16, 32, 32, 16, 3, 3, 1, 1, 0f), rnd);
+        // A padded plane of 16 x 16 = 256 floats gets slack between planes; one-padding.
+        check(simd, new ConvGeometry(3, 8, 14, 14, 8, 3, 3, 1, 1, 1f), rnd);
+        // Channels not a multiple of the register tile, filters wider than one B panel, non-square kernel, pad 2.
+        check(simd, new ConvGeometry(2, 5, 9, 11, 40, 5, 3, 1, 2, 0f), rnd);
+        // No padding (the last taps read past the last row of the plane), one image split over taps.
+        check(simd, new ConvGeometry(1, 16, 8, 8, 64, 3, 3, 1, 0, 0f), rnd);
+    }
 }

@@ -21,7 +21,8 @@ import org.rbnn4j.simd.gemm.Sgemm;
  *   <li>backward weights: {@code dW^T[K, Cout] = sum_n col_n[K, P] * dY_n^T}, with the row-major col read in place
  *       as A (cheap vector im2col; the transposed layout {@code dY * col^T} would need a scalar transpose of the
  *       much larger col) and dY^T packed as B; each chunk of images sums into its own partial, and the partials are
- *       added, transposed, to {@code dW} in a fixed order.</li>
+ *       added, transposed, to {@code dW} in a fixed order. At stride 1 {@link ShiftedWeightGradient} does it
+ *       without im2col instead.</li>
  * </ul>
  * Work is split over images, and within an image over output pixels (forward), input channels (backward data) or
  * tap rows (backward weights) when there are fewer images than threads; the nested GEMMs then run serially. Results
@@ -98,6 +99,10 @@ public final class Convolution {
     }
 
     public static void backwardWeights(WorkerPool pool, ConvGeometry g, float[] x, float[] dy, float[] dw) {
+        if (ShiftedWeightGradient.supports(g)) {
+            ShiftedWeightGradient.accumulate(pool, g, x, dy, dw); // stride 1: no im2col
+            return;
+        }
         int cout = g.outChannels();
         int k = g.patchSize();
         int pixels = g.outH() * g.outW();
