@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Packing with the Vector API, same result as {@link ActivationPacker}'s scalar loops.
  *
  * <p>NHWC: one compare of {@code FloatVector} lanes against the threshold gives a mask whose bits
- * ({@link VectorMask#toLong()}) are already the packed bits of that many consecutive channels (about 6x faster).
+ * ({@link VectorMask#toLong()}) are already the packed bits of that many consecutive channels (about 6x faster),
+ * with straight-line row loops for 16, 32 and multiples of 64 channels.
  * NCHW: a {@code LongVector} holds the words of {@code L} consecutive pixels; for each channel a compare
  * of those {@code L} floats sets the channel's bit in the lanes of the negative pixels (a masked OR); up to 4 such
  * vectors of a channel plane (walked as one run of pixels) are finished over the 64 channels of a word and then
@@ -133,31 +134,76 @@ final class VectorActivationPacker {
     static void packNhwc(float[] x, int xOffset, float[] thresholds, PackedActivations dst, int images) {
         int c = dst.channels();
         int words = dst.wordsPerPixel();
+        int w = dst.width();
         long[] bits = dst.bits();
+        // Whole vectors per word: one row of pixels is one run of words, packed by a loop of straight-line compares
+        // (measured 1.5x faster than the general loop below for 64+ channels, 2-6x for 16 and 32 channels, where the
+        // general loop's per-pixel inner loops and masked branch cost more than the one or two compares).
+        // Each row loop is its own small method so that C2 inlines every vector operation in it.
+        int rowKind = c == LANES ? 1 : c == 2 * LANES && 2 * LANES <= 64 ? 2 : c % 64 == 0 && LANES == 16 ? 4 : 0;
         int src = xOffset;
         for (int n = 0; n < images; n++) {
             float t = thresholds == null ? 0f : thresholds[n];
             for (int y = 0; y < dst.height(); y++) {
                 int dstPixel = dst.offset(n, y, 0);
-                for (int xx = 0; xx < dst.width(); xx++, dstPixel += words, src += c) {
-                    for (int g = 0; g < words; g++) {
-                        int c0 = g << 6;
-                        int cEnd = Math.min(c, c0 + 64);
-                        long word = 0L;
-                        for (int ch = c0; ch < cEnd; ch += LANES) {
-                            long m;
-                            if (ch + LANES <= cEnd) {
-                                m = FloatVector.fromArray(FS, x, src + ch).compare(VectorOperators.LT, t).toLong();
-                            } else {
-                                VectorMask<Float> inRange = FS.indexInRange(ch, cEnd);
-                                m = FloatVector.fromArray(FS, x, src + ch, inRange)
-                                        .compare(VectorOperators.LT, t, inRange).toLong();
-                            }
-                            word |= m << (ch - c0);
-                        }
-                        bits[dstPixel + g] = word;
-                    }
+                switch (rowKind) {
+                    case 1 -> rowOneVector(x, src, t, bits, dstPixel, w);
+                    case 2 -> rowTwoVectors(x, src, t, bits, dstPixel, w);
+                    case 4 -> rowFullWords16(x, src, t, bits, dstPixel, w * words);
+                    default -> rowGeneral(x, src, t, bits, dstPixel, w, c, words);
                 }
+                src += w * c;
+            }
+        }
+    }
+
+    /** {@code c == LANES}: one compare per pixel is its word. */
+    private static void rowOneVector(float[] x, int src, float t, long[] bits, int dst, int pixels) {
+        for (int i = 0; i < pixels; i++, src += LANES) {
+            bits[dst + i] = FloatVector.fromArray(FS, x, src).compare(VectorOperators.LT, t).toLong();
+        }
+    }
+
+    /** {@code c == 2 * LANES <= 64}: two compares per pixel. */
+    private static void rowTwoVectors(float[] x, int src, float t, long[] bits, int dst, int pixels) {
+        for (int i = 0; i < pixels; i++, src += 2 * LANES) {
+            long m0 = FloatVector.fromArray(FS, x, src).compare(VectorOperators.LT, t).toLong();
+            long m1 = FloatVector.fromArray(FS, x, src + LANES).compare(VectorOperators.LT, t).toLong();
+            bits[dst + i] = m0 | (m1 << LANES);
+        }
+    }
+
+    /** 16 lanes and {@code c % 64 == 0}: every word is four compares, and a row's words are consecutive. */
+    private static void rowFullWords16(float[] x, int src, float t, long[] bits, int dst, int rowWords) {
+        for (int i = 0; i < rowWords; i++, src += 64) {
+            long m0 = FloatVector.fromArray(FS, x, src).compare(VectorOperators.LT, t).toLong();
+            long m1 = FloatVector.fromArray(FS, x, src + 16).compare(VectorOperators.LT, t).toLong();
+            long m2 = FloatVector.fromArray(FS, x, src + 32).compare(VectorOperators.LT, t).toLong();
+            long m3 = FloatVector.fromArray(FS, x, src + 48).compare(VectorOperators.LT, t).toLong();
+            bits[dst + i] = m0 | (m1 << 16) | (m2 << 32) | (m3 << 48);
+        }
+    }
+
+    /** Any channel count: word by word, a masked compare for a partial last vector. */
+    private static void rowGeneral(float[] x, int src, float t, long[] bits, int dstPixel, int pixels, int c,
+                                   int words) {
+        for (int xx = 0; xx < pixels; xx++, dstPixel += words, src += c) {
+            for (int g = 0; g < words; g++) {
+                int c0 = g << 6;
+                int cEnd = Math.min(c, c0 + 64);
+                long word = 0L;
+                for (int ch = c0; ch < cEnd; ch += LANES) {
+                    long m;
+                    if (ch + LANES <= cEnd) {
+                        m = FloatVector.fromArray(FS, x, src + ch).compare(VectorOperators.LT, t).toLong();
+                    } else {
+                        VectorMask<Float> inRange = FS.indexInRange(ch, cEnd);
+                        m = FloatVector.fromArray(FS, x, src + ch, inRange)
+                                .compare(VectorOperators.LT, t, inRange).toLong();
+                    }
+                    word |= m << (ch - c0);
+                }
+                bits[dstPixel + g] = word;
             }
         }
     }

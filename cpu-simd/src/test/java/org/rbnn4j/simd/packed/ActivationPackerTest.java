@@ -29,7 +29,7 @@ class ActivationPackerTest {
     @Test
     void nchwAndNhwcPackingAgreeAndRoundTrip() {
         SplittableRandom rnd = new SplittableRandom(3);
-        for (int c : new int[] {3, 63, 64, 65, 130}) {
+        for (int c : new int[] {3, 8, 16, 32, 63, 64, 65, 128, 130, 256}) {
             float[] x = randomWithZeros(rnd, 2 * c * 5 * 7);
             PackedActivations a = PackedActivations.allocate(2, c, 5, 7, 1);
             PackedActivations b = PackedActivations.allocate(2, c, 5, 7, 1);
@@ -75,6 +75,27 @@ class ActivationPackerTest {
             assertThat(v.bits()).as("NCHW, %d channels", c).containsExactly(s.bits());
             VectorActivationPacker.packNhwc(toNhwc(x, 2, c, 3, 45), 0, t, v);
             assertThat(v.bits()).as("NHWC, %d channels", c).containsExactly(s.bits());
+        }
+    }
+
+    @Test
+    void packingTheFirstImagesOnlyLeavesTheOthers() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int c : new int[] {16, 64, 70}) {
+            float[] x = randomWithZeros(rnd, 3 * c * 4 * 4);
+            float[] t = {0.1f, -0.3f, 0.2f};
+            PackedActivations all = PackedActivations.allocate(3, c, 4, 4, 1);
+            ActivationPacker.packNhwc(toNhwc(x, 3, c, 4, 4), 0, t, all);
+            PackedActivations firstTwo = PackedActivations.allocate(3, c, 4, 4, 1);
+            ActivationPacker.packNhwc(toNhwc(x, 3, c, 4, 4), 0, t, firstTwo, 2);
+            PackedActivations firstTwoNchw = PackedActivations.allocate(3, c, 4, 4, 1);
+            ActivationPacker.packNchw(x, 0, t, firstTwoNchw, 2);
+            int imageWords = all.imageStride();
+            assertThat(java.util.Arrays.copyOf(firstTwo.bits(), 2 * imageWords))
+                    .containsExactly(java.util.Arrays.copyOf(all.bits(), 2 * imageWords));
+            assertThat(firstTwoNchw.bits()).containsExactly(firstTwo.bits());
+            assertThat(java.util.Arrays.copyOfRange(firstTwo.bits(), 2 * imageWords, 3 * imageWords))
+                    .containsOnly(0L);
         }
     }
 
