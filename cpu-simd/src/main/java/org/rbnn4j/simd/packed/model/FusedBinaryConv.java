@@ -45,6 +45,14 @@ final class FusedBinaryConv implements Op {
     private final int outH;
     private final int outW;
     private final int groupImages;
+    /**
+     * Whether every {@code alpha} is a normal float well inside the range where {@code r * alpha} neither overflows
+     * nor underflows for the integers {@code r} of this convolution: then pooling can take the max or min of the
+     * integers first (see {@link #finishPooled}).
+     */
+    private final boolean poolIntegers;
+    /** Whether some {@code alpha} is negative (then pooling needs the minimum of the integers too). */
+    private final boolean anyNegativeAlpha;
     private final String describe;
 
     /**
@@ -69,6 +77,16 @@ final class FusedBinaryConv implements Op {
         this.outH = poolKernel == 0 ? conv.outH() : (conv.outH() - poolKernel) / poolStride + 1;
         this.outW = poolKernel == 0 ? conv.outW() : (conv.outW() - poolKernel) / poolStride + 1;
         this.groupImages = Math.max(1, GROUP_PIXELS / (conv.outH() * conv.outW()));
+        boolean safe = true;
+        boolean negative = false;
+        for (float a : alpha) {
+            // |r| <= kBits < 2^24, so |r * alpha| stays in [2^-100, 2^124] for such alpha: no overflow, no underflow,
+            // and r = 0 gives +-0 of alpha's sign only.
+            safe &= Float.isFinite(a) && Math.abs(a) >= 0x1p-100f && Math.abs(a) <= 0x1p100f;
+            negative |= a < 0;
+        }
+        this.poolIntegers = safe;
+        this.anyNegativeAlpha = negative;
         this.describe = describe;
     }
 
@@ -118,6 +136,20 @@ final class FusedBinaryConv implements Op {
 
     /** Epilogue without pooling: {@code pixels} pixels of {@code cout} channels, same offsets in r, y and other. */
     private void finishPixels(float[] r, int rOff, float[] y, int yOff, float[] o, int pixels) {
+        if (cout % LANES == 0) {
+            // One flat loop over whole vectors (the pixels are contiguous), the channel index wrapping at cout: a
+            // loop per pixel over one or two vectors (16 or 32 channels) costs more than the arithmetic.
+            int total = pixels * cout;
+            for (int i = 0, c = 0; i < total; i += LANES) {
+                FloatVector v = FloatVector.fromArray(S, r, rOff + i).mul(FloatVector.fromArray(S, alpha, c));
+                finish(v, c, o, yOff + i - c).intoArray(y, yOff + i);
+                c += LANES;
+                if (c == cout) {
+                    c = 0;
+                }
+            }
+            return;
+        }
         int bound = S.loopBound(cout);
         for (int p = 0; p < pixels; p++) {
             int rp = rOff + p * cout;
@@ -133,7 +165,16 @@ final class FusedBinaryConv implements Op {
         }
     }
 
-    /** Epilogue with max pooling (no padding) of the scaled convolution output. */
+    /**
+     * Epilogue with max pooling (no padding) of the scaled convolution output {@code r * alpha}.
+     *
+     * <p>When {@link #poolIntegers}: rounding is monotone, so for {@code alpha > 0} the largest of the rounded
+     * products {@code fl(r_i * alpha)} is {@code fl(max(r_i) * alpha)}, and for {@code alpha < 0} it is
+     * {@code fl(min(r_i) * alpha)}; equal products are equal floats (no NaN, and a zero product has alpha's sign
+     * whatever the order), so which of them the float max pool keeps does not matter. Pooling the integers first
+     * takes one multiply per output instead of one per input. Otherwise each product is formed and pooled as
+     * {@link Ops.MaxPool} does.
+     */
     private void finishPooled(float[] r, int rOff, float[] y, int yOff, float[] o) {
         int bound = S.loopBound(cout);
         int convW = conv.outW();
@@ -142,18 +183,41 @@ final class FusedBinaryConv implements Op {
                 int first = rOff + ((oy * poolStride) * convW + ox * poolStride) * cout;
                 int yp = yOff + (oy * outW + ox) * cout;
                 int c = 0;
-                for (; c < bound; c += LANES) {
-                    FloatVector a = FloatVector.fromArray(S, alpha, c);
-                    FloatVector max = FloatVector.fromArray(S, r, first + c).mul(a);
-                    for (int ky = 0; ky < poolKernel; ky++) {
-                        for (int kx = ky == 0 ? 1 : 0; kx < poolKernel; kx++) {
-                            FloatVector v = FloatVector.fromArray(S, r, first + (ky * convW + kx) * cout + c).mul(a);
-                            // As Ops.MaxPool: a later value replaces the maximum only if larger, or if it is NaN.
-                            VectorMask<Float> take = v.compare(VectorOperators.GT, max).or(v.test(VectorOperators.IS_NAN));
-                            max = max.blend(v, take);
+                if (poolIntegers) {
+                    for (; c < bound; c += LANES) {
+                        FloatVector a = FloatVector.fromArray(S, alpha, c);
+                        FloatVector max = FloatVector.fromArray(S, r, first + c);
+                        FloatVector min = max;
+                        for (int ky = 0; ky < poolKernel; ky++) {
+                            for (int kx = ky == 0 ? 1 : 0; kx < poolKernel; kx++) {
+                                FloatVector v = FloatVector.fromArray(S, r, first + (ky * convW + kx) * cout + c);
+                                max = max.max(v);
+                                if (anyNegativeAlpha) {
+                                    min = min.min(v);
+                                }
+                            }
                         }
+                        if (anyNegativeAlpha) {
+                            max = max.blend(min, a.compare(VectorOperators.LT, 0f));
+                        }
+                        finish(max.mul(a), c, o, yp).intoArray(y, yp + c);
                     }
-                    finish(max, c, o, yp).intoArray(y, yp + c);
+                } else {
+                    for (; c < bound; c += LANES) {
+                        FloatVector a = FloatVector.fromArray(S, alpha, c);
+                        FloatVector max = FloatVector.fromArray(S, r, first + c).mul(a);
+                        for (int ky = 0; ky < poolKernel; ky++) {
+                            for (int kx = ky == 0 ? 1 : 0; kx < poolKernel; kx++) {
+                                FloatVector v = FloatVector.fromArray(S, r, first + (ky * convW + kx) * cout + c)
+                                        .mul(a);
+                                // As Ops.MaxPool: a later value replaces the maximum if larger, or if it is NaN.
+                                VectorMask<Float> take = v.compare(VectorOperators.GT, max)
+                                        .or(v.compare(VectorOperators.NE, v));
+                                max = max.blend(v, take);
+                            }
+                        }
+                        finish(max, c, o, yp).intoArray(y, yp + c);
+                    }
                 }
                 for (; c < cout; c++) {
                     float max = r[first + c] * alpha[c];

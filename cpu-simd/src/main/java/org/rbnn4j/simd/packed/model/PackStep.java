@@ -10,8 +10,8 @@ import org.rbnn4j.simd.packed.PackedActivations;
  * projection shortcut share it).
  *
  * <p>The per-image mean is {@link StandardisationKernels#mean} over the image in NCHW order, the very call the float
- * layer makes, so the thresholds are equal bit for bit whatever that function's summation order: from the NCHW copy
- * of the value where the plan has one, else from an NCHW transpose of the image in scratch. Why thresholding at the
+ * layer makes, so the thresholds are equal bit for bit whatever that function's summation order: directly on the
+ * NCHW copy of the value where the plan has one, else {@link SampleMean#ofNhwc} on the NHWC one. Why thresholding at the
  * mean is exact: see {@link Ops.BinaryConv}. Packing reads the NHWC copy where there is one (compare masks along
  * channels are the packed words), else the NCHW one.
  */
@@ -54,8 +54,7 @@ final class PackStep implements Op {
             float[] x = ws.buffer(nhwc);
             float[] image = ws.imageScratch();
             for (int i = 0; i < n; i++) {
-                LayoutOps.nhwcToNchw(x, i * size, image, 0, channels, hw);
-                thresholds[i] = StandardisationKernels.mean(image, 0, size);
+                thresholds[i] = SampleMean.ofNhwc(x, i * size, channels, hw, image);
             }
         }
         PackedActivations dst = ws.packed(packedId);

@@ -274,6 +274,32 @@ public final class PackedModel implements AutoCloseable {
         return Tensor.of(out, n, classes);
     }
 
+    /**
+     * Runs {@code batch} through the fused schedule on the calling thread (chunks of {@link #MAX_CHUNK}, no intra-op
+     * threads), adding each step's time to {@code nanos[step]}: a profiling aid for tests and harnesses.
+     */
+    void logitsTimed(Tensor batch, long[] nanos) {
+        int n = batch.dim(0);
+        int in = program.inputSizePerImage();
+        int classes = numClasses();
+        float[] out = new float[n * classes];
+        Execution exec = new Execution(Backends.current(), kernel, null);
+        Workspace ws = borrow();
+        try {
+            for (int i = 0; i < n; i += MAX_CHUNK) {
+                int m = Math.min(MAX_CHUNK, n - i);
+                program.fused().runTimed(ws, batch.data(), i * in, m, out, i * classes, exec, nanos);
+            }
+        } finally {
+            workspaces.add(ws);
+        }
+    }
+
+    /** Steps of the fused schedule. */
+    int scheduleSteps() {
+        return program.fused().steps().size();
+    }
+
     /** The fused schedule, one step per line (for debugging). */
     String describeSchedule() {
         return program.fused().describe();

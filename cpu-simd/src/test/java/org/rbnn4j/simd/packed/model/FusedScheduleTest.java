@@ -35,6 +35,34 @@ class FusedScheduleTest {
     }
 
     @Test
+    void maxPoolingFusedAfterBinaryConvolutionsHandlesEverySignOfAlpha() {
+        ModelSpec spec = ModelSpec.of("vgg_small_1w1a", 3, 10);
+        Network net = ModelZoo.create(spec, 2);
+        PackedModelTest.randomiseStatistics(net, new Random(4));
+        Random r = new Random(6);
+        assertThat(net.binaryLayers()).containsKey("conv3");
+        // negative scales (pooling then takes the minimum of the integer sums), and in one layer a zero and a NaN
+        // scale (pooling then goes through the products one by one)
+        net.binaryLayers().forEach((name, layer) -> {
+            float[] a = layer.alpha().value().data();
+            for (int i = 0; i < a.length; i++) {
+                if (r.nextBoolean()) {
+                    a[i] = -a[i];
+                }
+            }
+            if (name.equals("conv3")) {
+                a[0] = 0f;
+                a[1] = Float.NaN;
+            }
+        });
+        Tensor x = PackedModelTest.randomImages(2, spec, new Random(7));
+        try (PackedModel packed = PackedModel.compile(net, Map.of(), 1)) {
+            assertThat(packed.describeSchedule()).contains("+ maxpool");
+            assertThat(packed.logits(x).data()).isEqualTo(packed.referenceLogits(x).data());
+        }
+    }
+
+    @Test
     void resnetBinaryLayersFuseTheirBatchNormResidualAndHardtanh() {
         Network net = ModelZoo.create(ModelSpec.of("resnet20_1w1a", 3, 10), 1);
         try (PackedModel packed = PackedModel.compile(net, Map.of(), 1)) {

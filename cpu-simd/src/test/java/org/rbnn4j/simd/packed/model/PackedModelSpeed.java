@@ -41,6 +41,7 @@ public final class PackedModelSpeed {
         int batch = 64;
         boolean withFloat = true;
         boolean withOrt = false;
+        boolean steps = false;
         double seconds = 2;
         for (String a : args) {
             String[] kv = a.split("=", 2);
@@ -49,6 +50,7 @@ public final class PackedModelSpeed {
                 case "threads" -> threads = Arrays.stream(kv[1].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "batch" -> batch = Integer.parseInt(kv[1]);
                 case "float" -> withFloat = Boolean.parseBoolean(kv[1]);
+                case "steps" -> steps = Boolean.parseBoolean(kv[1]);
                 case "ort" -> withOrt = Boolean.parseBoolean(kv[1]);
                 case "seconds" -> seconds = Double.parseDouble(kv[1]);
                 default -> throw new IllegalArgumentException("unknown argument " + a);
@@ -79,10 +81,43 @@ public final class PackedModelSpeed {
                     }
                     System.out.printf(Locale.ROOT, "%-16s batch %d, %d thread(s): packed %8.1f images/s%s%n", model,
                             batch, t, packedRate, floatPart);
+                    if (steps) {
+                        printSteps(packed, x, seconds);
+                    }
                 } finally {
                     Backends.use(old);
                     backend.close();
                 }
+            }
+        }
+    }
+
+    /** Time per image of each step of the fused schedule (one thread), grouped by kind, largest first. */
+    private static void printSteps(PackedModel packed, Tensor x, double seconds) {
+        long[] nanos = new long[packed.scheduleSteps()];
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        int runs = 0;
+        while (runs < 3 || System.nanoTime() < end) {
+            packed.logitsTimed(x, nanos);
+            runs++;
+        }
+        String[] lines = packed.describeSchedule().split("\n");
+        Map<String, Long> byKind = new java.util.TreeMap<>();
+        long total = 0;
+        for (int k = 0; k < nanos.length; k++) {
+            String kind = lines[k].split(" ")[0] + (lines[k].startsWith("fused") ? " " + lines[k].split(" ")[2] : "");
+            byKind.merge(kind, nanos[k], Long::sum);
+            total += nanos[k];
+        }
+        double images = (double) runs * x.dim(0);
+        long sum = total;
+        byKind.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).forEach(e ->
+                System.out.printf(Locale.ROOT, "    %-28s %8.1f us/image %5.1f%%%n", e.getKey(), e.getValue() / images / 1e3,
+                        100.0 * e.getValue() / sum));
+        System.out.printf(Locale.ROOT, "    %-28s %8.1f us/image%n", "total", total / images / 1e3);
+        if (Boolean.getBoolean("speed.steps.each")) {
+            for (int k = 0; k < nanos.length; k++) {
+                System.out.printf(Locale.ROOT, "      %3d %8.1f us/image  %s%n", k, nanos[k] / images / 1e3, lines[k]);
             }
         }
     }

@@ -1,0 +1,67 @@
+package org.rbnn4j.simd.packed.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.rbnn4j.core.rbnn.StandardisationKernels;
+
+/** {@link SampleMean} equals {@link StandardisationKernels#mean} of the NCHW image bit for bit, fast path or not. */
+class SampleMeanTest {
+
+    @Test
+    void equalsTheReferenceMeanOfTheNchwImageOnManyImages() {
+        SplittableRandom rnd = new SplittableRandom(21);
+        int[][] shapes = {{16, 1024}, {32, 256}, {64, 64}, {128, 16}, {70, 9}, {3, 5}};
+        int decided = 0;
+        int images = 0;
+        for (int[] s : shapes) {
+            int c = s[0];
+            int hw = s[1];
+            for (int trial = 0; trial < 40; trial++) {
+                float[] nchw = sample(rnd, c * hw, trial);
+                float[] nhwc = new float[nchw.length + 7];
+                LayoutOps.nchwToNhwc(nchw, 0, nhwc, 7, c, hw);
+                float expected = StandardisationKernels.mean(nchw, 0, nchw.length);
+                float actual = SampleMean.ofNhwc(nhwc, 7, c, hw, new float[c * hw]);
+                assertThat(Float.floatToIntBits(actual)).as("%dx%d trial %d: %s vs %s", c, hw, trial, actual, expected)
+                        .isEqualTo(Float.floatToIntBits(expected));
+                if (!Float.isNaN(SampleMean.decided(nhwc, 7, c * hw))) {
+                    decided++;
+                }
+                images++;
+            }
+        }
+        // the fast path decides nearly always on such data (else the fallback carries the cost)
+        assertThat(decided).isGreaterThan(images * 9 / 10);
+    }
+
+    @Test
+    void aMeanOnAFloatRoundingBoundaryIsLeftToTheReference() {
+        // mean of {1, 1 + 2^-23} is 1 + 2^-24, halfway between two floats: rounding order decides, so no fast answer
+        float[] x = {1f, Math.nextUp(1f)};
+        assertThat(SampleMean.decided(x, 0, 2)).isNaN();
+        assertThat(SampleMean.ofNhwc(x, 0, 2, 1, new float[2])).isEqualTo(StandardisationKernels.mean(x, 0, 2));
+        float[] y = new float[64];
+        y[5] = Float.NaN;
+        assertThat(SampleMean.ofNhwc(y, 0, 16, 4, new float[64])).isNaN();
+        y[5] = Float.POSITIVE_INFINITY;
+        assertThat(SampleMean.ofNhwc(y, 0, 16, 4, new float[64])).isEqualTo(Float.POSITIVE_INFINITY);
+        assertThat(SampleMean.ofNhwc(new float[64], 0, 16, 4, new float[64])).isEqualTo(0f);
+    }
+
+    /** Hardtanh-like values (many exactly +-1), tiny values, or values with a mean near zero. */
+    private static float[] sample(SplittableRandom rnd, int n, int kind) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            double g = rnd.nextGaussian();
+            v[i] = switch (kind % 4) {
+                case 0 -> (float) Math.max(-1, Math.min(1, g * 0.8 + 0.1));
+                case 1 -> (float) (g * 1e-3);
+                case 2 -> (float) (g * 1e6 + 3);
+                default -> (float) Math.max(-1, Math.min(1, g * 2));
+            };
+        }
+        return v;
+    }
+}
