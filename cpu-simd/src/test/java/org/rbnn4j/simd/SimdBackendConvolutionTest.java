@@ -94,10 +94,10 @@ class SimdBackendConvolutionTest {
         check(simd, new ConvGeometry(1, 24, 10, 10, 16, 3, 3, 1, 1, 0f), rnd);
     }
 
-    /** Stride-1 weight gradients by shifted views (ShiftedWeightGradient): the cases its layout has to get right. */
+    /** Stride-1 gradients by shifted views (ShiftedWeightGradient, ShiftedDataGradient): the cases their layout has to get right. */
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
-    void stride1WeightGradientsByShiftedViews(int threads) {
+    void stride1GradientsByShiftedViews(int threads) {
         SimdBackend simd = threads == 1 ? oneThread : twoThreads;
         SplittableRandom rnd = new SplittableRandom(300 + threads);
         // Padded rows 34 wide: 32 * 34 output positions per image, more than one depth block of the GEMM.
@@ -106,7 +106,8 @@ class SimdBackendConvolutionTest {
         check(simd, new ConvGeometry(3, 8, 14, 14, 8, 3, 3, 1, 1, 1f), rnd);
         // Channels not a multiple of the register tile, filters wider than one B panel, non-square kernel, pad 2.
         check(simd, new ConvGeometry(2, 5, 9, 11, 40, 5, 3, 1, 2, 0f), rnd);
-        // No padding (the last taps read past the last row of the plane), one image split over taps.
-        check(simd, new ConvGeometry(1, 16, 8, 8, 64, 3, 3, 1, 0, 0f), rnd);
+        // No padding (the last taps read past the last row of the plane), one image split over taps / channels.
+        check(simd, new ConvGeometry(1, 16, 16, 16, 64, 3, 3, 1, 0, 0f), rnd);
+        check(simd, new ConvGeometry(1, 21, 8, 8, 12, 3, 3, 1, 1, 0f), rnd);
     }
 }

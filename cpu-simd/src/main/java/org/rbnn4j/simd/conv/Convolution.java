@@ -17,7 +17,8 @@ import org.rbnn4j.simd.gemm.Sgemm;
  * <ul>
  *   <li>forward, per image: {@code Y[Cout, P] = W[Cout, K] * col[K, P]}; W read in place (packed once per call when
  *       Cout is not a multiple of the register tile), im2col written straight into packed-B panels;</li>
- *   <li>backward data, per image: {@code dcol[K, P] = W^T * dY[Cout, P]}, then col2im;</li>
+ *   <li>backward data, per image: {@code dcol[K, P] = W^T * dY[Cout, P]}, then col2im (at stride 1
+ *       {@link ShiftedDataGradient} adds each tap's product straight into the padded gradient instead);</li>
  *   <li>backward weights: {@code dW^T[K, Cout] = sum_n col_n[K, P] * dY_n^T}, with the row-major col read in place
  *       as A (cheap vector im2col; the transposed layout {@code dY * col^T} would need a scalar transpose of the
  *       much larger col) and dY^T packed as B; each chunk of images sums into its own partial, and the partials are
@@ -68,6 +69,10 @@ public final class Convolution {
     }
 
     public static void backwardData(WorkerPool pool, ConvGeometry g, float[] dy, float[] w, float[] dx) {
+        if (ShiftedDataGradient.supports(g)) {
+            ShiftedDataGradient.compute(pool, g, dy, w, dx); // stride 1: no col2im
+            return;
+        }
         int cout = g.outChannels();
         int k = g.patchSize();
         int taps = g.kernelH() * g.kernelW();
