@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.rbnn4j.core.compute.Backends;
 import org.rbnn4j.core.compute.ComputeBackend;
+import org.rbnn4j.core.compute.ConvGeometry;
 import org.rbnn4j.core.compute.ScalarBackend;
 import org.rbnn4j.core.model.ModelSpec;
 import org.rbnn4j.core.model.ModelZoo;
@@ -27,11 +30,13 @@ import org.rbnn4j.core.tensor.Tensor;
  * same seed and the same batches: two epochs of 10 batches, so every binary layer runs two rotation updates (first
  * batch of each epoch). Small inputs (8 x 8 images, batch 8) keep it fast on PoCL.
  *
- * <p>Binary training is chaotic: one activation whose sign flips because of a last-bit rounding difference changes
- * the rest of the run (measured here: the SIMD backend, which sums in another order, leaves the scalar backend's
- * losses by 10% at step 5). The runs can only agree for 20 steps because the device kernels compute every element
- * with the reference's own code and, with TornadoVM's fused multiply-adds disabled (the backend's default, see
- * {@link TornadoSettings}), the same float operations in the same order.
+ * <p>Binary training is chaotic: one activation whose sign flips because of a last-bit rounding difference changes the
+ * rest of the run (measured: the SIMD backend, which sums in another order, and TornadoVM on an NVIDIA H200, whose
+ * OpenCL compiler fuses multiply-adds, both leave the scalar backend's losses by 10% at step 5). So the first test
+ * runs the two backends in lock step, each step from the same state (the reference's state is copied into the device
+ * network after every step): every step's loss and update must agree on any device. The second test lets both run
+ * freely for 20 steps, which can only agree on a device that rounds like the JVM (PoCL with TornadoVM's fused
+ * multiply-adds off, the backend's default, see {@link TornadoSettings}); elsewhere it is skipped.
  */
 class TornadoTrainingTest {
     private static final long SEED = 20L;
@@ -39,77 +44,164 @@ class TornadoTrainingTest {
     private static final int BATCHES = 10;
     private static final int BATCH = 8;
     private static final int SIZE = 8;
+    private static final int TOTAL_EPOCHS = 10; // the schedule of a 10-epoch run, of which these are the first two
 
-    record Run(List<Double> losses, Map<String, Parameter> parameters, long rotationUpdates) {
+    /** One network with its optimiser, trained on one backend. */
+    private static final class Run {
+        final ComputeBackend backend;
+        final Network net = ModelZoo.create(ModelSpec.of(ModelZoo.RESNET20_1W1A, 3, 10), SEED);
+        final Sgd sgd = new Sgd(net.parameters(), 0.1, 0.9, 1e-4);
+        final CrossEntropyLoss loss = new CrossEntropyLoss();
+        final List<Double> losses = new ArrayList<>();
+
+        Run(ComputeBackend backend) {
+            this.backend = backend;
+        }
+
+        void epoch(int epoch) {
+            TemperatureSchedule temperature = TemperatureSchedule.standard();
+            net.onEpochStart(epoch, TOTAL_EPOCHS, temperature.t(epoch, TOTAL_EPOCHS), temperature.k(epoch, TOTAL_EPOCHS));
+        }
+
+        void step(int batchInEpoch, Tensor images, int[] labels) {
+            ComputeBackend previous = Backends.use(backend);
+            try {
+                net.onBatchStart(batchInEpoch);
+                net.zeroGrad();
+                Tensor logits = net.forward(images, Mode.TRAIN);
+                losses.add(loss.forward(logits, labels));
+                net.backward(loss.backward());
+                sgd.step();
+            } finally {
+                Backends.use(previous);
+            }
+        }
+
+        /** Makes this run's state (parameters, buffers such as R1/R2 and BN statistics, momenta) equal {@code other}'s. */
+        void copyStateFrom(Run other) {
+            net.load(other.net.toCheckpoint());
+            sgd.loadVelocities(other.sgd.velocities());
+        }
+
+        long rotationUpdates() {
+            return net.binaryLayers().values().stream().mapToLong(BinaryConv2d::rotationUpdates).sum();
+        }
     }
 
-    static Run train(ComputeBackend backend) {
-        ComputeBackend previous = Backends.use(backend);
-        try {
-            Network net = ModelZoo.create(ModelSpec.of(ModelZoo.RESNET20_1W1A, 3, 10), SEED);
-            Sgd sgd = new Sgd(net.parameters(), 0.1, 0.9, 1e-4);
-            CrossEntropyLoss loss = new CrossEntropyLoss();
-            TemperatureSchedule temperature = TemperatureSchedule.standard();
-            SplittableRandom data = new SplittableRandom(SEED);
-            List<Double> losses = new ArrayList<>();
-            int totalEpochs = 10; // the schedule of a 10-epoch run, of which these are the first two
-            for (int epoch = 0; epoch < EPOCHS; epoch++) {
-                net.onEpochStart(epoch, totalEpochs, temperature.t(epoch, totalEpochs), temperature.k(epoch, totalEpochs));
-                for (int b = 0; b < BATCHES; b++) {
-                    float[] pixels = new float[BATCH * 3 * SIZE * SIZE];
-                    for (int i = 0; i < pixels.length; i++) {
-                        pixels[i] = (float) data.nextGaussian();
-                    }
-                    int[] labels = new int[BATCH];
-                    for (int i = 0; i < BATCH; i++) {
-                        labels[i] = data.nextInt(10);
-                    }
-                    net.onBatchStart(b);
-                    net.zeroGrad();
-                    Tensor logits = net.forward(Tensor.of(pixels, BATCH, 3, SIZE, SIZE), Mode.TRAIN);
-                    losses.add(loss.forward(logits, labels));
-                    net.backward(loss.backward());
-                    sgd.step();
-                }
+    /** The batches: Gaussian pixels, uniform labels, the same for every run. */
+    private static final class Batches {
+        final SplittableRandom data = new SplittableRandom(SEED);
+        Tensor images;
+        int[] labels;
+
+        void next() {
+            float[] pixels = new float[BATCH * 3 * SIZE * SIZE];
+            for (int i = 0; i < pixels.length; i++) {
+                pixels[i] = (float) data.nextGaussian();
             }
-            long rotations = net.binaryLayers().values().stream().mapToLong(BinaryConv2d::rotationUpdates).sum();
-            return new Run(losses, net.parameters(), rotations);
-        } finally {
-            Backends.use(previous);
+            images = Tensor.of(pixels, BATCH, 3, SIZE, SIZE);
+            labels = new int[BATCH];
+            for (int i = 0; i < BATCH; i++) {
+                labels[i] = data.nextInt(10);
+            }
+        }
+
+        Tensor images() {
+            return Tensor.of(images.data().clone(), images.shape());
         }
     }
 
     @Test
-    void twentyStepsMatchTheScalarBackend() {
+    void everyStepFromTheSameStateMatchesTheReference() {
         TornadoBackend device = TestDevice.backend();
-        Run reference = train(new ScalarBackend());
+        Run reference = new Run(new ScalarBackend());
+        Run tornado = new Run(device);
+        Batches batches = new Batches();
         long compilationsBefore = device.compilations();
-        Run tornado = train(device);
-
-        assertThat(tornado.rotationUpdates()).as("rotation updates (18 binary layers x 2 epochs)").isEqualTo(36);
-        assertThat(tornado.rotationUpdates()).isEqualTo(reference.rotationUpdates());
-        assertThat(tornado.losses()).hasSize(EPOCHS * BATCHES);
-        for (int i = 0; i < reference.losses().size(); i++) {
-            double expected = reference.losses().get(i);
-            assertThat(tornado.losses().get(i)).as("loss of step %d", i).isCloseTo(expected, within(1e-3 * Math.abs(expected)));
+        for (int epoch = 0; epoch < EPOCHS; epoch++) {
+            reference.epoch(epoch);
+            tornado.epoch(epoch);
+            for (int b = 0; b < BATCHES; b++) {
+                batches.next();
+                reference.step(b, batches.images(), batches.labels);
+                tornado.step(b, batches.images(), batches.labels);
+                int step = epoch * BATCHES + b;
+                double expected = reference.losses.get(step);
+                assertThat(tornado.losses.get(step)).as("loss of step %d", step)
+                        .isCloseTo(expected, within(1e-3 * Math.abs(expected)));
+                assertParametersClose(reference.net.parameters(), tornado.net.parameters(), "after step " + step);
+                tornado.copyStateFrom(reference);
+            }
         }
-        // The losses moved (the run trained), so equal losses are not a coincidence of untouched weights.
-        assertThat(reference.losses().get(0)).isNotEqualTo(reference.losses().get(reference.losses().size() - 1));
+        assertThat(tornado.rotationUpdates()).as("rotation updates (18 binary layers x 2 epochs)").isEqualTo(36);
+        // The run trained: the losses moved, so equal losses are not a coincidence of untouched weights.
+        assertThat(reference.losses.get(0)).isNotEqualTo(reference.losses.get(reference.losses.size() - 1));
+        // Each operation compiles once plus once per growth of its staging arrays (the weights grow stage by stage in
+        // the first forward pass: 33 compilations measured for a fresh backend), instead of once per shape.
+        assertThat(device.compilations() - compilationsBefore).isLessThanOrEqualTo(40);
+    }
 
-        for (Map.Entry<String, Parameter> e : reference.parameters().entrySet()) {
-            float[] want = e.getValue().value().data();
-            float[] got = tornado.parameters().get(e.getKey()).value().data();
+    /**
+     * Parameters after one step from the same state: all of them together within 1e-4 (relative L2), and each tensor
+     * within 5% of its largest value (per-channel scales {@code alpha} sum a whole layer's output gradient, so their
+     * rounding differences are the largest) or 1e-6.
+     */
+    private static void assertParametersClose(Map<String, Parameter> want, Map<String, Parameter> got, String when) {
+        double diff2 = 0;
+        double norm2 = 0;
+        for (Map.Entry<String, Parameter> e : want.entrySet()) {
+            float[] w = e.getValue().value().data();
+            float[] g = got.get(e.getKey()).value().data();
             double maxAbs = 0;
             double maxDiff = 0;
-            for (int i = 0; i < want.length; i++) {
-                maxAbs = Math.max(maxAbs, Math.abs(want[i]));
-                maxDiff = Math.max(maxDiff, Math.abs(got[i] - want[i]));
+            for (int i = 0; i < w.length; i++) {
+                double d = (double) g[i] - w[i];
+                diff2 += d * d;
+                norm2 += (double) w[i] * w[i];
+                maxAbs = Math.max(maxAbs, Math.abs(w[i]));
+                maxDiff = Math.max(maxDiff, Math.abs(d));
             }
-            assertThat(maxDiff).as("largest weight difference of %s (largest weight %s)", e.getKey(), maxAbs)
-                    .isLessThanOrEqualTo(1e-3 * Math.max(maxAbs, 1e-6));
+            assertThat(maxDiff).as("largest difference of %s %s (largest value %s)", e.getKey(), when, maxAbs)
+                    .isLessThanOrEqualTo(5e-2 * maxAbs + 1e-6);
         }
-        // Each operation compiles a few times at most (when its staging arrays grow), not once per layer shape:
-        // 10 operations, 19 layer shapes here.
-        assertThat(device.compilations() - compilationsBefore).isLessThan(30);
+        assertThat(Math.sqrt(diff2 / norm2)).as("relative L2 difference of all parameters %s", when).isLessThanOrEqualTo(1e-4);
+    }
+
+    @Test
+    void twentyFreeRunningStepsMatchTheReferenceOnADeviceThatRoundsLikeTheJvm() {
+        TornadoBackend device = TestDevice.backend();
+        Assumptions.assumeTrue(roundsLikeTheJvm(device), "device " + device.deviceName() + " rounds differently from the JVM "
+                + "(fused multiply-adds): a free-running comparison of chaotic binary training is not meaningful there");
+        Run reference = new Run(new ScalarBackend());
+        Run tornado = new Run(device);
+        Batches batches = new Batches();
+        for (int epoch = 0; epoch < EPOCHS; epoch++) {
+            reference.epoch(epoch);
+            tornado.epoch(epoch);
+            for (int b = 0; b < BATCHES; b++) {
+                batches.next();
+                reference.step(b, batches.images(), batches.labels);
+                tornado.step(b, batches.images(), batches.labels);
+            }
+        }
+        assertThat(tornado.rotationUpdates()).isEqualTo(reference.rotationUpdates()).isEqualTo(36);
+        for (int i = 0; i < reference.losses.size(); i++) {
+            double expected = reference.losses.get(i);
+            assertThat(tornado.losses.get(i)).as("loss of step %d", i).isCloseTo(expected, within(1e-3 * Math.abs(expected)));
+        }
+        assertParametersClose(reference.net.parameters(), tornado.net.parameters(), "after 20 free steps");
+    }
+
+    /** Whether a float convolution on the device equals the reference bit for bit (no fused multiply-adds). */
+    private static boolean roundsLikeTheJvm(TornadoBackend device) {
+        ConvGeometry g = ConvGeometry.of(2, 8, 6, 6, 8, 3, 1, 1);
+        SplittableRandom rnd = new SplittableRandom(3);
+        float[] x = TestDevice.random(rnd, g.inputSize());
+        float[] w = TestDevice.random(rnd, g.weightSize());
+        float[] want = new float[g.outputSize()];
+        float[] got = new float[g.outputSize()];
+        new ScalarBackend().conv2dForward(g, x, w, want);
+        device.conv2dForward(g, x, w, got);
+        return Arrays.equals(want, got);
     }
 }
