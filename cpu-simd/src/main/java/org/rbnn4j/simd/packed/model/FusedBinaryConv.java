@@ -28,9 +28,6 @@ final class FusedBinaryConv implements Op {
      */
     static final int GROUP_PIXELS = 256;
 
-    /** The activation at the end of the chain. */
-    enum Activation { NONE, HARDTANH, RELU }
-
     private final int packedId;
     private final PackedConv2d conv;
     private final float[] alpha;
@@ -243,16 +240,7 @@ final class FusedBinaryConv implements Op {
         if (o != null) {
             v = v.add(FloatVector.fromArray(S, o, yp + c));
         }
-        switch (activation) {
-            case HARDTANH -> {
-                v = v.blend(-1f, v.compare(VectorOperators.LT, -1f));
-                v = v.blend(1f, v.compare(VectorOperators.GT, 1f));
-            }
-            case RELU -> v = v.blend(0f, v.compare(VectorOperators.LE, 0f));
-            case NONE -> {
-            }
-        }
-        return v;
+        return activation.apply(v);
     }
 
     /** The scalar twin of {@link #finish(FloatVector, int, float[], int)} for channel {@code c}. */
@@ -263,11 +251,7 @@ final class FusedBinaryConv implements Op {
         if (o != null) {
             v = v + o[yp + c];
         }
-        return switch (activation) {
-            case HARDTANH -> v < -1f ? -1f : (v > 1f ? 1f : v);
-            case RELU -> v <= 0f ? 0f : v;
-            case NONE -> v;
-        };
+        return activation.apply(v);
     }
 
     @Override

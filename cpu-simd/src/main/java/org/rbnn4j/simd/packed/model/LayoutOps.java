@@ -6,42 +6,17 @@ package org.rbnn4j.simd.packed.model;
  * move values without arithmetic, so they change no result.
  */
 final class LayoutOps {
-    /** Side of the square tiles the transposes walk, so that both the rows read and the rows written stay in L1. */
-    private static final int TILE = 16;
-
     private LayoutOps() {
     }
 
     /** {@code dst[p * c + ch] = src[ch * hw + p]}: one image from NCHW to NHWC. */
     static void nchwToNhwc(float[] src, int srcOff, float[] dst, int dstOff, int c, int hw) {
-        for (int c0 = 0; c0 < c; c0 += TILE) {
-            int c1 = Math.min(c, c0 + TILE);
-            for (int p0 = 0; p0 < hw; p0 += TILE) {
-                int p1 = Math.min(hw, p0 + TILE);
-                for (int p = p0; p < p1; p++) {
-                    int d = dstOff + p * c;
-                    for (int ch = c0; ch < c1; ch++) {
-                        dst[d + ch] = src[srcOff + ch * hw + p];
-                    }
-                }
-            }
-        }
+        Transpose.transpose(src, srcOff, hw, dst, dstOff, c, c, hw);
     }
 
     /** {@code dst[ch * hw + p] = src[p * c + ch]}: one image from NHWC to NCHW. */
     static void nhwcToNchw(float[] src, int srcOff, float[] dst, int dstOff, int c, int hw) {
-        for (int p0 = 0; p0 < hw; p0 += TILE) {
-            int p1 = Math.min(hw, p0 + TILE);
-            for (int c0 = 0; c0 < c; c0 += TILE) {
-                int c1 = Math.min(c, c0 + TILE);
-                for (int ch = c0; ch < c1; ch++) {
-                    int d = dstOff + ch * hw;
-                    for (int p = p0; p < p1; p++) {
-                        dst[d + p] = src[srcOff + p * c + ch];
-                    }
-                }
-            }
-        }
+        Transpose.transpose(src, srcOff, c, dst, dstOff, hw, hw, c);
     }
 
     private abstract static class Unary implements Op {

@@ -115,28 +115,28 @@ final class Planner {
         int poolStride = 0;
         Ops.ChannelAffine affine = null;
         int other = -1;
-        FusedBinaryConv.Activation activation = FusedBinaryConv.Activation.NONE;
+        Activation activation = Activation.NONE;
         StringBuilder what = new StringBuilder("fused ").append(b.describe());
         // Absorb the ops after the convolution, in the epilogue's order, while each value has only that reader.
         while (cur != logicalOutput && readers.get(cur).size() == 1) {
             Op next = readers.get(cur).getFirst();
-            boolean nothingYet = affine == null && other < 0 && activation == FusedBinaryConv.Activation.NONE;
+            boolean nothingYet = affine == null && other < 0 && activation == Activation.NONE;
             if (next instanceof Ops.MaxPool m && poolKernel == 0 && nothingYet && m.padding() == 0) {
                 poolKernel = m.kernel();
                 poolStride = m.stride();
             } else if (next instanceof Ops.ChannelAffine a && nothingYet) {
                 affine = a;
-            } else if (next instanceof Ops.Add add && other < 0 && activation == FusedBinaryConv.Activation.NONE) {
+            } else if (next instanceof Ops.Add add && other < 0 && activation == Activation.NONE) {
                 int[] in = add.inputs();
                 int o = in[0] == cur ? in[1] : in[0];
                 if (o == cur || !computed[o]) {
                     break;
                 }
                 other = nhwcOf(o);
-            } else if (next instanceof Ops.Hardtanh && activation == FusedBinaryConv.Activation.NONE) {
-                activation = FusedBinaryConv.Activation.HARDTANH;
-            } else if (next instanceof Ops.Relu && activation == FusedBinaryConv.Activation.NONE) {
-                activation = FusedBinaryConv.Activation.RELU;
+            } else if (next instanceof Ops.Hardtanh && activation == Activation.NONE) {
+                activation = Activation.HARDTANH;
+            } else if (next instanceof Ops.Relu && activation == Activation.NONE) {
+                activation = Activation.RELU;
             } else {
                 break;
             }
@@ -183,6 +183,10 @@ final class Planner {
 
     /** A float op, on NHWC copies where it has an NHWC form and its inputs are NHWC, else on NCHW ones. */
     private void generic(Op op) {
+        if (op instanceof Ops.ChannelAffine a && shapes.get(a.output()).length == 3 && nchw[a.inputs()[0]] >= 0) {
+            channelAffine(a);
+            return;
+        }
         int[] in = op.inputs();
         int out = op.output();
         boolean image = shapes.get(out).length == 3;
@@ -207,6 +211,38 @@ final class Planner {
         }
         steps.add(step);
         computed[out] = true;
+    }
+
+    /**
+     * BatchNorm of an NCHW image (a float layer's), with the activation after it if that is its only reader, in one
+     * pass; written NHWC when every reader of the result takes NHWC (binary convolutions, residual adds...).
+     */
+    private void channelAffine(Ops.ChannelAffine a) {
+        int cur = a.output();
+        Activation activation = Activation.NONE;
+        StringBuilder what = new StringBuilder("fused ").append(a.describe());
+        if (cur != logicalOutput && readers.get(cur).size() == 1) {
+            Op next = readers.get(cur).getFirst();
+            if (next instanceof Ops.Hardtanh || next instanceof Ops.Relu) {
+                activation = next instanceof Ops.Hardtanh ? Activation.HARDTANH : Activation.RELU;
+                absorbed[ops.indexOf(next)] = true;
+                what.append(" + ").append(next.describe());
+                cur = next.output();
+            }
+        }
+        boolean nhwcReaders = cur != logicalOutput && !readers.get(cur).isEmpty();
+        for (Op r : readers.get(cur)) {
+            nhwcReaders &= r instanceof Ops.BinaryConv || r instanceof Ops.Add || r instanceof Ops.Hardtanh
+                    || r instanceof Ops.Relu || r instanceof Ops.ShortcutA;
+        }
+        Layout layout = nhwcReaders ? Layout.NHWC : Layout.NCHW;
+        int[] s = shapes.get(cur);
+        int id = newValue(size(s));
+        (layout == Layout.NHWC ? nhwc : nchw)[cur] = id;
+        computed[cur] = true;
+        what.append(" -> ").append(layout.name().toLowerCase(Locale.ROOT));
+        steps.add(new FusedChannelAffine(nchw[a.inputs()[0]], id, layout, a.scale(), a.shift(), activation,
+                s[1] * s[2], what.toString()));
     }
 
     private int nchwOf(int v) {
