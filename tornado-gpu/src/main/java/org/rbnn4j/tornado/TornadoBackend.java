@@ -28,6 +28,7 @@ import uk.ac.manchester.tornado.api.common.TornadoDevice;
  */
 public final class TornadoBackend implements ComputeBackend {
     private final TornadoDevice device;
+    private final boolean reproducible;
     private final SgemmOp sgemm;
     private final ConvForwardOp convForward;
     private final ConvBackwardDataOp convBackwardData;
@@ -43,13 +44,25 @@ public final class TornadoBackend implements ComputeBackend {
     private final RotationOps.Rotate rotate;
     private final DeviceOperation[] operations;
 
-    /** A backend on {@code device} (see {@link TornadoDevices#select}). Kernels compile lazily, on first use. */
+    /**
+     * A backend on {@code device} (see {@link TornadoDevices#select}), reproducible if the system property
+     * {@value TornadoSettings#REPRODUCIBLE_PROPERTY} says so. Kernels compile lazily, on first use.
+     */
     public TornadoBackend(TornadoDevice device) {
+        this(device, TornadoSettings.reproducible());
+    }
+
+    /**
+     * A backend on {@code device}; {@code reproducible} sums weight gradients in the reference's order (see
+     * {@link TornadoSettings}; fused multiply-adds are a JVM-wide TornadoVM setting, not chosen here).
+     */
+    public TornadoBackend(TornadoDevice device, boolean reproducible) {
         this.device = device;
+        this.reproducible = reproducible;
         sgemm = new SgemmOp(device);
         convForward = new ConvForwardOp(device);
         convBackwardData = new ConvBackwardDataOp(device);
-        convBackwardWeights = new ConvBackwardWeightsOp(device);
+        convBackwardWeights = new ConvBackwardWeightsOp(device, reproducible);
         channelStatistics = new ChannelStatisticsOp(device);
         channelAffine = new ChannelAffineOp(device);
         batchNormBackward = new BatchNormBackwardOp(device);
@@ -75,6 +88,11 @@ public final class TornadoBackend implements ComputeBackend {
         return 1;
     }
 
+    /** Whether weight gradients are summed in the reference's order (see {@link TornadoSettings}). */
+    public boolean reproducible() {
+        return reproducible;
+    }
+
     /** The device this backend runs on, as TornadoVM names it. */
     public String deviceName() {
         return device.getPhysicalDevice().getDeviceName();
@@ -92,22 +110,30 @@ public final class TornadoBackend implements ComputeBackend {
     @Override
     public synchronized void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
                                    int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        long start = System.nanoTime();
         sgemm.run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        sgemm.recordCall(System.nanoTime() - start);
     }
 
     @Override
     public synchronized void conv2dForward(ConvGeometry g, float[] x, float[] w, float[] y) {
+        long start = System.nanoTime();
         convForward.run(g, x, w, y);
+        convForward.recordCall(System.nanoTime() - start);
     }
 
     @Override
     public synchronized void conv2dBackwardData(ConvGeometry g, float[] dy, float[] w, float[] dx) {
+        long start = System.nanoTime();
         convBackwardData.run(g, dy, w, dx);
+        convBackwardData.recordCall(System.nanoTime() - start);
     }
 
     @Override
     public synchronized void conv2dBackwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw) {
+        long start = System.nanoTime();
         convBackwardWeights.run(g, x, dy, dw);
+        convBackwardWeights.recordCall(System.nanoTime() - start);
     }
 
     @Override
@@ -115,7 +141,9 @@ public final class TornadoBackend implements ComputeBackend {
         if (n * c * hw == 0) {
             return;
         }
+        long start = System.nanoTime();
         channelStatistics.run(x, n, c, hw, mean, variance);
+        channelStatistics.recordCall(System.nanoTime() - start);
     }
 
     @Override
@@ -123,7 +151,9 @@ public final class TornadoBackend implements ComputeBackend {
         if (n * c * hw == 0) {
             return;
         }
+        long start = System.nanoTime();
         channelAffine.run(x, n, c, hw, scale, shift, y);
+        channelAffine.recordCall(System.nanoTime() - start);
     }
 
     @Override
@@ -132,7 +162,9 @@ public final class TornadoBackend implements ComputeBackend {
         if (n * c * hw == 0) {
             return;
         }
+        long start = System.nanoTime();
         batchNormBackward.run(dy, xhat, n, c, hw, gamma, invStd, dgamma, dbeta, dx);
+        batchNormBackward.recordCall(System.nanoTime() - start);
     }
 
     @Override
@@ -140,7 +172,9 @@ public final class TornadoBackend implements ComputeBackend {
         if (length == 0) {
             return;
         }
+        long start = System.nanoTime();
         hardtanhForward.run(x, y, length);
+        hardtanhForward.recordCall(System.nanoTime() - start);
     }
 
     @Override
@@ -148,7 +182,9 @@ public final class TornadoBackend implements ComputeBackend {
         if (length == 0) {
             return;
         }
+        long start = System.nanoTime();
         hardtanhBackward.run(x, dy, dx, length);
+        hardtanhBackward.recordCall(System.nanoTime() - start);
     }
 
     @Override
@@ -157,7 +193,9 @@ public final class TornadoBackend implements ComputeBackend {
         if (length == 0) {
             return;
         }
+        long start = System.nanoTime();
         sgd.run(w, g, velocity, length, lr, momentum, weightDecay);
+        sgd.recordCall(System.nanoTime() - start);
     }
 
     // ---- The bi-rotation's batched products (not part of the SPI; used by DeviceBiRotation) ----
@@ -168,18 +206,40 @@ public final class TornadoBackend implements ComputeBackend {
      */
     public synchronized void rotationSigns(float[] x, float[] r1, float[] r2, int filters, int a, int b, float[] signs,
                                            double[] d1) {
+        long start = System.nanoTime();
         rotationSigns.run(x, r1, r2, filters, a, b, signs, d1);
+        rotationSigns.recordCall(System.nanoTime() - start);
     }
 
     /** {@code D2 = sum_j X_j^T (R1 B_j)} ({@code b x b}) into {@code d2}. */
     public synchronized void rotationRightCorrelation(float[] x, float[] r1, float[] signs, int filters, int a, int b,
                                                       double[] d2) {
+        long start = System.nanoTime();
         rotationRightCorrelation.run(x, r1, signs, filters, a, b, d2);
+        rotationRightCorrelation.recordCall(System.nanoTime() - start);
     }
 
     /** {@code out_j = R1^T X_j R2} for every filter. */
     public synchronized void rotateFilters(float[] x, float[] r1, float[] r2, int filters, int a, int b, float[] out) {
+        long start = System.nanoTime();
         rotate.run(x, r1, r2, filters, a, b, out);
+        rotate.recordCall(System.nanoTime() - start);
+    }
+
+    /**
+     * Time spent per operation since this backend was created: calls, whole-call milliseconds (host staging copies
+     * included) and milliseconds in the TornadoVM plan (transfers, kernels and first-call compilation), one line each.
+     */
+    public synchronized String profile() {
+        StringBuilder sb = new StringBuilder();
+        for (DeviceOperation op : operations) {
+            long[] p = op.profile();
+            if (p[0] > 0) {
+                sb.append(String.format(java.util.Locale.ROOT, "%-28s %6d calls %10.1f ms %10.1f ms in plan%n", op.kind(), p[0],
+                        p[1] / 1e6, p[2] / 1e6));
+            }
+        }
+        return sb.toString();
     }
 
     /** Frees the device memory of every operation. */

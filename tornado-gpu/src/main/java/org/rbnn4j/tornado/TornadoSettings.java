@@ -4,26 +4,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * TornadoVM settings this backend chooses before the TornadoVM runtime starts, each only if the user has not set it.
+ * The backend's one setting, {@code -Drbnn.tornado.reproducible=true}, and what it changes in TornadoVM before the
+ * TornadoVM runtime starts.
  *
- * <p>{@code tornado.enable.fma=False}: TornadoVM's compiler turns {@code a * b + c} into {@code fma(a, b, c)} by
- * default, which rounds once instead of twice, so device results differ from the JVM's in the last bit; in binary
- * training such differences flip signs and the run leaves the CPU's after a few steps. Without fused multiply-adds
- * (and without the fast-math OpenCL options, see {@code DeviceOperation}) the device repeats the reference's float
- * arithmetic. Set {@code -Dtornado.enable.fma=True} to trade that reproducibility for speed on GPUs.
+ * <p>By default the backend is built for speed on a GPU: TornadoVM fuses {@code a * b + c} into {@code fma(a, b, c)}
+ * (one rounding instead of two) and the weight gradient sums each sample separately before adding the samples. Device
+ * results then differ from the JVM's in the last bits; binary training amplifies such differences (a sign flips), so
+ * a run leaves the CPU backends' run after a few steps while every single step agrees.
+ *
+ * <p>Reproducible mode sets {@code tornado.enable.fma=False} (unless the user set it) and sums the weight gradient in
+ * the reference's order (fewer work items), so on a device whose compiler does not contract multiply-adds on its own
+ * (PoCL) the device repeats the scalar reference's float arithmetic and whole training runs agree with
+ * {@code --backend scalar}. NVIDIA's OpenCL compiler contracts by itself, so there the mode only brings results closer.
  */
 public final class TornadoSettings {
     private static final Logger LOG = LoggerFactory.getLogger(TornadoSettings.class);
+    /** {@code true}: reproduce the scalar reference's arithmetic (see above). Read when a backend is created. */
+    public static final String REPRODUCIBLE_PROPERTY = "rbnn.tornado.reproducible";
     static final String FMA_PROPERTY = "tornado.enable.fma";
 
     private TornadoSettings() {
     }
 
-    /** Applies the defaults; must run before the first use of the TornadoVM runtime to have an effect. */
+    /** Whether reproducible mode is on ({@value #REPRODUCIBLE_PROPERTY}). */
+    public static boolean reproducible() {
+        return Boolean.getBoolean(REPRODUCIBLE_PROPERTY);
+    }
+
+    /** Applies the mode to TornadoVM; must run before the first use of the TornadoVM runtime to have an effect. */
     public static synchronized void applyDefaults() {
-        if (System.getProperty(FMA_PROPERTY) == null) {
+        if (reproducible() && System.getProperty(FMA_PROPERTY) == null) {
             System.setProperty(FMA_PROPERTY, "False");
-            LOG.debug("TornadoVM fused multiply-adds disabled (set -D{}=True to enable)", FMA_PROPERTY);
+            LOG.debug("reproducible mode: TornadoVM fused multiply-adds disabled");
         }
     }
 }

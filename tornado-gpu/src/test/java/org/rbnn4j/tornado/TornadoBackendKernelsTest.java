@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.rbnn4j.core.compute.ConvGeometry;
 import org.rbnn4j.core.compute.ScalarBackend;
+import org.rbnn4j.tornado.ops.ConvBackwardWeightsOp;
 
 /**
  * Every device operation against {@link ScalarBackend} on random shapes (run with bailout disabled, so these are
@@ -60,6 +61,23 @@ class TornadoBackendKernelsTest {
             REFERENCE.conv2dBackwardWeights(g, x, dy, dwRef);
             device.conv2dBackwardWeights(g, x, dy, dw);
             assertClose("backward weights " + g, dw, dwRef, 1e-5);
+        }
+    }
+
+    @Test
+    void referenceOrderWeightGradientMatchesTheReference() {
+        SplittableRandom rnd = new SplittableRandom(8);
+        try (ConvBackwardWeightsOp op = new ConvBackwardWeightsOp(TornadoDevices.select(null), true)) {
+            for (ConvGeometry g : new ConvGeometry[] {new ConvGeometry(3, 4, 7, 6, 5, 3, 3, 1, 1, 0f),
+                    new ConvGeometry(2, 3, 8, 8, 4, 3, 3, 2, 1, 1f)}) {
+                float[] x = random(rnd, g.inputSize());
+                float[] dy = random(rnd, g.outputSize());
+                float[] dwRef = random(rnd, g.weightSize());
+                float[] dw = dwRef.clone();
+                REFERENCE.conv2dBackwardWeights(g, x, dy, dwRef);
+                op.run(g, x, dy, dw);
+                assertClose("reference-order backward weights " + g, dw, dwRef, 1e-5);
+            }
         }
     }
 

@@ -92,8 +92,10 @@ public final class ConvKernels {
     }
 
     /**
-     * {@code dw[co, ci, ky, kx] += ConvReference.backwardWeightsAt(...)} for every weight (each work item sums over
-     * the whole batch, in the reference's order); grid: {@code Cout*Cin*kh*kw}.
+     * {@code dw[co, ci, ky, kx] += ConvReference.backwardWeightsAt(...)} for every weight: each work item sums over
+     * the whole batch in the reference's order, so the result equals the reference bit for bit on a device without
+     * fused multiply-adds, but there are only {@code Cout*Cin*kh*kw} work items (few for a GPU); grid: that count.
+     * See {@link #backwardWeightsPerSample} for the parallel form.
      */
     public static void backwardWeights(float[] x, float[] dy, float[] dw, int[] dims, float[] padValue) {
         int batch = dims[BATCH];
@@ -117,6 +119,66 @@ public final class ConvKernels {
             int ci = rest % cin;
             int co = rest / cin;
             dw[idx] += ConvReference.backwardWeightsAt(x, dy, batch, cin, h, wd, cout, oh, ow, stride, pad, pv, co, ci, ky, kx);
+        }
+    }
+
+    /**
+     * First half of the parallel weight gradient: {@code partial[n * W + w]} is the gradient of weight {@code w}
+     * ({@code w = ((co*Cin + ci)*kh + ky)*kw + kx}) from sample {@code n} alone: the terms of
+     * {@code ConvReference.backwardWeightsAt} for that sample, in its order; {@code W = Cout*Cin*kh*kw} work items per
+     * sample (neighbouring work items take neighbouring weights of one sample, so their reads coalesce);
+     * {@link #sumSamples} adds the samples. The grouping of the float sum differs from the reference's single running
+     * sum, so results differ in the last bits.
+     */
+    public static void backwardWeightsPerSample(float[] x, float[] dy, float[] partial, int[] dims, float[] padValue) {
+        int batch = dims[BATCH];
+        int cin = dims[IN_CHANNELS];
+        int h = dims[IN_H];
+        int wd = dims[IN_W];
+        int cout = dims[OUT_CHANNELS];
+        int kh = dims[KERNEL_H];
+        int kw = dims[KERNEL_W];
+        int stride = dims[STRIDE];
+        int pad = dims[PADDING];
+        int oh = dims[OUT_H];
+        int ow = dims[OUT_W];
+        float pv = padValue[0];
+        int weights = cout * cin * kh * kw;
+        int total = weights * batch;
+        for (@Parallel int t = 0; t < total; t++) {
+            int n = t / weights;
+            int idx = t % weights;
+            int kx = idx % kw;
+            int rest = idx / kw;
+            int ky = rest % kh;
+            rest = rest / kh;
+            int ci = rest % cin;
+            int co = rest / cin;
+            int dyBase = (n * cout + co) * oh;
+            int xBase = (n * cin + ci) * h;
+            float sum = 0f;
+            for (int oy = 0; oy < oh; oy++) {
+                int iy = oy * stride - pad + ky;
+                for (int ox = 0; ox < ow; ox++) {
+                    int ix = ox * stride - pad + kx;
+                    float v = (iy >= 0 && iy < h && ix >= 0 && ix < wd) ? x[(xBase + iy) * wd + ix] : pv;
+                    sum += v * dy[(dyBase + oy) * ow + ox];
+                }
+            }
+            partial[t] = sum;
+        }
+    }
+
+    /** Second half: {@code dw[w] += sum_n partial[n * W + w]}, samples in order; grid {@code W = Cout*Cin*kh*kw}. */
+    public static void sumSamples(float[] partial, float[] dw, int[] dims) {
+        int batch = dims[BATCH];
+        int weights = dims[OUT_CHANNELS] * dims[IN_CHANNELS] * dims[KERNEL_H] * dims[KERNEL_W];
+        for (@Parallel int w = 0; w < weights; w++) {
+            float sum = 0f;
+            for (int n = 0; n < batch; n++) {
+                sum += partial[n * weights + w];
+            }
+            dw[w] += sum;
         }
     }
 }

@@ -1,35 +1,48 @@
 package org.rbnn4j.tornado.ops;
 
 import static uk.ac.manchester.tornado.api.enums.DataTransferMode.EVERY_EXECUTION;
+import static uk.ac.manchester.tornado.api.enums.DataTransferMode.FIRST_EXECUTION;
 
 import org.rbnn4j.core.compute.ConvGeometry;
 import org.rbnn4j.tornado.kernels.ConvKernels;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 
-/** Accumulates {@code dL/dw} of the convolution on the device ({@link ConvKernels#backwardWeights}). */
+/**
+ * Accumulates {@code dL/dw} of the convolution on the device: by default per (weight, sample) work item, then a sum
+ * over the samples ({@link ConvKernels#backwardWeightsPerSample}, {@link ConvKernels#sumSamples}); in reproducible
+ * mode one work item per weight in the reference's order ({@link ConvKernels#backwardWeights}).
+ */
 public final class ConvBackwardWeightsOp extends DeviceOperation {
+    private final boolean referenceOrder;
     private final int[] dims = new int[ConvKernels.DIMS];
     private final float[] padValue = new float[1];
     private float[] x;
     private float[] dy;
     private float[] dw;
+    private float[] partial;
 
-    public ConvBackwardWeightsOp(TornadoDevice device) {
-        super(device, "conv_backward_weights");
+    /** @param referenceOrder sum in the reference's order (one work item per weight) instead of per sample first */
+    public ConvBackwardWeightsOp(TornadoDevice device, boolean referenceOrder) {
+        super(device, referenceOrder ? "conv_backward_weights_reference_order" : "conv_backward_weights");
+        this.referenceOrder = referenceOrder;
     }
 
     public void run(ConvGeometry g, float[] xIn, float[] dyIn, float[] dwInOut) {
         int xs = g.inputSize();
         int dys = g.outputSize();
         int dws = g.weightSize();
-        reserve(xs, dys, dws);
+        reserve(xs, dys, dws, referenceOrder ? 1 : Math.multiplyExact(dws, g.batch()));
         System.arraycopy(xIn, 0, x, 0, xs);
         System.arraycopy(dyIn, 0, dy, 0, dys);
         System.arraycopy(dwInOut, 0, dw, 0, dws);
         ConvKernels.describe(g, dims);
         padValue[0] = g.padValue();
-        execute(new long[] {dws});
+        if (referenceOrder) {
+            execute(new long[] {dws});
+        } else {
+            execute(new long[] {(long) dws * g.batch()}, new long[] {dws});
+        }
         System.arraycopy(dw, 0, dwInOut, 0, dws);
     }
 
@@ -38,18 +51,24 @@ public final class ConvBackwardWeightsOp extends DeviceOperation {
         x = new float[capacities[0]];
         dy = new float[capacities[1]];
         dw = new float[capacities[2]];
+        partial = new float[capacities[3]];
     }
 
     @Override
     protected TaskGraph build(String graphName) {
-        return new TaskGraph(graphName)
-                .transferToDevice(EVERY_EXECUTION, x, dy, dw, dims, padValue)
-                .task("t0", ConvKernels::backwardWeights, x, dy, dw, dims, padValue)
-                .transferToHost(EVERY_EXECUTION, dw);
+        TaskGraph graph = new TaskGraph(graphName).transferToDevice(EVERY_EXECUTION, x, dy, dw, dims, padValue);
+        if (referenceOrder) {
+            graph.task("t0", ConvKernels::backwardWeights, x, dy, dw, dims, padValue);
+        } else {
+            graph.transferToDevice(FIRST_EXECUTION, partial)
+                    .task("t0", ConvKernels::backwardWeightsPerSample, x, dy, partial, dims, padValue)
+                    .task("t1", ConvKernels::sumSamples, partial, dw, dims);
+        }
+        return graph.transferToHost(EVERY_EXECUTION, dw);
     }
 
     @Override
     protected int[] gridDimensions() {
-        return new int[] {1};
+        return referenceOrder ? new int[] {1} : new int[] {1, 1};
     }
 }

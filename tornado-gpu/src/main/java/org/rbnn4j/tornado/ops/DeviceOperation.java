@@ -42,6 +42,9 @@ public abstract class DeviceOperation implements AutoCloseable {
     private TornadoExecutionPlan plan;
     private WorkerGrid[] grids = new WorkerGrid[0];
     private long rebuilds;
+    private long calls;
+    private long callNanos;
+    private long executeNanos;
 
     protected DeviceOperation(TornadoDevice device, String kind) {
         this.device = device;
@@ -106,7 +109,25 @@ public abstract class DeviceOperation implements AutoCloseable {
             grids[t].setGlobalWork(w[0], w.length > 1 ? w[1] : 1, 1);
             grids[t].setLocalWorkToNull();
         }
+        long start = System.nanoTime();
         plan.execute();
+        executeNanos += System.nanoTime() - start;
+    }
+
+    /** Records one whole call (staging copies included), for {@link #profile()}. */
+    public final void recordCall(long nanos) {
+        calls++;
+        callNanos += nanos;
+    }
+
+    /** {@code {calls, nanoseconds in whole calls, nanoseconds in plan executions (transfers and kernels)}}. */
+    public final long[] profile() {
+        return new long[] {calls, callNanos, executeNanos};
+    }
+
+    /** The operation's name, as in its task graphs. */
+    public final String kind() {
+        return kind;
     }
 
     /** How many times the plan has been (re)built and compiled. */
