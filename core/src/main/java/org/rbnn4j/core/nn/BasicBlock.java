@@ -100,11 +100,11 @@ public final class BasicBlock implements Layer {
             h = act1.forward(a, mode);
         } else {
             Tensor s = shortcut.forward(x, mode);
-            h = act1.forward(TensorMath.add(a, s, sum1.get(a.shape()), toString()), mode);
+            h = act1.forward(TensorMath.add(a, s, sum1.get(a.shape()), this), mode);
         }
         Tensor b = bn2.forward(conv2.forward(h, mode), mode);
         Tensor s2 = wiring == Wiring.STANDARD ? shortcut.forward(x, mode) : h;
-        return act2.forward(TensorMath.add(b, s2, sum2.get(b.shape()), toString()), mode);
+        return act2.forward(TensorMath.add(b, s2, sum2.get(b.shape()), this), mode);
     }
 
     @Override
@@ -114,14 +114,14 @@ public final class BasicBlock implements Layer {
         if (wiring == Wiring.STANDARD) {
             Tensor dMain = conv1.backward(bn1.backward(act1.backward(dh)));
             Tensor dShort = shortcut.backward(dSum2);
-            return TensorMath.add(dMain, dShort, inputGrad.get(dMain.shape()), toString());
+            return TensorMath.add(dMain, dShort, inputGrad.get(dMain.shape()), this);
         }
         // h feeds both conv2 and the second addition.
-        Tensor dhTotal = TensorMath.add(dh, dSum2, grad1.get(dh.shape()), toString());
+        Tensor dhTotal = TensorMath.add(dh, dSum2, grad1.get(dh.shape()), this);
         Tensor dSum1 = act1.backward(dhTotal);
         Tensor dMain = conv1.backward(bn1.backward(dSum1));
         Tensor dShort = shortcut.backward(dSum1);
-        return TensorMath.add(dMain, dShort, inputGrad.get(dMain.shape()), toString());
+        return TensorMath.add(dMain, dShort, inputGrad.get(dMain.shape()), this);
     }
 
     @Override

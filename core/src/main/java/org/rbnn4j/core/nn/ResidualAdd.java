@@ -51,14 +51,14 @@ public final class ResidualAdd implements Layer {
     public Tensor forward(Tensor x, Mode mode) {
         Tensor b = body.forward(x, mode);
         Tensor s = shortcut.forward(x, mode);
-        return TensorMath.add(b, s, output.get(b.shape()), toString());
+        return TensorMath.add(b, s, output.get(b.shape()), this);
     }
 
     @Override
     public Tensor backward(Tensor gradOutput) {
         Tensor dBody = body.backward(gradOutput);
         Tensor dShort = shortcut.backward(gradOutput);
-        return TensorMath.add(dBody, dShort, inputGrad.get(dBody.shape()), toString());
+        return TensorMath.add(dBody, dShort, inputGrad.get(dBody.shape()), this);
     }
 
     private static String child(String prefix, String name) {
