@@ -26,7 +26,7 @@ public final class SimdBackend implements ComputeBackend {
 
     private SimdBackend(int threads) {
         this.pool = new WorkerPool(threads);
-        this.binaryConvolution = new BinaryConvolution(pool.threads());
+        this.binaryConvolution = new BinaryConvolution(pool);
     }
 
     /** A backend with {@code threads} threads (the caller included); below 1 means all available cores. */

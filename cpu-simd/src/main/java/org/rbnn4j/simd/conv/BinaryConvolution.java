@@ -3,6 +3,7 @@ package org.rbnn4j.simd.conv;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.rbnn4j.core.compute.ConvGeometry;
+import org.rbnn4j.simd.concurrent.WorkerPool;
 import org.rbnn4j.simd.packed.ActivationPacker;
 import org.rbnn4j.simd.packed.BinaryConvExecutor;
 import org.rbnn4j.simd.packed.OutputLayout;
@@ -26,15 +27,17 @@ public final class BinaryConvolution implements AutoCloseable {
     /** Shapes cached per thread, at most (a network has a handful of binary input shapes). */
     private static final int MAX_CACHED_SHAPES = 16;
 
+    private final WorkerPool pool;
     private final BinaryConvExecutor executor;
     /** After {@link #close()} convolutions run on the calling thread, like the closed backend's other operations. */
     private volatile boolean closed;
     private final ThreadLocal<Map<Shape, PackedActivations>> buffers =
             ThreadLocal.withInitial(() -> new LinkedHashMap<>(16, 0.75f, true));
 
-    /** A convolution runner on {@code threads} threads (the caller included). */
-    public BinaryConvolution(int threads) {
-        this.executor = new BinaryConvExecutor(threads);
+    /** A convolution runner on {@code pool}'s threads: packing on the pool, the packed kernels on as many threads. */
+    public BinaryConvolution(WorkerPool pool) {
+        this.pool = pool;
+        this.executor = new BinaryConvExecutor(pool.threads());
     }
 
     /** Whether {@link #forward} handles this geometry (padded taps worth 0 or +1, kernels up to 63 wide). */
@@ -53,7 +56,11 @@ public final class BinaryConvolution implements AutoCloseable {
         }
         PackedConv2d conv = PackedConv2d.of(g, w);
         PackedActivations in = buffer(g);
-        ActivationPacker.packNchw(x, 0, in);
+        if (closed) {
+            ActivationPacker.packNchw(x, 0, in);
+        } else {
+            SignPacking.packNchw(pool, x, in);
+        }
         if (closed) {
             conv.forward(in, y, OutputLayout.NCHW, PopcountKernel.best());
         } else {
