@@ -30,9 +30,8 @@ public abstract class DeviceOperation implements AutoCloseable {
     private static final int MIN_CAPACITY = 1024;
     /**
      * OpenCL build options: TornadoVM's default adds {@code -cl-mad-enable -cl-fast-relaxed-math}, which lets the
-     * driver use approximate division and ignore NaN/infinity rules; without them the device follows IEEE float
-     * arithmetic like the JVM (only contractions into fused multiply-adds remain possible), which is what the
-     * comparisons with the CPU backends assume.
+     * driver use approximate division and ignore NaN/infinity rules; without them the device keeps IEEE float semantics
+     * like the JVM (contractions into fused multiply-adds stay possible, see {@code TornadoSettings}).
      */
     static final String OPENCL_FLAGS = "-w";
 
