@@ -437,8 +437,8 @@ public final class BinaryConv2d implements ScheduledLayer {
             float scale = al[co];
             for (int i = 0; i < batch; i++) {
                 int base = (i * outChannels + co) * plane;
+                sum += dot(conv, dy, base, plane);
                 for (int p = 0; p < plane; p++) {
-                    sum += (double) conv[base + p] * dy[base + p];
                     dconv[base + p] = dy[base + p] * scale;
                 }
             }
@@ -459,6 +459,29 @@ public final class BinaryConv2d implements ScheduledLayer {
             binaryInput = new float[0];
         }
         return inGrad;
+    }
+
+    /**
+     * {@code sum a[off + i] * b[off + i]} over {@code len} values, in double, as four interleaved partial sums added
+     * in a fixed order (one running sum would make every addition wait for the previous one).
+     */
+    private static double dot(float[] a, float[] b, int off, int len) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i <= len - 4; i += 4) {
+            int p = off + i;
+            s0 += (double) a[p] * b[p];
+            s1 += (double) a[p + 1] * b[p + 1];
+            s2 += (double) a[p + 2] * b[p + 2];
+            s3 += (double) a[p + 3] * b[p + 3];
+        }
+        for (; i < len; i++) {
+            s0 += (double) a[off + i] * b[off + i];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** From {@code dL/dbw} in {@code weightGrad} to the gradients of weight and theta. */
