@@ -20,7 +20,11 @@ public final class TornadoRuntimeCheck {
     /** Set by the SDK's argfile; without it the TornadoVM runtime cannot start. */
     static final String RUNTIME_PROPERTY = "tornado.load.runtime.implementation";
     static final String HOW_TO_RUN = "start the JVM with TornadoVM's argfile: java @$TORNADOVM_HOME/tornado-argfile "
-            + "-cp <class path with rbnn4j-tornado-gpu> ... (TornadoVM SDK 5.x for JDK 25)";
+            + "--module-path tornado-gpu/target/tornado-modules -cp <class path with rbnn4j-tornado-gpu> ... "
+            + "(TornadoVM SDK 5.x for JDK 25)";
+    static final String EJML_SHADOWED = "the TornadoVM SDK's EJML 0.38 (module %s) shadows the EJML 0.46 rbnn4j needs "
+            + "(the rotation update would fail): after the argfile, pass a module path without the SDK's ejml-*.jar, "
+            + "e.g. --module-path tornado-gpu/target/tornado-modules (made by the tornado-gpu build)";
 
     private static volatile Result cached;
     private static volatile String cachedChoice;
@@ -63,9 +67,27 @@ public final class TornadoRuntimeCheck {
         }
     }
 
+    /**
+     * The named module EJML's dense operations come from, or {@code null} when they come from the class path (as they
+     * must: the SDK's argfile puts EJML 0.38 on the module path, where it wins over the class path's 0.46).
+     */
+    static String ejmlModule() {
+        try {
+            Module m = Class.forName("org.ejml.dense.row.CommonOps_DDRM", false, TornadoRuntimeCheck.class.getClassLoader())
+                    .getModule();
+            return m.isNamed() ? m.getName() + (m.getDescriptor().rawVersion().map(v -> "@" + v).orElse("")) : null;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+    }
+
     private static Result run(String choice) {
         if (!runtimeConfigured()) {
             return new Result(false, "the TornadoVM runtime is not loaded in this JVM: " + HOW_TO_RUN);
+        }
+        String ejmlModule = ejmlModule();
+        if (ejmlModule != null) {
+            return new Result(false, String.format(Locale.ROOT, EJML_SHADOWED, ejmlModule));
         }
         TornadoSettings.applyDefaults();
         List<DeviceDescription> devices;
