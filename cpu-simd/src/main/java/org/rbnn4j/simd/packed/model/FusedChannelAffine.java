@@ -2,18 +2,24 @@ package org.rbnn4j.simd.packed.model;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.rbnn4j.core.compute.ConvGeometry;
 
 /**
  * A float layer's BatchNorm and the activation after it, {@code act(x * scale[c] + shift[c])}, in one pass over its
  * NCHW input (a float convolution's output), written NHWC (transposed on the way, see {@link Transpose}) when binary
  * layers read it, else NCHW. Same float operations as {@link Ops.ChannelAffine} then {@link Ops.Hardtanh} or
  * {@link Ops.Relu}, so the same numbers.
+ *
+ * <p>Optionally the float convolution before it runs here too, one image at a time into scratch (the backend's
+ * {@code conv2dForward} with a batch of 1, the same call per image as for the whole batch), so that its output is
+ * still in cache when the map reads it: a first layer's output is 64-512 KB per image.
  */
 final class FusedChannelAffine implements Op {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     private final int in;
     private final int out;
+    private final Ops.FloatConv conv;
     private final Layout layout;
     private final float[] scale;
     private final float[] shift;
@@ -21,10 +27,12 @@ final class FusedChannelAffine implements Op {
     private final int hw;
     private final String describe;
 
-    FusedChannelAffine(int in, int out, Layout layout, float[] scale, float[] shift, Activation activation, int hw,
-                       String describe) {
+    /** {@code conv} null: {@code in} is the NCHW value to map; else {@code in} is {@code conv}'s input. */
+    FusedChannelAffine(int in, int out, Ops.FloatConv conv, Layout layout, float[] scale, float[] shift,
+                       Activation activation, int hw, String describe) {
         this.in = in;
         this.out = out;
+        this.conv = conv;
         this.layout = layout;
         this.scale = scale;
         this.shift = shift;
@@ -40,23 +48,38 @@ final class FusedChannelAffine implements Op {
         int c = scale.length;
         int size = c * hw;
         for (int i = 0; i < n; i++) {
+            float[] src = x;
+            int srcOff = i * size;
+            if (conv != null) {
+                ConvGeometry g = conv.geometry();
+                float[] image = ws.imageScratch();
+                System.arraycopy(x, i * g.inputSize(), image, 0, g.inputSize());
+                src = ws.convScratch();
+                srcOff = 0;
+                exec.backend().conv2dForward(g, image, conv.weights(), src);
+            }
             if (layout == Layout.NHWC) {
-                Transpose.transposeAffine(x, i * size, hw, y, i * size, c, c, hw, scale, shift, activation);
+                Transpose.transposeAffine(src, srcOff, hw, y, i * size, c, c, hw, scale, shift, activation);
             } else {
                 for (int ch = 0; ch < c; ch++) {
-                    plane(x, y, i * size + ch * hw, scale[ch], shift[ch]);
+                    plane(src, srcOff + ch * hw, y, i * size + ch * hw, scale[ch], shift[ch]);
                 }
             }
         }
     }
 
-    private void plane(float[] x, float[] y, int off, float a, float b) {
+    /** Scratch this step needs: {@code {convolution output, image}} floats. */
+    int[] scratchFloats() {
+        return conv == null ? new int[2] : new int[] {conv.geometry().outputSize(), conv.geometry().inputSize()};
+    }
+
+    private void plane(float[] x, int xOff, float[] y, int off, float a, float b) {
         int p = 0;
         for (int bound = S.loopBound(hw); p < bound; p += S.length()) {
-            activation.apply(FloatVector.fromArray(S, x, off + p).mul(a).add(b)).intoArray(y, off + p);
+            activation.apply(FloatVector.fromArray(S, x, xOff + p).mul(a).add(b)).intoArray(y, off + p);
         }
         for (; p < hw; p++) {
-            y[off + p] = activation.apply(x[off + p] * a + b);
+            y[off + p] = activation.apply(x[xOff + p] * a + b);
         }
     }
 

@@ -80,6 +80,20 @@ final class Ops {
             return new FloatConv(inputs[0], output, geometry, weights, bias, alpha);
         }
 
+        /** The convolution of one image. */
+        ConvGeometry geometry() {
+            return geometry;
+        }
+
+        float[] weights() {
+            return weights;
+        }
+
+        /** Whether this is the backend's convolution alone (no bias, no alpha). */
+        boolean plain() {
+            return bias == null && alpha == null;
+        }
+
         @Override
         public String describe() {
             return (alpha == null ? "conv " : "binary_weight_conv ") + shape(geometry);

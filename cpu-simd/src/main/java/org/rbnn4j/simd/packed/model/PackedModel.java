@@ -276,9 +276,9 @@ public final class PackedModel implements AutoCloseable {
 
     /**
      * Runs {@code batch} through the fused schedule on the calling thread (chunks of {@link #MAX_CHUNK}, no intra-op
-     * threads), adding each step's time to {@code nanos[step]}: a profiling aid for tests and harnesses.
+     * threads), adding each step's time on {@code clock} to {@code nanos[step]}: a profiling aid for harnesses.
      */
-    void logitsTimed(Tensor batch, long[] nanos) {
+    void logitsTimed(Tensor batch, long[] nanos, java.util.function.LongSupplier clock) {
         int n = batch.dim(0);
         int in = program.inputSizePerImage();
         int classes = numClasses();
@@ -288,7 +288,7 @@ public final class PackedModel implements AutoCloseable {
         try {
             for (int i = 0; i < n; i += MAX_CHUNK) {
                 int m = Math.min(MAX_CHUNK, n - i);
-                program.fused().runTimed(ws, batch.data(), i * in, m, out, i * classes, exec, nanos);
+                program.fused().runTimed(ws, batch.data(), i * in, m, out, i * classes, exec, nanos, clock);
             }
         } finally {
             workspaces.add(ws);

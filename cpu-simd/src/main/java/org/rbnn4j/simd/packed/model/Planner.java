@@ -184,7 +184,14 @@ final class Planner {
     /** A float op, on NHWC copies where it has an NHWC form and its inputs are NHWC, else on NCHW ones. */
     private void generic(Op op) {
         if (op instanceof Ops.ChannelAffine a && shapes.get(a.output()).length == 3 && nchw[a.inputs()[0]] >= 0) {
-            channelAffine(a);
+            channelAffine(null, a);
+            return;
+        }
+        if (op instanceof Ops.FloatConv f && f.plain() && op.output() != logicalOutput
+                && readers.get(op.output()).size() == 1
+                && readers.get(op.output()).getFirst() instanceof Ops.ChannelAffine a && nchw[op.inputs()[0]] >= 0) {
+            absorbed[ops.indexOf(a)] = true;
+            channelAffine(f, a);
             return;
         }
         int[] in = op.inputs();
@@ -214,13 +221,18 @@ final class Planner {
     }
 
     /**
-     * BatchNorm of an NCHW image (a float layer's), with the activation after it if that is its only reader, in one
-     * pass; written NHWC when every reader of the result takes NHWC (binary convolutions, residual adds...).
+     * BatchNorm of an NCHW image (a float layer's), with the float convolution before it when given, and the
+     * activation after it if that is its only reader, in one pass; written NHWC when every reader of the result takes
+     * NHWC (binary convolutions, residual adds...).
      */
-    private void channelAffine(Ops.ChannelAffine a) {
+    private void channelAffine(Ops.FloatConv conv, Ops.ChannelAffine a) {
         int cur = a.output();
         Activation activation = Activation.NONE;
-        StringBuilder what = new StringBuilder("fused ").append(a.describe());
+        StringBuilder what = new StringBuilder("fused ");
+        if (conv != null) {
+            what.append(conv.describe()).append(" + ");
+        }
+        what.append(a.describe());
         if (cur != logicalOutput && readers.get(cur).size() == 1) {
             Op next = readers.get(cur).getFirst();
             if (next instanceof Ops.Hardtanh || next instanceof Ops.Relu) {
@@ -241,8 +253,12 @@ final class Planner {
         (layout == Layout.NHWC ? nhwc : nchw)[cur] = id;
         computed[cur] = true;
         what.append(" -> ").append(layout.name().toLowerCase(Locale.ROOT));
-        steps.add(new FusedChannelAffine(nchw[a.inputs()[0]], id, layout, a.scale(), a.shift(), activation,
-                s[1] * s[2], what.toString()));
+        int in = conv == null ? a.inputs()[0] : conv.inputs()[0];
+        FusedChannelAffine step = new FusedChannelAffine(nchw[in], id, conv, layout, a.scale(), a.shift(), activation,
+                s[1] * s[2], what.toString());
+        convScratch = Math.max(convScratch, step.scratchFloats()[0]);
+        imageScratch = Math.max(imageScratch, step.scratchFloats()[1]);
+        steps.add(step);
     }
 
     private int nchwOf(int v) {

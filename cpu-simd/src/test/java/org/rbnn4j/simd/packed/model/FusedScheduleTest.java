@@ -77,9 +77,11 @@ class FusedScheduleTest {
             assertThat(fused).as("binary convolutions").isEqualTo(18);
             assertThat(withAdd).as("second convolutions of blocks with the residual add fused").isEqualTo(9);
             assertThat(packs).as("one packing per binary convolution input").isEqualTo(18);
-            // the first (float) layer's BatchNorm and hardtanh are one pass writing NHWC for the binary layers
+            // the first (float) layer's convolution, BatchNorm and hardtanh are one step writing NHWC for the binary
+            // layers
             assertThat(standaloneHardtanh).isZero();
-            assertThat(steps).contains("fused batchnorm 16x1024 + hardtanh 16384 -> nhwc");
+            assertThat(steps).contains("fused conv 16x3x3x3 in 32x32 stride 1 pad 1 + batchnorm 16x1024"
+                    + " + hardtanh 16384 -> nhwc");
         }
     }
 
