@@ -1,10 +1,10 @@
 package org.rbnn4j.simd.conv;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.rbnn4j.simd.concurrent.WorkerPool;
 import org.rbnn4j.simd.packed.PackedActivations;
@@ -14,18 +14,21 @@ import org.rbnn4j.simd.packed.PackedActivations;
  * {@code -0} and {@code +0} are +1 as everywhere in rbnn4j), one image per task of the pool: the training forward of
  * binary layers packs a whole batch per layer, which on one thread costs as much as a fifth of the packed convolution.
  *
- * <p>Per channel word and output row, a {@code LongVector} holds the words of {@code L} consecutive pixels; each
- * channel's {@code L} floats are compared with 0 and the channel's bit is OR-ed into the lanes of the negative
- * pixels. Two such vectors (a 64-byte line of each channel plane at 8 lanes) are filled per pass, so that the channel
- * planes, 4 KiB apart at 32x32 and thus in one L1 set, are each read once. Pixels past the last full vector of a row
- * are packed with scalar code.
+ * <p>Per channel word and output row, an {@code IntVector} holds the low (channels 0-31 of the word) and another the
+ * high 32-bit halves of the words of {@code L} consecutive pixels, {@code L} the float lanes: each channel's
+ * {@code L} floats are compared with 0 and the channel's bit is OR-ed into the lanes of the negative pixels (one
+ * load, compare and masked OR per channel and {@code L} pixels, a full cache line of the plane at 16 lanes); the
+ * halves are then widened into words. Each plane is walked as one run of pixels whatever the row width (8x8 planes
+ * too); pixels past the last full vector of a plane are packed with scalar code.
  */
 final class SignPacking {
+    /** Floats and ints of the preferred width: one lane per pixel, a 32-bit half of its word per int lane. */
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
-    private static final int L = LS.length();
-    /** Floats with as many lanes as {@link #LS}, so that their compare mask casts to a mask over pixel words. */
-    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED.withShape(
-            VectorShape.forBitSize(LS.vectorBitSize() / 2));
+    private static final int L = FS.length();
+    /** The widening below needs two long vectors per int vector (16 and 8 lanes, or 8 and 4). */
+    private static final boolean VECTOR = IS.length() == L && LS.length() * 2 == L;
 
     private SignPacking() {
     }
@@ -41,43 +44,55 @@ final class SignPacking {
         int w = dst.width();
         int plane = h * w;
         int words = dst.wordsPerPixel();
+        int half = LS.length();
+        // Whole long vectors of words land in one row when rows are made of them (the usual 32, 16, 8 pixels).
+        boolean rowsOfVectors = words == 1 && w % half == 0;
         long[] bits = dst.bits();
-        long[] lanes = new long[2 * L];
+        long[] lanes = new long[L];
         for (int g = 0; g < words; g++) {
             int c0 = g << 6;
             int c1 = Math.min(c, c0 + 64);
-            for (int y = 0; y < h; y++) {
-                int src = (n * c + c0) * plane + y * w;
-                int out = dst.offset(n, y, 0) + g;
-                int px = 0;
-                for (; px + 2 * L <= w; px += 2 * L) {
-                    LongVector acc0 = LongVector.zero(LS);
-                    LongVector acc1 = LongVector.zero(LS);
-                    for (int ch = c0, s = src + px; ch < c1; ch++, s += plane) {
-                        long bit = 1L << (ch & 63);
-                        VectorMask<Long> m0 = FloatVector.fromArray(FS, x, s).lt(0f).cast(LS);
-                        VectorMask<Long> m1 = FloatVector.fromArray(FS, x, s + L).lt(0f).cast(LS);
-                        acc0 = acc0.lanewise(VectorOperators.OR, bit, m0);
-                        acc1 = acc1.lanewise(VectorOperators.OR, bit, m1);
-                    }
-                    if (words == 1) {
-                        acc0.intoArray(bits, out + px);
-                        acc1.intoArray(bits, out + px + L);
+            int cMid = Math.min(c1, c0 + 32);
+            int src = (n * c + c0) * plane;
+            // Each channel plane is one run of h * w pixels, walked L at a time whatever the row width.
+            int p0 = 0;
+            for (; VECTOR && p0 + L <= plane; p0 += L) {
+                // Channels c0 .. c0+31 into the low halves, c0+32 .. c0+63 into the high halves.
+                IntVector lo = IntVector.zero(IS);
+                IntVector hi = IntVector.zero(IS);
+                int s = src + p0;
+                for (int ch = c0; ch < cMid; ch++, s += plane) {
+                    VectorMask<Integer> negative = FloatVector.fromArray(FS, x, s).lt(0f).cast(IS);
+                    lo = lo.lanewise(VectorOperators.OR, 1 << (ch & 31), negative);
+                }
+                for (int ch = cMid; ch < c1; ch++, s += plane) {
+                    VectorMask<Integer> negative = FloatVector.fromArray(FS, x, s).lt(0f).cast(IS);
+                    hi = hi.lanewise(VectorOperators.OR, 1 << (ch & 31), negative);
+                }
+                for (int part = 0; part < 2; part++) {
+                    LongVector low = ((LongVector) lo.convertShape(VectorOperators.I2L, LS, part)).and(0xFFFFFFFFL);
+                    LongVector word = ((LongVector) hi.convertShape(VectorOperators.I2L, LS, part))
+                            .lanewise(VectorOperators.LSHL, 32).or(low);
+                    int q = p0 + part * half;
+                    if (rowsOfVectors) {
+                        word.intoArray(bits, dst.offset(n, q / w, q % w) + g);
                     } else {
-                        acc0.intoArray(lanes, 0);
-                        acc1.intoArray(lanes, L);
-                        for (int i = 0; i < 2 * L; i++) {
-                            bits[out + (px + i) * words] = lanes[i];
-                        }
+                        word.intoArray(lanes, part * half);
                     }
                 }
-                for (; px < w; px++) {
-                    long word = 0L;
-                    for (int ch = c0, s = src + px; ch < c1; ch++, s += plane) {
-                        word |= (x[s] < 0f ? 1L : 0L) << (ch & 63);
+                if (!rowsOfVectors) {
+                    for (int i = 0; i < L; i++) {
+                        int q = p0 + i;
+                        bits[dst.offset(n, q / w, q % w) + g] = lanes[i];
                     }
-                    bits[out + px * words] = word;
                 }
+            }
+            for (; p0 < plane; p0++) {
+                long word = 0L;
+                for (int ch = c0, s = src + p0; ch < c1; ch++, s += plane) {
+                    word |= (x[s] < 0f ? 1L : 0L) << (ch & 63);
+                }
+                bits[dst.offset(n, p0 / w, p0 % w) + g] = word;
             }
         }
     }
