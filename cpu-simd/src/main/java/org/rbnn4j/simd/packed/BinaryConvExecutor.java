@@ -92,6 +92,20 @@ public final class BinaryConvExecutor implements AutoCloseable {
         run(conv, in, firstImage, firstImage * pixels, (firstImage + images) * pixels, out, layout);
     }
 
+    /**
+     * Output pixels {@code [pixelFrom, pixelTo)} of image {@code image}, split among the threads; stored as
+     * {@link PackedConv2d#forwardPixels} stores them ({@code out} spans one image).
+     */
+    public void forwardPixels(PackedConv2d conv, PackedActivations in, int image, int pixelFrom, int pixelTo,
+                              float[] out, OutputLayout layout) {
+        conv.checkInput(in);
+        Objects.checkIndex(image, in.batch());
+        int pixels = conv.outH() * conv.outW();
+        Objects.checkFromToIndex(pixelFrom, pixelTo, pixels);
+        conv.checkOutput(out, 1);
+        run(conv, in, image, image * pixels + pixelFrom, image * pixels + pixelTo, out, layout);
+    }
+
     private void run(PackedConv2d conv, PackedActivations in, int firstImage, int pixelFrom, int pixelTo,
                      float[] out, OutputLayout layout) {
         int panels = conv.filters().panelCount();

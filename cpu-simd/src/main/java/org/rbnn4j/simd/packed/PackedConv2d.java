@@ -247,6 +247,22 @@ public final class PackedConv2d {
                 filters.panelCount(), out, layout);
     }
 
+    /**
+     * Single-threaded convolution of output pixels {@code [pixelFrom, pixelTo)} (row-major within the image) of image
+     * {@code image} of {@code in}: pixel {@code p} is stored where pixel {@code p} of image 0 of {@code out} goes in
+     * {@code layout}, so {@code out} spans one image. Lets a caller convolve an image in bands whose output is still in
+     * cache when it reads it.
+     */
+    public void forwardPixels(PackedActivations in, int image, int pixelFrom, int pixelTo, float[] out,
+                              OutputLayout layout, PopcountKernel kernel) {
+        checkInput(in);
+        Objects.checkIndex(image, in.batch());
+        Objects.checkFromToIndex(pixelFrom, pixelTo, outH * outW);
+        checkOutput(out, 1);
+        int base = image * outH * outW;
+        kernel.compute(this, in, image, base + pixelFrom, base + pixelTo, 0, filters.panelCount(), out, layout);
+    }
+
     void checkOutput(float[] out, int images) {
         Objects.requireNonNull(out, "out");
         long need = (long) images * outputSizePerImage();

@@ -43,6 +43,11 @@ final class FusedBinaryConv implements Op {
     private final int outW;
     private final int groupImages;
     /**
+     * Rows of convolution output per band for maps larger than {@link #GROUP_PIXELS} (0: whole images, in groups):
+     * about {@link #GROUP_PIXELS} pixels, a multiple of the pooling stride so that no window straddles two bands.
+     */
+    private final int bandRows;
+    /**
      * Whether every {@code alpha} is a normal float well inside the range where {@code r * alpha} neither overflows
      * nor underflows for the integers {@code r} of this convolution: then pooling can take the max or min of the
      * integers first (see {@link #finishPooled}).
@@ -73,7 +78,13 @@ final class FusedBinaryConv implements Op {
         this.cout = conv.outChannels();
         this.outH = poolKernel == 0 ? conv.outH() : (conv.outH() - poolKernel) / poolStride + 1;
         this.outW = poolKernel == 0 ? conv.outW() : (conv.outW() - poolKernel) / poolStride + 1;
-        this.groupImages = Math.max(1, GROUP_PIXELS / (conv.outH() * conv.outW()));
+        int pixels = conv.outH() * conv.outW();
+        this.groupImages = Math.max(1, GROUP_PIXELS / pixels);
+        int rows = Math.max(1, GROUP_PIXELS / conv.outW());
+        if (poolKernel > 0) {
+            rows = Math.max(poolStride, rows / poolStride * poolStride);
+        }
+        this.bandRows = pixels > GROUP_PIXELS && rows < conv.outH() && poolKernel <= poolStride ? rows : 0;
         boolean safe = true;
         boolean negative = false;
         for (float a : alpha) {
@@ -87,7 +98,7 @@ final class FusedBinaryConv implements Op {
         this.describe = describe;
     }
 
-    /** Floats of convolution scratch this step needs. */
+    /** Floats of convolution scratch this step needs (bands of an image are stored at their place in the image). */
     int scratchFloats() {
         return groupImages * conv.outputSizePerImage();
     }
@@ -113,6 +124,26 @@ final class FusedBinaryConv implements Op {
         float[] o = other >= 0 ? ws.buffer(other) : null;
         int convSize = conv.outputSizePerImage();
         int outSize = outputSizePerImage();
+        if (bandRows > 0) {
+            // Large maps: each image in bands of rows, each band's integer sums finished while still in cache.
+            int convW = conv.outW();
+            for (int i = 0; i < n; i++) {
+                for (int r0 = 0; r0 < conv.outH(); r0 += bandRows) {
+                    int r1 = Math.min(conv.outH(), r0 + bandRows);
+                    if (exec.intraOp() != null) {
+                        exec.intraOp().forwardPixels(conv, in, i, r0 * convW, r1 * convW, r, OutputLayout.NHWC);
+                    } else {
+                        conv.forwardPixels(in, i, r0 * convW, r1 * convW, r, OutputLayout.NHWC, exec.kernel());
+                    }
+                    if (poolKernel == 0) {
+                        finishPixels(r, r0 * convW * cout, y, i * outSize + r0 * convW * cout, o, (r1 - r0) * convW);
+                    } else {
+                        finishPooled(r, 0, y, i * outSize, o, r0 / poolStride, Math.min(outH, r1 / poolStride));
+                    }
+                }
+            }
+            return;
+        }
         for (int i0 = 0; i0 < n; i0 += groupImages) {
             int g = Math.min(groupImages, n - i0);
             if (exec.intraOp() != null) {
@@ -125,7 +156,7 @@ final class FusedBinaryConv implements Op {
                 if (poolKernel == 0) {
                     finishPixels(r, i * convSize, y, yOff, o, outH * outW);
                 } else {
-                    finishPooled(r, i * convSize, y, yOff, o);
+                    finishPooled(r, i * convSize, y, yOff, o, 0, outH);
                 }
             }
         }
@@ -163,7 +194,8 @@ final class FusedBinaryConv implements Op {
     }
 
     /**
-     * Epilogue with max pooling (no padding) of the scaled convolution output {@code r * alpha}.
+     * Epilogue with max pooling (no padding) of the scaled convolution output {@code r * alpha}, output rows
+     * {@code [oy0, oy1)} of the image whose sums start at {@code r[rOff]} and whose output starts at {@code y[yOff]}.
      *
      * <p>When {@link #poolIntegers}: rounding is monotone, so for {@code alpha > 0} the largest of the rounded
      * products {@code fl(r_i * alpha)} is {@code fl(max(r_i) * alpha)}, and for {@code alpha < 0} it is
@@ -172,10 +204,10 @@ final class FusedBinaryConv implements Op {
      * takes one multiply per output instead of one per input. Otherwise each product is formed and pooled as
      * {@link Ops.MaxPool} does.
      */
-    private void finishPooled(float[] r, int rOff, float[] y, int yOff, float[] o) {
+    private void finishPooled(float[] r, int rOff, float[] y, int yOff, float[] o, int oy0, int oy1) {
         int bound = S.loopBound(cout);
         int convW = conv.outW();
-        for (int oy = 0; oy < outH; oy++) {
+        for (int oy = oy0; oy < oy1; oy++) {
             for (int ox = 0; ox < outW; ox++) {
                 int first = rOff + ((oy * poolStride) * convW + ox * poolStride) * cout;
                 int yp = yOff + (oy * outW + ox) * cout;
