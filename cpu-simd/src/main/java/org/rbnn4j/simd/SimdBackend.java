@@ -91,6 +91,12 @@ public final class SimdBackend implements ComputeBackend {
     }
 
     @Override
+    public void batchNormOutput(float[] x, int n, int c, int hw, float[] scale, float[] shift, float[] gamma,
+                                float[] beta, float[] xhat, float[] y) {
+        ChannelKernels.affinePair(pool, x, n, c, hw, scale, shift, gamma, beta, xhat, y);
+    }
+
+    @Override
     public void batchNormBackward(float[] dy, float[] xhat, int n, int c, int hw, float[] gamma, float[] invStd,
                                   float[] dgamma, float[] dbeta, float[] dx) {
         ChannelKernels.batchNormBackward(pool, dy, xhat, n, c, hw, gamma, invStd, dgamma, dbeta, dx);

@@ -83,6 +83,27 @@ class SimdBackendKernelsTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
+    void batchNormOutputIsBitIdentical(int threads) {
+        SplittableRandom rnd = new SplittableRandom(12);
+        for (int[] s : CHANNEL_SHAPES) {
+            float[] x = random(rnd, s[0] * s[1] * s[2]);
+            float[] scale = random(rnd, s[1]);
+            float[] shift = random(rnd, s[1]);
+            float[] gamma = random(rnd, s[1]);
+            float[] beta = random(rnd, s[1]);
+            float[] xhatRef = new float[x.length];
+            float[] yRef = new float[x.length];
+            REFERENCE.batchNormOutput(x, s[0], s[1], s[2], scale, shift, gamma, beta, xhatRef, yRef);
+            float[] xhat = new float[x.length];
+            float[] y = new float[x.length];
+            backend(threads).batchNormOutput(x, s[0], s[1], s[2], scale, shift, gamma, beta, xhat, y);
+            assertBitIdentical("batch norm xhat " + java.util.Arrays.toString(s), xhat, xhatRef);
+            assertBitIdentical("batch norm y " + java.util.Arrays.toString(s), y, yRef);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
     void batchNormBackward(int threads) {
         SplittableRandom rnd = new SplittableRandom(3);
         for (int[] s : CHANNEL_SHAPES) {

@@ -46,6 +46,17 @@ public interface ComputeBackend extends AutoCloseable {
     void channelAffine(float[] x, int n, int c, int hw, float[] scale, float[] shift, float[] y);
 
     /**
+     * The output of training-mode batch normalisation in one pass: {@code xhat = x * scale[ch] + shift[ch]} and
+     * {@code y = xhat * gamma[ch] + beta[ch]}, both written, over {@code [n, c, hw]}; exactly the arithmetic of
+     * {@link #channelAffine} into {@code xhat}, then from {@code xhat} into {@code y} (the default).
+     */
+    default void batchNormOutput(float[] x, int n, int c, int hw, float[] scale, float[] shift, float[] gamma,
+                                 float[] beta, float[] xhat, float[] y) {
+        channelAffine(x, n, c, hw, scale, shift, xhat);
+        channelAffine(xhat, n, c, hw, gamma, beta, y);
+    }
+
+    /**
      * Backward of training-mode batch normalisation {@code y = gamma * xhat + beta} with
      * {@code xhat = (x - mean) * invStd}: accumulates {@code dgamma}, {@code dbeta}, overwrites {@code dx}.
      */

@@ -122,8 +122,8 @@ public abstract class BatchNorm implements Layer {
                 rv[c] = (float) ((1 - momentum) * rv[c] + momentum * variance[c] * unbias);
             }
             xhat = normalized.get(x.shape());
-            backend.channelAffine(x.data(), n, channels, hw, invStd, shift, xhat.data());
-            backend.channelAffine(xhat.data(), n, channels, hw, gamma.value().data(), beta.value().data(), y.data());
+            backend.batchNormOutput(x.data(), n, channels, hw, invStd, shift, gamma.value().data(),
+                    beta.value().data(), xhat.data(), y.data());
         } else {
             float[] g = gamma.value().data();
             float[] b = beta.value().data();

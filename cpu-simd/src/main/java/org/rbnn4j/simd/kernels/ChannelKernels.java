@@ -17,24 +17,47 @@ public final class ChannelKernels {
     /** Below this many elements a call stays on one thread. */
     private static final int PARALLEL_MIN_ELEMENTS = 1 << 15;
 
+    private static final ThreadLocal<double[]> ROW_SCRATCH = ThreadLocal.withInitial(() -> new double[0]);
+
     private ChannelKernels() {
     }
 
+    /**
+     * Per-channel mean and biased variance in one sequential pass over memory: each (image, channel) row's sum and
+     * squared deviations around its own mean are taken while the row is in L1 (one task per range of rows), then
+     * the rows of a channel are combined in image order with {@code sum((x - m)^2) = sum_rows(M2_r + hw (mu_r - m)^2)}
+     * around the channel's float mean {@code m}, the reference's definition. (Walking a channel at a time instead
+     * strides through memory one row per image, twice.)
+     */
     public static void meanVariance(WorkerPool pool, float[] x, int n, int c, int hw, float[] mean, float[] variance) {
+        int rows = n * c;
+        double[] stats = rowScratch(2 * rows);
+        forRows(pool, rows, hw, r -> {
+            int off = r * hw;
+            double s = sum(x, off, hw);
+            float rowMean = (float) (s / hw);
+            double mu = s / hw;
+            // Deviations around the float row mean, corrected to the exact one.
+            double d = mu - rowMean;
+            stats[r] = s;
+            stats[rows + r] = sumSquaredDeviation(x, off, hw, rowMean) - hw * d * d;
+        });
         double count = (double) n * hw;
-        forChannels(pool, n, c, hw, ch -> {
+        for (int ch = 0; ch < c; ch++) {
             double sum = 0;
             for (int i = 0; i < n; i++) {
-                sum += sum(x, (i * c + ch) * hw, hw);
+                sum += stats[i * c + ch];
             }
             float m = (float) (sum / count);
             double squares = 0;
             for (int i = 0; i < n; i++) {
-                squares += sumSquaredDeviation(x, (i * c + ch) * hw, hw, m);
+                int r = i * c + ch;
+                double d = stats[r] / hw - m;
+                squares += stats[rows + r] + hw * d * d;
             }
             mean[ch] = m;
             variance[ch] = (float) (squares / count);
-        });
+        }
     }
 
     public static void affine(WorkerPool pool, float[] x, int n, int c, int hw, float[] scale, float[] shift, float[] y) {
@@ -49,40 +72,94 @@ public final class ChannelKernels {
         });
     }
 
+    /**
+     * {@code xhat = x * scale[ch] + shift[ch]} and {@code y = xhat * gamma[ch] + beta[ch]} in one pass (the output of
+     * training-mode batch normalisation), with the arithmetic of two {@link #affine} calls.
+     */
+    public static void affinePair(WorkerPool pool, float[] x, int n, int c, int hw, float[] scale, float[] shift,
+                                  float[] gamma, float[] beta, float[] xhat, float[] y) {
+        forRows(pool, n * c, hw, r -> {
+            int ch = r % c;
+            int off = r * hw;
+            float s = scale[ch];
+            float t = shift[ch];
+            float gm = gamma[ch];
+            float b = beta[ch];
+            int i = 0;
+            for (int upper = S.loopBound(hw); i < upper; i += S.length()) {
+                FloatVector xh = FloatVector.fromArray(S, x, off + i).mul(s).add(t);
+                xh.intoArray(xhat, off + i);
+                xh.mul(gm).add(b).intoArray(y, off + i);
+            }
+            for (; i < hw; i++) {
+                float xh = x[off + i] * s + t;
+                xhat[off + i] = xh;
+                y[off + i] = xh * gm + b;
+            }
+        });
+    }
+
+    /**
+     * Backward of training-mode batch normalisation in two sequential passes over memory: per (image, channel) row
+     * the sums of {@code dy} and {@code dy * xhat} (one task per range of rows), combined per channel in image
+     * order; then {@code dx} row by row.
+     */
     public static void batchNormBackward(WorkerPool pool, float[] dy, float[] xhat, int n, int c, int hw,
                                          float[] gamma, float[] invStd, float[] dgamma, float[] dbeta, float[] dx) {
+        int rows = n * c;
+        double[] stats = rowScratch(2 * rows + 3 * c);
+        forRows(pool, rows, hw, r -> {
+            int off = r * hw;
+            stats[r] = sum(dy, off, hw);
+            stats[rows + r] = dot(dy, xhat, off, hw);
+        });
         float m = (float) n * hw;
-        forChannels(pool, n, c, hw, ch -> {
+        int coefficients = 2 * rows;
+        for (int ch = 0; ch < c; ch++) {
             double sumDy = 0;
             double sumDyXhat = 0;
             for (int i = 0; i < n; i++) {
-                int base = (i * c + ch) * hw;
-                sumDy += sum(dy, base, hw);
-                sumDyXhat += dot(dy, xhat, base, hw);
+                sumDy += stats[i * c + ch];
+                sumDyXhat += stats[rows + i * c + ch];
             }
             dgamma[ch] += (float) sumDyXhat;
             dbeta[ch] += (float) sumDy;
-            float k = gamma[ch] * invStd[ch] / m;
-            float sDy = (float) sumDy;
-            float sDyXhat = (float) sumDyXhat;
-            for (int i = 0; i < n; i++) {
-                backwardRow(dy, xhat, dx, (i * c + ch) * hw, hw, m, sDy, sDyXhat, k);
-            }
+            stats[coefficients + 3 * ch] = (float) sumDy;
+            stats[coefficients + 3 * ch + 1] = (float) sumDyXhat;
+            stats[coefficients + 3 * ch + 2] = gamma[ch] * invStd[ch] / m;
+        }
+        forRows(pool, rows, hw, r -> {
+            int ch = r % c;
+            int k = coefficients + 3 * ch;
+            backwardRow(dy, xhat, dx, r * hw, hw, m, (float) stats[k], (float) stats[k + 1], (float) stats[k + 2]);
         });
     }
 
-    private interface ChannelBody {
-        void run(int channel);
+    private interface RowBody {
+        void run(int row);
     }
 
-    private static void forChannels(WorkerPool pool, int n, int c, int hw, ChannelBody body) {
-        int tasks = tasks(pool, (long) n * c * hw, c);
+    /** {@code body} for every row of {@code rows}, in contiguous ranges of rows per task. */
+    private static void forRows(WorkerPool pool, int rows, int hw, RowBody body) {
+        int threads = tasks(pool, (long) rows * hw, rows);
+        // A few ranges per thread, so that one descheduled thread does not hold up the loop.
+        int tasks = threads == 1 ? 1 : Math.min(rows, threads * 4);
         pool.parallelFor(tasks, t -> {
-            int c1 = WorkerPool.splitPoint(c, tasks, t + 1, 1);
-            for (int ch = WorkerPool.splitPoint(c, tasks, t, 1); ch < c1; ch++) {
-                body.run(ch);
+            int r1 = WorkerPool.splitPoint(rows, tasks, t + 1, 1);
+            for (int r = WorkerPool.splitPoint(rows, tasks, t, 1); r < r1; r++) {
+                body.run(r);
             }
         });
+    }
+
+    /** The calling thread's scratch of at least {@code length} doubles (per-row sums; tasks write disjoint parts). */
+    private static double[] rowScratch(int length) {
+        double[] a = ROW_SCRATCH.get();
+        if (a.length < length) {
+            a = new double[length];
+            ROW_SCRATCH.set(a);
+        }
+        return a;
     }
 
     private static int tasks(WorkerPool pool, long elements, int units) {
