@@ -1,32 +1,36 @@
 package org.rbnn4j.simd.packed.model;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-
 /**
  * The activation a fused step ends with, computed as the float layer computes it (same comparisons, so NaN and -0
  * come out the same).
+ *
+ * <p>Each is written as two clamps, {@code v < lowBound ? lowValue : v} then {@code v > highBound ? highValue : v},
+ * so that vector loops apply any of them branch-free with the four constants hoisted out of the loop. Vector loops
+ * spell the two blends out in place: a shared helper method gets compiled on its own, then C2 declines to inline it
+ * ("callee uses too much stack") and boxes its vectors, many times slower. For ReLU, {@code x <= 0} is
+ * {@code x < Float.MIN_VALUE} (no float lies between 0 and the smallest positive one; -0 and NaN behave the same).
  */
 enum Activation {
-    NONE,
+    NONE(Float.NEGATIVE_INFINITY, 0f, Float.POSITIVE_INFINITY, 0f),
     /** {@code x < -1 ? -1 : (x > 1 ? 1 : x)}, as {@code Hardtanh} and the backends' {@code hardtanhForward}. */
-    HARDTANH,
+    HARDTANH(-1f, -1f, 1f, 1f),
     /** {@code x <= 0 ? 0 : x}, as {@code ReLU} and {@link Ops.Relu}. */
-    RELU;
+    RELU(Float.MIN_VALUE, 0f, Float.POSITIVE_INFINITY, 0f);
 
-    FloatVector apply(FloatVector v) {
-        return switch (this) {
-            case NONE -> v;
-            case HARDTANH -> v.blend(-1f, v.compare(VectorOperators.LT, -1f)).blend(1f, v.compare(VectorOperators.GT, 1f));
-            case RELU -> v.blend(0f, v.compare(VectorOperators.LE, 0f));
-        };
+    final float lowBound;
+    final float lowValue;
+    final float highBound;
+    final float highValue;
+
+    Activation(float lowBound, float lowValue, float highBound, float highValue) {
+        this.lowBound = lowBound;
+        this.lowValue = lowValue;
+        this.highBound = highBound;
+        this.highValue = highValue;
     }
 
     float apply(float v) {
-        return switch (this) {
-            case NONE -> v;
-            case HARDTANH -> v < -1f ? -1f : (v > 1f ? 1f : v);
-            case RELU -> v <= 0f ? 0f : v;
-        };
+        v = v < lowBound ? lowValue : v;
+        return v > highBound ? highValue : v;
     }
 }

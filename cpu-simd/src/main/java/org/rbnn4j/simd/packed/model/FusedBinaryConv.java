@@ -37,6 +37,10 @@ final class FusedBinaryConv implements Op {
     private final float[] shift;
     private final int other;
     private final Activation activation;
+    private final float lowBound;
+    private final float lowValue;
+    private final float highBound;
+    private final float highValue;
     private final int out;
     private final int cout;
     private final int outH;
@@ -74,6 +78,10 @@ final class FusedBinaryConv implements Op {
         this.shift = shift;
         this.other = other;
         this.activation = activation;
+        this.lowBound = activation.lowBound;
+        this.lowValue = activation.lowValue;
+        this.highBound = activation.highBound;
+        this.highValue = activation.highValue;
         this.out = out;
         this.cout = conv.outChannels();
         this.outH = poolKernel == 0 ? conv.outH() : (conv.outH() - poolKernel) / poolStride + 1;
@@ -164,38 +172,56 @@ final class FusedBinaryConv implements Op {
 
     /** Epilogue without pooling: {@code pixels} pixels of {@code cout} channels, same offsets in r, y and other. */
     private void finishPixels(float[] r, int rOff, float[] y, int yOff, float[] o, int pixels) {
-        if (cout % LANES == 0) {
-            // One flat loop over whole vectors (the pixels are contiguous), the channel index wrapping at cout: a
-            // loop per pixel over one or two vectors (16 or 32 channels) costs more than the arithmetic.
-            int total = pixels * cout;
-            for (int i = 0, c = 0; i < total; i += LANES) {
-                FloatVector v = FloatVector.fromArray(S, r, rOff + i).mul(FloatVector.fromArray(S, alpha, c));
-                finish(v, c, o, yOff + i - c).intoArray(y, yOff + i);
-                c += LANES;
-                if (c == cout) {
-                    c = 0;
-                }
+        finishRun(r, rOff, true, y, yOff, o, pixels * cout);
+    }
+
+    /**
+     * {@code y = act(affine(v) + other)} for {@code count} consecutive floats (whole pixels), {@code v} being
+     * {@code src * alpha} ({@code scaled}) or {@code src} itself; {@code src} may be {@code y} at the same offset.
+     *
+     * <p>One flat loop over whole vectors with the channel index wrapping at {@code cout} (a loop per pixel over one or
+     * two vectors, for 16 or 32 channels, costs more than the arithmetic), and every vector operation spelled out in
+     * it: a helper method per vector can get compiled on its own, then C2 declines to inline it and boxes the vectors.
+     */
+    private void finishRun(float[] src, int srcOff, boolean scaled, float[] y, int yOff, float[] o, int count) {
+        if (cout % LANES != 0) {
+            for (int i = 0; i < count; i++) {
+                int c = i % cout;
+                float v = scaled ? src[srcOff + i] * alpha[c] : src[srcOff + i];
+                y[yOff + i] = finish(v, c, o, yOff + i - c);
             }
             return;
         }
-        int bound = S.loopBound(cout);
-        for (int p = 0; p < pixels; p++) {
-            int rp = rOff + p * cout;
-            int yp = yOff + p * cout;
-            int c = 0;
-            for (; c < bound; c += LANES) {
-                FloatVector v = FloatVector.fromArray(S, r, rp + c).mul(FloatVector.fromArray(S, alpha, c));
-                finish(v, c, o, yp).intoArray(y, yp + c);
+        boolean affine = scale != null;
+        float lb = lowBound;
+        float lv = lowValue;
+        float hb = highBound;
+        float hv = highValue;
+        for (int i = 0, c = 0; i < count; i += LANES) {
+            FloatVector v = FloatVector.fromArray(S, src, srcOff + i);
+            if (scaled) {
+                v = v.mul(FloatVector.fromArray(S, alpha, c));
             }
-            for (; c < cout; c++) {
-                y[yp + c] = finish(r[rp + c] * alpha[c], c, o, yp);
+            if (affine) {
+                v = v.mul(FloatVector.fromArray(S, scale, c)).add(FloatVector.fromArray(S, shift, c));
+            }
+            if (o != null) {
+                v = v.add(FloatVector.fromArray(S, o, yOff + i));
+            }
+            v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+            v = v.blend(hv, v.compare(VectorOperators.GT, hb));
+            v.intoArray(y, yOff + i);
+            c += LANES;
+            if (c == cout) {
+                c = 0;
             }
         }
     }
 
     /**
      * Epilogue with max pooling (no padding) of the scaled convolution output {@code r * alpha}, output rows
-     * {@code [oy0, oy1)} of the image whose sums start at {@code r[rOff]} and whose output starts at {@code y[yOff]}.
+     * {@code [oy0, oy1)} of the image whose sums start at {@code r[rOff]} and whose output starts at {@code y[yOff]}:
+     * the pooled {@code r * alpha} into {@code y}, then {@link #finishRun} over those rows in place.
      *
      * <p>When {@link #poolIntegers}: rounding is monotone, so for {@code alpha > 0} the largest of the rounded
      * products {@code fl(r_i * alpha)} is {@code fl(max(r_i) * alpha)}, and for {@code alpha < 0} it is
@@ -229,7 +255,7 @@ final class FusedBinaryConv implements Op {
                         if (anyNegativeAlpha) {
                             max = max.blend(min, a.compare(VectorOperators.LT, 0f));
                         }
-                        finish(max.mul(a), c, o, yp).intoArray(y, yp + c);
+                        max.mul(a).intoArray(y, yp + c);
                     }
                 } else {
                     for (; c < bound; c += LANES) {
@@ -245,7 +271,7 @@ final class FusedBinaryConv implements Op {
                                 max = max.blend(v, take);
                             }
                         }
-                        finish(max, c, o, yp).intoArray(y, yp + c);
+                        max.intoArray(y, yp + c);
                     }
                 }
                 for (; c < cout; c++) {
@@ -258,24 +284,15 @@ final class FusedBinaryConv implements Op {
                             }
                         }
                     }
-                    y[yp + c] = finish(max, c, o, yp);
+                    y[yp + c] = max;
                 }
             }
         }
+        int from = yOff + oy0 * outW * cout;
+        finishRun(y, from, false, y, from, o, (oy1 - oy0) * outW * cout);
     }
 
-    /** BatchNorm, residual add and activation of channels {@code [c, c + LANES)} of the pixel at {@code yp}. */
-    private FloatVector finish(FloatVector v, int c, float[] o, int yp) {
-        if (scale != null) {
-            v = v.mul(FloatVector.fromArray(S, scale, c)).add(FloatVector.fromArray(S, shift, c));
-        }
-        if (o != null) {
-            v = v.add(FloatVector.fromArray(S, o, yp + c));
-        }
-        return activation.apply(v);
-    }
-
-    /** The scalar twin of {@link #finish(FloatVector, int, float[], int)} for channel {@code c}. */
+    /** BatchNorm, residual add and activation of channel {@code c} of the pixel at {@code yp} (the slow path). */
     private float finish(float v, int c, float[] o, int yp) {
         if (scale != null) {
             v = v * scale[c] + shift[c];

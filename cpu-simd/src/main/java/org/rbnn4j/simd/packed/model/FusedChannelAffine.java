@@ -1,6 +1,7 @@
 package org.rbnn4j.simd.packed.model;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.rbnn4j.core.compute.ConvGeometry;
 
@@ -75,8 +76,14 @@ final class FusedChannelAffine implements Op {
 
     private void plane(float[] x, int xOff, float[] y, int off, float a, float b) {
         int p = 0;
+        float lb = activation.lowBound;
+        float lv = activation.lowValue;
+        float hb = activation.highBound;
+        float hv = activation.highValue;
         for (int bound = S.loopBound(hw); p < bound; p += S.length()) {
-            activation.apply(FloatVector.fromArray(S, x, xOff + p).mul(a).add(b)).intoArray(y, off + p);
+            FloatVector v = FloatVector.fromArray(S, x, xOff + p).mul(a).add(b);
+            v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+            v.blend(hv, v.compare(VectorOperators.GT, hb)).intoArray(y, off + p);
         }
         for (; p < hw; p++) {
             y[off + p] = activation.apply(x[xOff + p] * a + b);

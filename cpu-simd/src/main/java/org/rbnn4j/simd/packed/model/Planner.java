@@ -165,6 +165,20 @@ final class Planner {
             return packed[x];
         }
         int[] s = shapes.get(x);
+        if (nchw[x] < 0 && nhwc[x] < 0) {
+            throw new IllegalStateException("value " + x + " has no float copy to pack from");
+        }
+        int id = newPacked(x);
+        if (nchw[x] < 0) {
+            imageScratch = Math.max(imageScratch, size(s));
+        }
+        steps.add(new PackStep(nchw[x], nhwc[x], id, s[0], s[1], s[2]));
+        return id;
+    }
+
+    /** A packed buffer for logical value {@code x}, bordered for the widest padding of its binary readers. */
+    private int newPacked(int x) {
+        int[] s = shapes.get(x);
         int pad = 0;
         for (Op r : readers.get(x)) {
             if (r instanceof Ops.BinaryConv b) {
@@ -173,10 +187,6 @@ final class Planner {
         }
         int id = packedShapes.size();
         packedShapes.add(new Schedule.PackedShape(s[0], s[1], s[2], pad));
-        if (nchw[x] < 0) {
-            imageScratch = Math.max(imageScratch, size(s));
-        }
-        steps.add(new PackStep(nchw[x], nhwc[x], id, s[0], s[1], s[2]));
         packed[x] = id;
         return id;
     }
@@ -243,9 +253,25 @@ final class Planner {
             }
         }
         boolean nhwcReaders = cur != logicalOutput && !readers.get(cur).isEmpty();
+        boolean onlyBinaryReaders = nhwcReaders;
         for (Op r : readers.get(cur)) {
             nhwcReaders &= r instanceof Ops.BinaryConv || r instanceof Ops.Add || r instanceof Ops.Hardtanh
                     || r instanceof Ops.Relu || r instanceof Ops.ShortcutA;
+            onlyBinaryReaders &= r instanceof Ops.BinaryConv;
+        }
+        int in = conv == null ? a.inputs()[0] : conv.inputs()[0];
+        if (onlyBinaryReaders && MappedPacking.usable()) {
+            // Only binary layers read it: binarise and pack on the fly, the float value is never stored.
+            int[] s = shapes.get(cur);
+            int id = newPacked(cur);
+            what.append(" -> packed ").append(id);
+            PackedChannelAffine step = new PackedChannelAffine(nchw[in], conv, id, a.scale(), a.shift(), activation,
+                    s[1] * s[2], what.toString());
+            convScratch = Math.max(convScratch, step.scratchFloats()[0]);
+            imageScratch = Math.max(imageScratch, step.scratchFloats()[1]);
+            steps.add(step);
+            computed[cur] = true;
+            return;
         }
         Layout layout = nhwcReaders ? Layout.NHWC : Layout.NCHW;
         int[] s = shapes.get(cur);
@@ -253,7 +279,6 @@ final class Planner {
         (layout == Layout.NHWC ? nhwc : nchw)[cur] = id;
         computed[cur] = true;
         what.append(" -> ").append(layout.name().toLowerCase(Locale.ROOT));
-        int in = conv == null ? a.inputs()[0] : conv.inputs()[0];
         FusedChannelAffine step = new FusedChannelAffine(nchw[in], id, conv, layout, a.scale(), a.shift(), activation,
                 s[1] * s[2], what.toString());
         convScratch = Math.max(convScratch, step.scratchFloats()[0]);
@@ -262,6 +287,9 @@ final class Planner {
     }
 
     private int nchwOf(int v) {
+        if (nchw[v] < 0 && nhwc[v] < 0) {
+            throw new IllegalStateException("value " + v + " exists only packed");
+        }
         if (nchw[v] < 0) {
             int[] s = shapes.get(v);
             int id = newValue(size(s));

@@ -76,7 +76,15 @@ final class SampleMean {
             sum += x[off + i];
             abs += Math.abs(x[off + i]);
         }
-        if (!Double.isFinite(sum) || !Double.isFinite(abs)) {
+        return decide(sum, abs, len);
+    }
+
+    /**
+     * The mean from a double sum {@code sum} of {@code len} floats (in any order) and the sum {@code abs} of their
+     * magnitudes, if every double summation order gives the same float mean; else NaN.
+     */
+    static float decide(double sum, double abs, int len) {
+        if (!Double.isFinite(sum) || !Double.isFinite(abs) || len < 2) {
             return Float.NaN;
         }
         double mean = sum / len;

@@ -1,0 +1,157 @@
+package org.rbnn4j.simd.packed.model;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import org.rbnn4j.core.rbnn.StandardisationKernels;
+import org.rbnn4j.simd.packed.PackedActivations;
+
+/**
+ * Binarises {@code v = act(x * scale[c] + shift[c])} of an NCHW image straight from {@code x}, without storing
+ * {@code v}: the per-image mean of {@code v} ({@link #mean}) and the packed bits of {@code sign(v - mean)}
+ * ({@link #pack}). For a float layer whose output only binary layers read (vgg_small's first layer), this replaces
+ * writing the layer's output, transposing it to NHWC and reading it twice more.
+ *
+ * <p>{@code v} is computed with the float layers' operations (a multiply, an add, the activation's comparisons), so it
+ * is the value the float model computes. The mean is decided as in {@link SampleMean} from vector double sums of
+ * {@code v} (exact by its rounding-error argument), else computed by {@link StandardisationKernels#mean} over
+ * {@code v} written to scratch. Packing follows {@code VectorActivationPacker.packNchw}: a {@code LongVector} holds
+ * the words of consecutive pixels, and each channel's compare sets that channel's bit in the lanes of the pixels below
+ * the mean. The activation is spelled out in each loop (see {@link Activation}).
+ */
+final class MappedPacking {
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FD =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(Math.max(64, D.vectorBitSize() / 2)));
+    private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
+    /** Pixels per long vector. */
+    private static final int PIXELS = LS.length();
+    /** Floats with as many lanes as {@link #LS}, so that a compare mask casts to a mask over pixel words. */
+    private static final VectorSpecies<Float> PS =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(Math.max(64, LS.vectorBitSize() / 2)));
+
+    private MappedPacking() {
+    }
+
+    /** Whether the vector paths run here (else callers should store {@code v} and use the ordinary steps). */
+    static boolean usable() {
+        return FD.length() == D.length() && PS.length() == PIXELS && PIXELS <= 64;
+    }
+
+    /**
+     * {@code StandardisationKernels.mean} of {@code v} over the image ({@code c} planes of {@code hw} floats at
+     * {@code x[off ..]}), bit for bit; {@code scratch} holds {@code c * hw} floats for the fallback.
+     */
+    static float mean(float[] x, int off, int c, int hw, float[] scale, float[] shift, Activation act,
+                      float[] scratch) {
+        DoubleVector s0 = DoubleVector.zero(D);
+        DoubleVector s1 = DoubleVector.zero(D);
+        DoubleVector a0 = DoubleVector.zero(D);
+        DoubleVector a1 = DoubleVector.zero(D);
+        double sum = 0;
+        double abs = 0;
+        int lanes = FD.length();
+        float lb = act.lowBound;
+        float lv = act.lowValue;
+        float hb = act.highBound;
+        float hv = act.highValue;
+        for (int ch = 0; ch < c; ch++) {
+            float a = scale[ch];
+            float b = shift[ch];
+            int base = off + ch * hw;
+            int p = 0;
+            for (int bound = hw - 2 * lanes; p <= bound; p += 2 * lanes) {
+                FloatVector u = FloatVector.fromArray(FD, x, base + p).mul(a).add(b);
+                u = u.blend(lv, u.compare(VectorOperators.LT, lb));
+                u = u.blend(hv, u.compare(VectorOperators.GT, hb));
+                FloatVector v = FloatVector.fromArray(FD, x, base + p + lanes).mul(a).add(b);
+                v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+                v = v.blend(hv, v.compare(VectorOperators.GT, hb));
+                DoubleVector lo = (DoubleVector) u.convertShape(VectorOperators.F2D, D, 0);
+                DoubleVector hi = (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
+                s0 = s0.add(lo);
+                s1 = s1.add(hi);
+                a0 = a0.add(lo.abs());
+                a1 = a1.add(hi.abs());
+            }
+            for (; p < hw; p++) {
+                float v = act.apply(x[base + p] * a + b);
+                sum += v;
+                abs += Math.abs(v);
+            }
+        }
+        sum += s0.add(s1).reduceLanes(VectorOperators.ADD);
+        abs += a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float decided = SampleMean.decide(sum, abs, c * hw);
+        if (!Float.isNaN(decided)) {
+            return decided;
+        }
+        for (int ch = 0; ch < c; ch++) {
+            int base = off + ch * hw;
+            for (int p = 0; p < hw; p++) {
+                scratch[ch * hw + p] = act.apply(x[base + p] * scale[ch] + shift[ch]);
+            }
+        }
+        return StandardisationKernels.mean(scratch, 0, c * hw);
+    }
+
+    /**
+     * Packs {@code sign(v - threshold)} of the image at {@code x[off ..]} as image {@code image} of {@code dst} (same
+     * bits as storing {@code v} and packing it with {@code ActivationPacker.packNchw}).
+     */
+    static void pack(float[] x, int off, float[] scale, float[] shift, Activation act, float threshold,
+                     PackedActivations dst, int image) {
+        int c = dst.channels();
+        int w = dst.width();
+        int plane = dst.height() * w;
+        int words = dst.wordsPerPixel();
+        long[] bits = dst.bits();
+        long[] lanes = new long[PIXELS];
+        float lb = act.lowBound;
+        float lv = act.lowValue;
+        float hb = act.highBound;
+        float hv = act.highValue;
+        for (int g = 0; g < words; g++) {
+            int c0 = g << 6;
+            int channels = Math.min(c, c0 + 64) - c0;
+            for (int p0 = 0; p0 < plane; p0 += PIXELS) {
+                int count = Math.min(PIXELS, plane - p0);
+                LongVector acc = LongVector.zero(LS);
+                if (count == PIXELS) {
+                    for (int k = 0; k < channels; k++) {
+                        int ch = c0 + k;
+                        FloatVector v = FloatVector.fromArray(PS, x, off + ch * plane + p0).mul(scale[ch])
+                                .add(shift[ch]);
+                        v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+                        v = v.blend(hv, v.compare(VectorOperators.GT, hb));
+                        acc = acc.lanewise(VectorOperators.OR, 1L << k, v.compare(VectorOperators.LT, threshold)
+                                .cast(LS));
+                    }
+                    acc.intoArray(lanes, 0);
+                } else {
+                    java.util.Arrays.fill(lanes, 0L);
+                    for (int k = 0; k < channels; k++) {
+                        int ch = c0 + k;
+                        for (int i = 0; i < count; i++) {
+                            float v = act.apply(x[off + ch * plane + p0 + i] * scale[ch] + shift[ch]);
+                            lanes[i] |= (v < threshold ? 1L : 0L) << k;
+                        }
+                    }
+                }
+                int y = p0 / w;
+                int xx = p0 - y * w;
+                int row = dst.offset(image, y, 0) + g;
+                for (int i = 0; i < count; i++) {
+                    bits[row + xx * words] = lanes[i];
+                    if (++xx == w) {
+                        xx = 0;
+                        row += dst.rowStride();
+                    }
+                }
+            }
+        }
+    }
+}
