@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BinaryConv2d implements ScheduledLayer {
     private static final Logger LOG = LoggerFactory.getLogger(BinaryConv2d.class);
+    /** Tasks of the per-plane loops (a few per thread; fixed, the results do not depend on it). */
+    private static final int PLANE_TASKS = 16;
     /** The full rotation gets slow beyond this filter size (one n x n SVD per step). */
     private static final int FULL_ROTATION_WARN_SIZE = 1024;
 
@@ -98,6 +100,8 @@ public final class BinaryConv2d implements ScheduledLayer {
     private float[] convGrad = new float[0];
     private float[] evalActivations = new float[0];
     private float[] evalInvStd = new float[0];
+    /** Per output plane {@code sum conv * dy}, for {@code dL/dalpha}. */
+    private double[] planeSums = new double[0];
     private final ReusableTensor output = new ReusableTensor();
     private final ReusableTensor inputGrad = new ReusableTensor();
 
@@ -431,19 +435,32 @@ public final class BinaryConv2d implements ScheduledLayer {
         float[] dconv = convGrad;
         float[] conv = convOutput;
         ComputeBackend backend = Backends.current();
-        // One task per output channel: its sum runs over the batch in a fixed order whatever the threads.
-        backend.parallelFor(outChannels, co -> {
-            double sum = 0;
-            float scale = al[co];
-            for (int i = 0; i < batch; i++) {
-                int base = (i * outChannels + co) * plane;
-                sum += dot(conv, dy, base, plane);
+        // Output planes in memory order, one range of them per task; each plane's sum is kept and the sums of a
+        // channel are added in image order afterwards, so the result does not depend on the threads.
+        int planes = batch * outChannels;
+        if (planeSums.length < planes) {
+            planeSums = new double[planes];
+        }
+        double[] sums = planeSums;
+        int tasks = Math.min(planes, PLANE_TASKS);
+        backend.parallelFor(tasks, task -> {
+            int end = (int) ((long) planes * (task + 1) / tasks);
+            for (int r = (int) ((long) planes * task / tasks); r < end; r++) {
+                int base = r * plane;
+                float scale = al[r % outChannels];
+                sums[r] = dot(conv, dy, base, plane);
                 for (int p = 0; p < plane; p++) {
                     dconv[base + p] = dy[base + p] * scale;
                 }
             }
-            alphaGrad[co] += (float) sum;
         });
+        for (int co = 0; co < outChannels; co++) {
+            double sum = 0;
+            for (int i = 0; i < batch; i++) {
+                sum += sums[i * outChannels + co];
+            }
+            alphaGrad[co] += (float) sum;
+        }
 
         int total = outChannels * filterSize;
         Arrays.fill(weightGrad, 0, total, 0f);
