@@ -44,14 +44,14 @@ record ModelBenchResult(String model, int batch, int threads, int reps, int core
                 "{\"model\":\"%s\",\"batch\":%d,\"threads\":%d,\"reps\":%d,\"cores\":%d,\"popcount_kernel\":\"%s\","
                         + "\"float_backend\":\"%s\",\"onnxruntime_version\":%s,"
                         + "\"packed_images_per_s\":%.2f,\"float_images_per_s\":%.2f,\"onnxruntime_images_per_s\":%s,"
-                        + "\"packed_vs_float\":%.2f,\"packed_vs_onnxruntime\":%s,\"onnxruntime_vs_float\":%s,"
+                        + "\"packed_vs_float\":%.4g,\"packed_vs_onnxruntime\":%s,\"onnxruntime_vs_float\":%s,"
                         + "\"packed_ms\":%.3f,\"float_ms\":%.3f,\"onnxruntime_ms\":%s,"
                         + "\"argmax_agreement_packed_float\":%.4f,\"argmax_agreement_onnxruntime_float\":%s,"
                         + "\"onnx_bytes\":%d}",
                 model, batch, threads, reps, cores, popcountKernel, floatBackend,
                 onnxruntimeVersion == null ? "null" : "\"" + onnxruntimeVersion + "\"",
                 packedImagesPerS(), floatImagesPerS(), number(onnxruntimeImagesPerS(), "%.2f"),
-                floatMs / packedMs, number(onnxruntimeMs / packedMs, "%.2f"), number(floatMs / onnxruntimeMs, "%.2f"),
+                floatMs / packedMs, number(onnxruntimeMs / packedMs, "%.4g"), number(floatMs / onnxruntimeMs, "%.4g"),
                 packedMs, floatMs, number(onnxruntimeMs, "%.3f"),
                 packedFloatAgreement, number(onnxFloatAgreement, "%.4f"), onnxBytes);
     }
