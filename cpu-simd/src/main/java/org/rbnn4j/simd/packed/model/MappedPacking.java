@@ -101,15 +101,17 @@ final class MappedPacking {
     /**
      * Packs {@code sign(v - threshold)} of the image at {@code x[off ..]} as image {@code image} of {@code dst} (same
      * bits as storing {@code v} and packing it with {@code ActivationPacker.packNchw}).
+     *
+     * <p>Like {@code VectorActivationPacker.packNchw}, each visit of a channel plane reads 4 vectors of pixels (whole
+     * cache lines): the 64 planes of a word lie 4 KB apart at 32x32 and share L1 sets, so revisiting them per half
+     * line would miss twice as often.
      */
     static void pack(float[] x, int off, float[] scale, float[] shift, Activation act, float threshold,
                      PackedActivations dst, int image) {
         int c = dst.channels();
-        int w = dst.width();
-        int plane = dst.height() * w;
+        int plane = dst.height() * dst.width();
         int words = dst.wordsPerPixel();
-        long[] bits = dst.bits();
-        long[] lanes = new long[PIXELS];
+        long[] lanes = new long[4 * PIXELS];
         float lb = act.lowBound;
         float lv = act.lowValue;
         float hb = act.highBound;
@@ -117,40 +119,72 @@ final class MappedPacking {
         for (int g = 0; g < words; g++) {
             int c0 = g << 6;
             int channels = Math.min(c, c0 + 64) - c0;
-            for (int p0 = 0; p0 < plane; p0 += PIXELS) {
-                int count = Math.min(PIXELS, plane - p0);
-                LongVector acc = LongVector.zero(LS);
-                if (count == PIXELS) {
-                    for (int k = 0; k < channels; k++) {
-                        int ch = c0 + k;
-                        FloatVector v = FloatVector.fromArray(PS, x, off + ch * plane + p0).mul(scale[ch])
-                                .add(shift[ch]);
-                        v = v.blend(lv, v.compare(VectorOperators.LT, lb));
-                        v = v.blend(hv, v.compare(VectorOperators.GT, hb));
-                        acc = acc.lanewise(VectorOperators.OR, 1L << k, v.compare(VectorOperators.LT, threshold)
-                                .cast(LS));
-                    }
-                    acc.intoArray(lanes, 0);
-                } else {
-                    java.util.Arrays.fill(lanes, 0L);
-                    for (int k = 0; k < channels; k++) {
-                        int ch = c0 + k;
-                        for (int i = 0; i < count; i++) {
-                            float v = act.apply(x[off + ch * plane + p0 + i] * scale[ch] + shift[ch]);
-                            lanes[i] |= (v < threshold ? 1L : 0L) << k;
-                        }
+            int src = off + c0 * plane;
+            int p0 = 0;
+            for (; p0 + 4 * PIXELS <= plane; p0 += 4 * PIXELS) {
+                LongVector acc0 = LongVector.zero(LS);
+                LongVector acc1 = LongVector.zero(LS);
+                LongVector acc2 = LongVector.zero(LS);
+                LongVector acc3 = LongVector.zero(LS);
+                for (int k = 0; k < channels; k++) {
+                    int ch = c0 + k;
+                    int base = src + k * plane + p0;
+                    float a = scale[ch];
+                    float b = shift[ch];
+                    long bit = 1L << k;
+                    FloatVector v0 = FloatVector.fromArray(PS, x, base).mul(a).add(b);
+                    FloatVector v1 = FloatVector.fromArray(PS, x, base + PIXELS).mul(a).add(b);
+                    FloatVector v2 = FloatVector.fromArray(PS, x, base + 2 * PIXELS).mul(a).add(b);
+                    FloatVector v3 = FloatVector.fromArray(PS, x, base + 3 * PIXELS).mul(a).add(b);
+                    v0 = v0.blend(lv, v0.compare(VectorOperators.LT, lb));
+                    v1 = v1.blend(lv, v1.compare(VectorOperators.LT, lb));
+                    v2 = v2.blend(lv, v2.compare(VectorOperators.LT, lb));
+                    v3 = v3.blend(lv, v3.compare(VectorOperators.LT, lb));
+                    v0 = v0.blend(hv, v0.compare(VectorOperators.GT, hb));
+                    v1 = v1.blend(hv, v1.compare(VectorOperators.GT, hb));
+                    v2 = v2.blend(hv, v2.compare(VectorOperators.GT, hb));
+                    v3 = v3.blend(hv, v3.compare(VectorOperators.GT, hb));
+                    acc0 = acc0.lanewise(VectorOperators.OR, bit, v0.compare(VectorOperators.LT, threshold).cast(LS));
+                    acc1 = acc1.lanewise(VectorOperators.OR, bit, v1.compare(VectorOperators.LT, threshold).cast(LS));
+                    acc2 = acc2.lanewise(VectorOperators.OR, bit, v2.compare(VectorOperators.LT, threshold).cast(LS));
+                    acc3 = acc3.lanewise(VectorOperators.OR, bit, v3.compare(VectorOperators.LT, threshold).cast(LS));
+                }
+                acc0.intoArray(lanes, 0);
+                acc1.intoArray(lanes, PIXELS);
+                acc2.intoArray(lanes, 2 * PIXELS);
+                acc3.intoArray(lanes, 3 * PIXELS);
+                store(dst, image, g, p0, lanes, 4 * PIXELS);
+            }
+            // The last pixels (fewer than 4 vectors): one by one.
+            if (p0 < plane) {
+                int count = plane - p0;
+                java.util.Arrays.fill(lanes, 0, count, 0L);
+                for (int k = 0; k < channels; k++) {
+                    int ch = c0 + k;
+                    int base = src + k * plane + p0;
+                    for (int i = 0; i < count; i++) {
+                        float v = act.apply(x[base + i] * scale[ch] + shift[ch]);
+                        lanes[i] |= (v < threshold ? 1L : 0L) << k;
                     }
                 }
-                int y = p0 / w;
-                int xx = p0 - y * w;
-                int row = dst.offset(image, y, 0) + g;
-                for (int i = 0; i < count; i++) {
-                    bits[row + xx * words] = lanes[i];
-                    if (++xx == w) {
-                        xx = 0;
-                        row += dst.rowStride();
-                    }
-                }
+                store(dst, image, g, p0, lanes, count);
+            }
+        }
+    }
+
+    /** Stores word {@code g} of {@code count} pixels from flat interior pixel {@code p0} of image {@code image}. */
+    private static void store(PackedActivations dst, int image, int g, int p0, long[] lanes, int count) {
+        long[] bits = dst.bits();
+        int w = dst.width();
+        int words = dst.wordsPerPixel();
+        int y = p0 / w;
+        int xx = p0 - y * w;
+        int row = dst.offset(image, y, 0) + g;
+        for (int i = 0; i < count; i++) {
+            bits[row + xx * words] = lanes[i];
+            if (++xx == w) {
+                xx = 0;
+                row += dst.rowStride();
             }
         }
     }
