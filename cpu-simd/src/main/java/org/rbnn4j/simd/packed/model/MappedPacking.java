@@ -116,6 +116,11 @@ final class MappedPacking {
         float lv = act.lowValue;
         float hb = act.highBound;
         float hv = act.highValue;
+        // act(v) < t is v < t when t lies strictly inside act's clamps: hardtanh with -1 < t <= 1 (below -1 both are
+        // below t, above 1 neither is, NaN compares false either way), ReLU with t > 0. A mean of hardtanh outputs
+        // always lies in [-1, 1], so only all-equal images take the clamped loop.
+        boolean clampFree = act == Activation.NONE || act == Activation.HARDTANH && threshold > -1f && threshold <= 1f
+                || act == Activation.RELU && threshold > 0f;
         for (int g = 0; g < words; g++) {
             int c0 = g << 6;
             int channels = Math.min(c, c0 + 64) - c0;
@@ -126,28 +131,54 @@ final class MappedPacking {
                 LongVector acc1 = LongVector.zero(LS);
                 LongVector acc2 = LongVector.zero(LS);
                 LongVector acc3 = LongVector.zero(LS);
-                for (int k = 0; k < channels; k++) {
-                    int ch = c0 + k;
-                    int base = src + k * plane + p0;
-                    float a = scale[ch];
-                    float b = shift[ch];
-                    long bit = 1L << k;
-                    FloatVector v0 = FloatVector.fromArray(PS, x, base).mul(a).add(b);
-                    FloatVector v1 = FloatVector.fromArray(PS, x, base + PIXELS).mul(a).add(b);
-                    FloatVector v2 = FloatVector.fromArray(PS, x, base + 2 * PIXELS).mul(a).add(b);
-                    FloatVector v3 = FloatVector.fromArray(PS, x, base + 3 * PIXELS).mul(a).add(b);
-                    v0 = v0.blend(lv, v0.compare(VectorOperators.LT, lb));
-                    v1 = v1.blend(lv, v1.compare(VectorOperators.LT, lb));
-                    v2 = v2.blend(lv, v2.compare(VectorOperators.LT, lb));
-                    v3 = v3.blend(lv, v3.compare(VectorOperators.LT, lb));
-                    v0 = v0.blend(hv, v0.compare(VectorOperators.GT, hb));
-                    v1 = v1.blend(hv, v1.compare(VectorOperators.GT, hb));
-                    v2 = v2.blend(hv, v2.compare(VectorOperators.GT, hb));
-                    v3 = v3.blend(hv, v3.compare(VectorOperators.GT, hb));
-                    acc0 = acc0.lanewise(VectorOperators.OR, bit, v0.compare(VectorOperators.LT, threshold).cast(LS));
-                    acc1 = acc1.lanewise(VectorOperators.OR, bit, v1.compare(VectorOperators.LT, threshold).cast(LS));
-                    acc2 = acc2.lanewise(VectorOperators.OR, bit, v2.compare(VectorOperators.LT, threshold).cast(LS));
-                    acc3 = acc3.lanewise(VectorOperators.OR, bit, v3.compare(VectorOperators.LT, threshold).cast(LS));
+                if (clampFree) {
+                    for (int k = 0; k < channels; k++) {
+                        int ch = c0 + k;
+                        int base = src + k * plane + p0;
+                        float a = scale[ch];
+                        float b = shift[ch];
+                        long bit = 1L << k;
+                        FloatVector v0 = FloatVector.fromArray(PS, x, base).mul(a).add(b);
+                        FloatVector v1 = FloatVector.fromArray(PS, x, base + PIXELS).mul(a).add(b);
+                        FloatVector v2 = FloatVector.fromArray(PS, x, base + 2 * PIXELS).mul(a).add(b);
+                        FloatVector v3 = FloatVector.fromArray(PS, x, base + 3 * PIXELS).mul(a).add(b);
+                        acc0 = acc0.lanewise(VectorOperators.OR, bit,
+                                v0.compare(VectorOperators.LT, threshold).cast(LS));
+                        acc1 = acc1.lanewise(VectorOperators.OR, bit,
+                                v1.compare(VectorOperators.LT, threshold).cast(LS));
+                        acc2 = acc2.lanewise(VectorOperators.OR, bit,
+                                v2.compare(VectorOperators.LT, threshold).cast(LS));
+                        acc3 = acc3.lanewise(VectorOperators.OR, bit,
+                                v3.compare(VectorOperators.LT, threshold).cast(LS));
+                    }
+                } else {
+                    for (int k = 0; k < channels; k++) {
+                        int ch = c0 + k;
+                        int base = src + k * plane + p0;
+                        float a = scale[ch];
+                        float b = shift[ch];
+                        long bit = 1L << k;
+                        FloatVector v0 = FloatVector.fromArray(PS, x, base).mul(a).add(b);
+                        FloatVector v1 = FloatVector.fromArray(PS, x, base + PIXELS).mul(a).add(b);
+                        FloatVector v2 = FloatVector.fromArray(PS, x, base + 2 * PIXELS).mul(a).add(b);
+                        FloatVector v3 = FloatVector.fromArray(PS, x, base + 3 * PIXELS).mul(a).add(b);
+                        v0 = v0.blend(lv, v0.compare(VectorOperators.LT, lb));
+                        v1 = v1.blend(lv, v1.compare(VectorOperators.LT, lb));
+                        v2 = v2.blend(lv, v2.compare(VectorOperators.LT, lb));
+                        v3 = v3.blend(lv, v3.compare(VectorOperators.LT, lb));
+                        v0 = v0.blend(hv, v0.compare(VectorOperators.GT, hb));
+                        v1 = v1.blend(hv, v1.compare(VectorOperators.GT, hb));
+                        v2 = v2.blend(hv, v2.compare(VectorOperators.GT, hb));
+                        v3 = v3.blend(hv, v3.compare(VectorOperators.GT, hb));
+                        acc0 = acc0.lanewise(VectorOperators.OR, bit,
+                                v0.compare(VectorOperators.LT, threshold).cast(LS));
+                        acc1 = acc1.lanewise(VectorOperators.OR, bit,
+                                v1.compare(VectorOperators.LT, threshold).cast(LS));
+                        acc2 = acc2.lanewise(VectorOperators.OR, bit,
+                                v2.compare(VectorOperators.LT, threshold).cast(LS));
+                        acc3 = acc3.lanewise(VectorOperators.OR, bit,
+                                v3.compare(VectorOperators.LT, threshold).cast(LS));
+                    }
                 }
                 acc0.intoArray(lanes, 0);
                 acc1.intoArray(lanes, PIXELS);

@@ -11,8 +11,8 @@ import org.rbnn4j.simd.packed.PackedActivations;
  *
  * <p>The per-image mean is {@link StandardisationKernels#mean} over the image in NCHW order, the very call the float
  * layer makes, so the thresholds are equal bit for bit whatever that function's summation order: directly on the
- * NCHW copy of the value where the plan has one, else {@link SampleMean#ofNhwc} on the NHWC one. Why thresholding at the
- * mean is exact: see {@link Ops.BinaryConv}. Packing reads the NHWC copy where there is one (compare masks along
+ * NCHW copy of the value where the plan has one, else {@link SampleMean#ofNhwc} on the NHWC one. Why thresholding at
+ * the mean is exact: see {@link Ops.BinaryConv}. Packing reads the NHWC copy where there is one (compare masks along
  * channels are the packed words), else the NCHW one.
  */
 final class PackStep implements Op {

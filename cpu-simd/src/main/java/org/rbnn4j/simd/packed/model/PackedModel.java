@@ -270,7 +270,8 @@ public final class PackedModel implements AutoCloseable {
         int classes = numClasses();
         float[] out = new float[n * classes];
         Schedule schedule = program.reference();
-        schedule.run(new Workspace(schedule), batch.data(), 0, n, out, 0, new Execution(Backends.current(), kernel, null));
+        Execution exec = new Execution(Backends.current(), kernel, null);
+        schedule.run(new Workspace(schedule), batch.data(), 0, n, out, 0, exec);
         return Tensor.of(out, n, classes);
     }
 

@@ -14,7 +14,8 @@ import java.util.stream.IntStream;
  *   <li>every binary convolution becomes a {@link FusedBinaryConv} that also does the float layers after it
  *       (max pool, BatchNorm, residual add, hardtanh/ReLU) in one pass over its NHWC output, as long as each
  *       intermediate value has no other reader;</li>
- *   <li>each value a binary convolution reads is binarised and packed once ({@link PackStep}), for all its readers;</li>
+ *   <li>each value a binary convolution reads is binarised and packed once ({@link PackStep}), for all its
+ *       readers;</li>
  *   <li>values stay NHWC between binary layers; the remaining float ops run where their input is (NCHW, or NHWC for
  *       the layout-free element-wise ops and the option-A shortcut), with a layout conversion only where an op needs
  *       the other layout.</li>

@@ -62,7 +62,8 @@ final class SampleMean {
         int lanes = F.length();
         int i = 0;
         for (int bound = len - 2 * lanes; i <= bound; i += 2 * lanes) {
-            DoubleVector lo = (DoubleVector) FloatVector.fromArray(F, x, off + i).convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector lo = (DoubleVector) FloatVector.fromArray(F, x, off + i)
+                    .convertShape(VectorOperators.F2D, D, 0);
             DoubleVector hi = (DoubleVector) FloatVector.fromArray(F, x, off + i + lanes)
                     .convertShape(VectorOperators.F2D, D, 0);
             s0 = s0.add(lo);

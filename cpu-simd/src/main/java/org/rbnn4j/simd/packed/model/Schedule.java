@@ -153,8 +153,8 @@ final class Schedule {
     }
 
     /**
-     * {@link #run} that also adds each step's time on {@code clock} (nanoseconds) to {@code nanos[step]} (for profiling by hand: sampling
-     * profilers attribute the time of inlined vector code to the wrong frames).
+     * {@link #run} that also adds each step's time on {@code clock} (nanoseconds) to {@code nanos[step]}, for
+     * profiling by hand: sampling profilers attribute the time of inlined vector code to the wrong frames.
      */
     void runTimed(Workspace ws, float[] x, int xOff, int n, float[] y, int yOff, Execution exec, long[] nanos,
                   java.util.function.LongSupplier clock) {

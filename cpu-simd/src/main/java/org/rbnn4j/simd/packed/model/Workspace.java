@@ -16,7 +16,7 @@ final class Workspace {
     private final float[][] packedThresholds;
     private final float[] convScratch;
     private final float[] imageScratch;
-    /** Packed input buffers of the unfused reference ops, by op index (see {@link #packed(int, int, int, int, int, int)}). */
+    /** Packed input buffers of the unfused reference ops, by op index (see {@code packed(opIndex, n, ...)}). */
     private final PackedActivations[] referencePacked;
     private float[] thresholds = new float[0];
     private int capacity;
