@@ -110,6 +110,46 @@ public final class ActivationPacker {
         }
     }
 
+    /**
+     * Packs {@code sign(x - threshold)} of one image of NHWC floats at {@code x[xOffset ..]} as image {@code image} of
+     * {@code dst}; the other images keep their bits. For callers that produce a batch image by image.
+     */
+    public static void packImageNhwc(float[] x, int xOffset, float threshold, PackedActivations dst, int image) {
+        Objects.requireNonNull(x, "x");
+        Objects.checkIndex(image, dst.batch());
+        long need = (long) dst.channels() * dst.height() * dst.width();
+        if (xOffset < 0 || xOffset + need > x.length) {
+            throw new IllegalArgumentException("source holds " + (x.length - xOffset) + " floats after offset "
+                    + xOffset + ", need " + need + " for one image of " + dst);
+        }
+        if (VECTOR) {
+            VectorActivationPacker.packImageNhwc(x, xOffset, threshold, dst, image);
+        } else {
+            packImageNhwcScalar(x, xOffset, threshold, dst, image);
+        }
+    }
+
+    /** The scalar reference of {@link #packImageNhwc}. */
+    static void packImageNhwcScalar(float[] x, int xOffset, float threshold, PackedActivations dst, int image) {
+        int c = dst.channels();
+        int words = dst.wordsPerPixel();
+        long[] bits = dst.bits();
+        int src = xOffset;
+        for (int y = 0; y < dst.height(); y++) {
+            int dstPixel = dst.offset(image, y, 0);
+            for (int xx = 0; xx < dst.width(); xx++, dstPixel += words, src += c) {
+                for (int g = 0; g < words; g++) {
+                    int cEnd = Math.min(c, (g + 1) << 6);
+                    long word = 0L;
+                    for (int ch = g << 6; ch < cEnd; ch++) {
+                        word |= (x[src + ch] < threshold ? 1L : 0L) << (ch & 63);
+                    }
+                    bits[dstPixel + g] = word;
+                }
+            }
+        }
+    }
+
     /** The scalar reference of {@link #packNhwc(float[], int, float[], PackedActivations)}. */
     static void packNhwcScalar(float[] x, int xOffset, float[] thresholds, PackedActivations dst) {
         packNhwcScalar(x, xOffset, thresholds, dst, dst.batch());

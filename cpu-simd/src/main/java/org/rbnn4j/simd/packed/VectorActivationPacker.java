@@ -132,6 +132,14 @@ final class VectorActivationPacker {
     }
 
     static void packNhwc(float[] x, int xOffset, float[] thresholds, PackedActivations dst, int images) {
+        int imageSize = dst.channels() * dst.height() * dst.width();
+        for (int n = 0; n < images; n++) {
+            packImageNhwc(x, xOffset + n * imageSize, thresholds == null ? 0f : thresholds[n], dst, n);
+        }
+    }
+
+    /** One image of NHWC floats at {@code x[src ..]} as image {@code n} of {@code dst}. */
+    static void packImageNhwc(float[] x, int src, float t, PackedActivations dst, int n) {
         int c = dst.channels();
         int words = dst.wordsPerPixel();
         int w = dst.width();
@@ -141,19 +149,15 @@ final class VectorActivationPacker {
         // general loop's per-pixel inner loops and masked branch cost more than the one or two compares).
         // Each row loop is its own small method so that C2 inlines every vector operation in it.
         int rowKind = c == LANES ? 1 : c == 2 * LANES && 2 * LANES <= 64 ? 2 : c % 64 == 0 && LANES == 16 ? 4 : 0;
-        int src = xOffset;
-        for (int n = 0; n < images; n++) {
-            float t = thresholds == null ? 0f : thresholds[n];
-            for (int y = 0; y < dst.height(); y++) {
-                int dstPixel = dst.offset(n, y, 0);
-                switch (rowKind) {
-                    case 1 -> rowOneVector(x, src, t, bits, dstPixel, w);
-                    case 2 -> rowTwoVectors(x, src, t, bits, dstPixel, w);
-                    case 4 -> rowFullWords16(x, src, t, bits, dstPixel, w * words);
-                    default -> rowGeneral(x, src, t, bits, dstPixel, w, c, words);
-                }
-                src += w * c;
+        for (int y = 0; y < dst.height(); y++) {
+            int dstPixel = dst.offset(n, y, 0);
+            switch (rowKind) {
+                case 1 -> rowOneVector(x, src, t, bits, dstPixel, w);
+                case 2 -> rowTwoVectors(x, src, t, bits, dstPixel, w);
+                case 4 -> rowFullWords16(x, src, t, bits, dstPixel, w * words);
+                default -> rowGeneral(x, src, t, bits, dstPixel, w, c, words);
             }
+            src += w * c;
         }
     }
 

@@ -96,6 +96,16 @@ class ActivationPackerTest {
             assertThat(firstTwoNchw.bits()).containsExactly(firstTwo.bits());
             assertThat(java.util.Arrays.copyOfRange(firstTwo.bits(), 2 * imageWords, 3 * imageWords))
                     .containsOnly(0L);
+            // image by image, in any order, vector and scalar
+            float[] nhwc = toNhwc(x, 3, c, 4, 4);
+            PackedActivations byImage = PackedActivations.allocate(3, c, 4, 4, 1);
+            PackedActivations byImageScalar = PackedActivations.allocate(3, c, 4, 4, 1);
+            for (int i : new int[] {2, 0, 1}) {
+                ActivationPacker.packImageNhwc(nhwc, i * c * 16, t[i], byImage, i);
+                ActivationPacker.packImageNhwcScalar(nhwc, i * c * 16, t[i], byImageScalar, i);
+            }
+            assertThat(byImage.bits()).containsExactly(all.bits());
+            assertThat(byImageScalar.bits()).containsExactly(all.bits());
         }
     }
 

@@ -1,9 +1,12 @@
 package org.rbnn4j.simd.packed.model;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import org.rbnn4j.simd.packed.ActivationPacker;
 import org.rbnn4j.simd.packed.OutputLayout;
 import org.rbnn4j.simd.packed.PackedActivations;
 import org.rbnn4j.simd.packed.PackedConv2d;
@@ -22,6 +25,10 @@ import org.rbnn4j.simd.packed.PackedConv2d;
 final class FusedBinaryConv implements Op {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = S.length();
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    /** Floats with as many lanes as {@link #D}: half a float vector, widened to doubles in one conversion. */
+    private static final VectorSpecies<Float> HALF =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(Math.max(64, D.vectorBitSize() / 2)));
     /**
      * Output pixels per kernel call at least: images of small maps (4x4) are convolved together so that the kernel's
      * pixel blocks fill and each filter panel is read once for several images.
@@ -42,6 +49,8 @@ final class FusedBinaryConv implements Op {
     private final float highBound;
     private final float highValue;
     private final int out;
+    /** Packed buffer this step binarises its output into for the binary layers that read it, or -1. */
+    private final int packTo;
     private final int cout;
     private final int outH;
     private final int outW;
@@ -65,10 +74,11 @@ final class FusedBinaryConv implements Op {
      * @param poolKernel {@code 0} for no pooling, else a max pool of that window and {@code poolStride}, no padding
      * @param scale      BatchNorm scale per channel, or null (then {@code shift} is null too)
      * @param other      the NHWC value added before the activation, or -1
+     * @param packTo     packed buffer to binarise the output into ({@code sign(y - mean_image(y))}), or -1
      * @param describe   what was fused, for {@link Planner#describe}
      */
     FusedBinaryConv(int packedId, PackedConv2d conv, float[] alpha, int poolKernel, int poolStride, float[] scale,
-                    float[] shift, int other, Activation activation, int out, String describe) {
+                    float[] shift, int other, Activation activation, int out, int packTo, String describe) {
         this.packedId = packedId;
         this.conv = conv;
         this.alpha = alpha;
@@ -83,6 +93,7 @@ final class FusedBinaryConv implements Op {
         this.highBound = activation.highBound;
         this.highValue = activation.highValue;
         this.out = out;
+        this.packTo = packTo;
         this.cout = conv.outChannels();
         this.outH = poolKernel == 0 ? conv.outH() : (conv.outH() - poolKernel) / poolStride + 1;
         this.outW = poolKernel == 0 ? conv.outW() : (conv.outW() - poolKernel) / poolStride + 1;
@@ -132,6 +143,8 @@ final class FusedBinaryConv implements Op {
         float[] o = other >= 0 ? ws.buffer(other) : null;
         int convSize = conv.outputSizePerImage();
         int outSize = outputSizePerImage();
+        // Sum and sum of magnitudes of each image's output, for its mean (see SampleMean), when packing it.
+        double[] sums = packTo >= 0 ? new double[2] : null;
         if (bandRows > 0) {
             // Large maps: each image in bands of rows, each band's integer sums finished while still in cache.
             int convW = conv.outW();
@@ -144,11 +157,13 @@ final class FusedBinaryConv implements Op {
                         conv.forwardPixels(in, i, r0 * convW, r1 * convW, r, OutputLayout.NHWC, exec.kernel());
                     }
                     if (poolKernel == 0) {
-                        finishPixels(r, r0 * convW * cout, y, i * outSize + r0 * convW * cout, o, (r1 - r0) * convW);
+                        finishRun(r, r0 * convW * cout, true, y, i * outSize + r0 * convW * cout, o,
+                                (r1 - r0) * convW * cout, sums);
                     } else {
-                        finishPooled(r, 0, y, i * outSize, o, r0 / poolStride, Math.min(outH, r1 / poolStride));
+                        finishPooled(r, 0, y, i * outSize, o, r0 / poolStride, Math.min(outH, r1 / poolStride), sums);
                     }
                 }
+                pack(ws, y, i, sums);
             }
             return;
         }
@@ -162,36 +177,64 @@ final class FusedBinaryConv implements Op {
             for (int i = 0; i < g; i++) {
                 int yOff = (i0 + i) * outSize;
                 if (poolKernel == 0) {
-                    finishPixels(r, i * convSize, y, yOff, o, outH * outW);
+                    finishRun(r, i * convSize, true, y, yOff, o, outSize, sums);
                 } else {
-                    finishPooled(r, i * convSize, y, yOff, o, 0, outH);
+                    finishPooled(r, i * convSize, y, yOff, o, 0, outH, sums);
                 }
+                pack(ws, y, i0 + i, sums);
             }
         }
     }
 
-    /** Epilogue without pooling: {@code pixels} pixels of {@code cout} channels, same offsets in r, y and other. */
-    private void finishPixels(float[] r, int rOff, float[] y, int yOff, float[] o, int pixels) {
-        finishRun(r, rOff, true, y, yOff, o, pixels * cout);
+    /**
+     * Binarises image {@code i} of the output into {@link #packTo} (if packing), its threshold decided from the sums
+     * gathered by the epilogue ({@link SampleMean#decide}), else by {@link SampleMean#ofNhwc}; resets the sums.
+     */
+    private void pack(Workspace ws, float[] y, int i, double[] sums) {
+        if (sums == null) {
+            return;
+        }
+        int size = outputSizePerImage();
+        float t = SampleMean.decide(sums[0], sums[1], size);
+        if (Float.isNaN(t)) {
+            t = SampleMean.ofNhwc(y, i * size, cout, outH * outW, ws.imageScratch());
+        }
+        ws.thresholds(packTo)[i] = t;
+        ActivationPacker.packImageNhwc(y, i * size, t, ws.packed(packTo), i);
+        sums[0] = 0;
+        sums[1] = 0;
     }
 
     /**
      * {@code y = act(affine(v) + other)} for {@code count} consecutive floats (whole pixels), {@code v} being
      * {@code src * alpha} ({@code scaled}) or {@code src} itself; {@code src} may be {@code y} at the same offset.
+     * With {@code sums}, also adds the values and their magnitudes to {@code sums[0]} and {@code sums[1]} (in double,
+     * reading each result back as halves that widen in one conversion, as {@link SampleMean} does).
      *
      * <p>One flat loop over whole vectors with the channel index wrapping at {@code cout} (a loop per pixel over one or
      * two vectors, for 16 or 32 channels, costs more than the arithmetic), and every vector operation spelled out in
      * it: a helper method per vector can get compiled on its own, then C2 declines to inline it and boxes the vectors.
      */
-    private void finishRun(float[] src, int srcOff, boolean scaled, float[] y, int yOff, float[] o, int count) {
-        if (cout % LANES != 0) {
+    private void finishRun(float[] src, int srcOff, boolean scaled, float[] y, int yOff, float[] o, int count,
+                           double[] sums) {
+        if (cout % LANES != 0 || LANES != 2 * HALF.length()) {
             for (int i = 0; i < count; i++) {
                 int c = i % cout;
                 float v = scaled ? src[srcOff + i] * alpha[c] : src[srcOff + i];
                 y[yOff + i] = finish(v, c, o, yOff + i - c);
+                if (sums != null) {
+                    sums[0] += y[yOff + i];
+                    sums[1] += Math.abs(y[yOff + i]);
+                }
             }
             return;
         }
+        boolean sum = sums != null;
+        int half = HALF.length();
+        DoubleVector s0 = DoubleVector.zero(D);
+        DoubleVector s1 = DoubleVector.zero(D);
+        DoubleVector a0 = DoubleVector.zero(D);
+        DoubleVector a1 = DoubleVector.zero(D);
         boolean affine = scale != null;
         float lb = lowBound;
         float lv = lowValue;
@@ -211,10 +254,24 @@ final class FusedBinaryConv implements Op {
             v = v.blend(lv, v.compare(VectorOperators.LT, lb));
             v = v.blend(hv, v.compare(VectorOperators.GT, hb));
             v.intoArray(y, yOff + i);
+            if (sum) {
+                DoubleVector lo = (DoubleVector) FloatVector.fromArray(HALF, y, yOff + i)
+                        .convertShape(VectorOperators.F2D, D, 0);
+                DoubleVector hi = (DoubleVector) FloatVector.fromArray(HALF, y, yOff + i + half)
+                        .convertShape(VectorOperators.F2D, D, 0);
+                s0 = s0.add(lo);
+                s1 = s1.add(hi);
+                a0 = a0.add(lo.abs());
+                a1 = a1.add(hi.abs());
+            }
             c += LANES;
             if (c == cout) {
                 c = 0;
             }
+        }
+        if (sum) {
+            sums[0] += s0.add(s1).reduceLanes(VectorOperators.ADD);
+            sums[1] += a0.add(a1).reduceLanes(VectorOperators.ADD);
         }
     }
 
@@ -230,7 +287,8 @@ final class FusedBinaryConv implements Op {
      * takes one multiply per output instead of one per input. Otherwise each product is formed and pooled as
      * {@link Ops.MaxPool} does.
      */
-    private void finishPooled(float[] r, int rOff, float[] y, int yOff, float[] o, int oy0, int oy1) {
+    private void finishPooled(float[] r, int rOff, float[] y, int yOff, float[] o, int oy0, int oy1,
+                              double[] sums) {
         int bound = S.loopBound(cout);
         int convW = conv.outW();
         for (int oy = oy0; oy < oy1; oy++) {
@@ -289,7 +347,7 @@ final class FusedBinaryConv implements Op {
             }
         }
         int from = yOff + oy0 * outW * cout;
-        finishRun(y, from, false, y, from, o, (oy1 - oy0) * outW * cout);
+        finishRun(y, from, false, y, from, o, (oy1 - oy0) * outW * cout, sums);
     }
 
     /** BatchNorm, residual add and activation of channel {@code c} of the pixel at {@code yp} (the slow path). */

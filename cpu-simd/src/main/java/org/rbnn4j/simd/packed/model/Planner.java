@@ -146,9 +146,18 @@ final class Planner {
             cur = next.output();
         }
         int out = newValue(size(shapes.get(cur)));
+        // Binary layers read the result: binarise and pack it in the same step, each image as soon as it is done.
+        int packTo = -1;
+        for (Op r : readers.get(cur)) {
+            if (r instanceof Ops.BinaryConv && packTo < 0 && cur != logicalOutput) {
+                packTo = newPacked(cur);
+                imageScratch = Math.max(imageScratch, size(shapes.get(cur)));
+                what.append(" -> packed ").append(packTo);
+            }
+        }
         FusedBinaryConv step = new FusedBinaryConv(packedId, b.conv(), b.alpha(), poolKernel, poolStride,
                 affine == null ? null : affine.scale(), affine == null ? null : affine.shift(), other, activation, out,
-                what.toString());
+                packTo, what.toString());
         if (step.outputSizePerImage() != size(shapes.get(cur))) {
             throw new IllegalStateException("fused " + what + " gives " + step.outputSizePerImage()
                     + " floats per image, the graph expects " + size(shapes.get(cur)));
