@@ -27,10 +27,13 @@ import org.rbnn4j.simd.gemm.Sgemm;
  * </ul>
  * Work is split over images, and within an image over output pixels (forward), input channels (backward data) or
  * tap rows (backward weights) when there are fewer images than threads; the nested GEMMs then run serially. Results
- * do not depend on the thread count, except the weight gradient's summation order over images (fixed for a given
- * count).
+ * do not depend on the thread count, except the weight gradient's summation order over images (fixed chunks of
+ * images, {@link #imageChunks}: the same for up to 8 threads).
  */
 public final class Convolution {
+    /** Image chunks of the weight gradient, at least (see {@link #imageChunks}). */
+    static final int IMAGE_CHUNKS = 8;
+
     private Convolution() {
     }
 
@@ -112,7 +115,7 @@ public final class Convolution {
         int k = g.patchSize();
         int pixels = g.outH() * g.outW();
         int threads = pool.effectiveThreads();
-        int imageChunks = Math.min(threads, g.batch());
+        int imageChunks = imageChunks(g.batch(), threads);
         int slivers = (k + MR - 1) / MR;
         int tapChunks = Math.max(1, Math.min(slivers, threads / imageChunks));
         // Each image chunk sums dW^T = sum_n col_n * dY_n^T into its own [roundUp(K, MR) x Cout] partial.
@@ -167,6 +170,15 @@ public final class Convolution {
             return 1;
         }
         return Math.max(1, Math.min(units, (threads + batch - 1) / batch));
+    }
+
+    /**
+     * Chunks of images that sum into partials of their own: a few per thread ({@link #IMAGE_CHUNKS} at least), so
+     * that threads take them dynamically and one slow (descheduled) thread does not hold up the loop; the count does
+     * not depend on the thread count up to {@link #IMAGE_CHUNKS} threads, nor then do the sums.
+     */
+    static int imageChunks(int batch, int threads) {
+        return Math.min(batch, Math.max(IMAGE_CHUNKS, threads));
     }
 
     private static int roundUp(int v, int m) {

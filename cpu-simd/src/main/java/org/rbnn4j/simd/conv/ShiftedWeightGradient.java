@@ -62,7 +62,7 @@ final class ShiftedWeightGradient {
         int span = g.outH() * wp;
         int coutPanels = (cout + NR - 1) / NR;
         int threads = pool.effectiveThreads();
-        int imageChunks = Math.min(threads, g.batch());
+        int imageChunks = Convolution.imageChunks(g.batch(), threads);
         int tapChunks = Math.max(1, Math.min(taps, threads / imageChunks));
         int size = taps * cin * cout;
         float[] partials = ScratchArrays.get(Slot.CONV_PARTIAL_SUMS, imageChunks * size);

@@ -76,7 +76,8 @@ public final class ElementwiseKernels {
     }
 
     private static void forRanges(WorkerPool pool, int length, RangeBody body) {
-        int tasks = Math.max(1, Math.min(pool.effectiveThreads(), length / PARALLEL_CHUNK));
+        // A few ranges per thread, taken dynamically: a descheduled thread does not hold up the loop.
+        int tasks = Math.max(1, Math.min(4 * pool.effectiveThreads(), length / PARALLEL_CHUNK));
         if (tasks == 1) {
             body.run(0, length);
             return;
