@@ -31,6 +31,15 @@ import org.rbnn4j.simd.packed.PopcountKernel;
  * try (PackedModel m = PackedModel.load(Path.of("model.rbnn"))) { int[] classes = m.predict(batch); }
  * }</pre>
  *
+ * <p><b>How it runs.</b> The network is lowered to a logical op list, one op per layer ({@link GraphCompiler}; this
+ * list is what model files store), which the {@link Planner} turns into the fused schedule inference runs: each
+ * binary convolution with the max pool, BatchNorm, residual add and hardtanh after it in one pass over its NHWC
+ * output ({@link FusedBinaryConv}), which also binarises and packs that output for the next binary layers; the first
+ * float layer's convolution, BatchNorm and activation in one step ({@link FusedChannelAffine}, or
+ * {@link PackedChannelAffine} when only binary layers read it); per-image thresholds equal to the float layer's mean
+ * bit for bit ({@link SampleMean}). The fused schedule computes exactly what the logical ops compute one by one
+ * (tested bit for bit on every zoo model).
+ *
  * <p>Thread-safe: the compiled program is immutable and every call borrows its own {@link Workspace}. Batches of at
  * least {@link #threads()} images are split into chunks of images run on the threads; smaller batches (the
  * single-image latency path) run on the calling thread with each binary convolution split among the threads.
