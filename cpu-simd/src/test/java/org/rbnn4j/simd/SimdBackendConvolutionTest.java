@@ -94,6 +94,18 @@ class SimdBackendConvolutionTest {
         check(simd, new ConvGeometry(1, 24, 10, 10, 16, 3, 3, 1, 1, 0f), rnd);
     }
 
+    /** Output rows of 8 (im2col's half-vector rows), at stride 1 and 2, with and without padding. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void rowsOfEight(int threads) {
+        SimdBackend simd = threads == 1 ? oneThread : twoThreads;
+        SplittableRandom rnd = new SplittableRandom(400 + threads);
+        check(simd, new ConvGeometry(3, 32, 16, 16, 64, 3, 3, 2, 1, 0f), rnd);
+        check(simd, new ConvGeometry(2, 7, 15, 15, 5, 1, 1, 2, 0, 0f), rnd);
+        check(simd, new ConvGeometry(2, 9, 8, 8, 16, 3, 3, 1, 1, 1f), rnd);
+        check(simd, new ConvGeometry(1, 4, 10, 10, 6, 3, 3, 1, 0, 0f), rnd);
+    }
+
     /** Stride-1 gradients by shifted views (ShiftedWeightGradient, ShiftedDataGradient): the cases their layout has to get right. */
     @ParameterizedTest
     @ValueSource(ints = {1, 2})

@@ -3,6 +3,7 @@ package org.rbnn4j.simd.conv;
 import static org.rbnn4j.simd.gemm.GemmBlocking.NR;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.rbnn4j.core.compute.ConvGeometry;
@@ -23,6 +24,10 @@ public final class Im2col {
     private static final VectorSpecies<Float> QUARTER = S.length() > 4 ? FloatVector.SPECIES_128 : null;
     /** Lanes {@code 0, 2, 4, ...} of two concatenated vectors (indexes past the first are exceptional: the second). */
     private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(S, i -> 2 * i < S.length() ? 2 * i : 2 * i - 2 * S.length());
+    /** Lanes {@code 0, 2, 4, ...} of one vector in its low half (the high half repeats them, never stored). */
+    private static final VectorShuffle<Float> EVEN_OF_ONE = VectorShuffle.fromOp(S, i -> (2 * i) % S.length());
+    /** The low half of a vector's lanes. */
+    private static final VectorMask<Float> LOW_HALF = VectorMask.fromLong(S, (1L << (S.length() / 2)) - 1);
 
     private Im2col() {
     }
@@ -91,12 +96,35 @@ public final class Im2col {
             int ci = j / (kw * kh);
             int s = in.offset + ci * in.planeStride + ky * in.rowStride + kx;
             int d = dstOff + (j - j0) * ldd;
+            if (HALF != null && ow == HALF.length() && (stride == 1 || stride == 2)) {
+                // Rows of 8 (the 8x8 maps of the last ResNet stage): one half vector per row, no per-row dispatch.
+                halfRows(src, s, stride, in.rowStride, oh, dst, d);
+                continue;
+            }
             for (int oy = 0; oy < oh; oy++, d += ow, s += stride * in.rowStride) {
                 if (stride == 1) {
                     copy(src, s, dst, d, ow);
                 } else {
                     stridedCopy(src, s, stride, dst, d, ow);
                 }
+            }
+        }
+    }
+
+    /**
+     * {@code rows} output rows of {@code HALF.length()} values, row {@code oy} from {@code src[s + oy * stride * rowStride
+     * + r * stride]} (stride 1 or 2) to {@code dst[d + oy * HALF.length() + r]}. Stride 2 takes the even lanes of one
+     * full vector (when it lies inside the array) and stores the low half.
+     */
+    private static void halfRows(float[] src, int s, int stride, int rowStride, int rows, float[] dst, int d) {
+        int len = HALF.length();
+        for (int oy = 0; oy < rows; oy++, d += len, s += stride * rowStride) {
+            if (stride == 1) {
+                FloatVector.fromArray(HALF, src, s).intoArray(dst, d);
+            } else if (s + S.length() <= src.length) {
+                FloatVector.fromArray(S, src, s).rearrange(EVEN_OF_ONE).intoArray(dst, d, LOW_HALF);
+            } else {
+                stridedCopy(src, s, stride, dst, d, len);
             }
         }
     }
