@@ -17,6 +17,7 @@ import org.rbnn4j.core.nn.CrossEntropyLoss;
 import org.rbnn4j.core.nn.Mode;
 import org.rbnn4j.core.optim.Sgd;
 import org.rbnn4j.core.tensor.Tensor;
+import org.rbnn4j.simd.RandomModels;
 
 /**
  * Packed inference equals the float simulation ({@code forward(x, EVAL)}) on every zoo model, and its fused schedule
@@ -125,45 +126,12 @@ class PackedModelTest {
 
     // --------------------------------------------------------------------------------------------- helpers
 
-    /** Random BN statistics, gammas, betas and blend angles, so that every folded number matters. */
     static void randomiseStatistics(Network net, Random r) {
-        net.buffers().forEach((name, t) -> {
-            float[] d = t.data();
-            if (name.endsWith("running_mean")) {
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = (float) (r.nextGaussian() * 0.1);
-                }
-            } else if (name.endsWith("running_var")) {
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = 0.5f + r.nextFloat();
-                }
-            }
-        });
-        net.parameters().forEach((name, p) -> {
-            float[] d = p.value().data();
-            if (name.matches(".*bn\\d?\\.weight|.*shortcut\\.1\\.weight")) {
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = 0.5f + r.nextFloat();
-                }
-            } else if (name.matches(".*bn\\d?\\.bias|.*shortcut\\.1\\.bias")) {
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = (float) (r.nextGaussian() * 0.1);
-                }
-            } else if (name.endsWith(".theta")) {
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = (float) (r.nextDouble() * Math.PI);
-                }
-            }
-        });
+        RandomModels.randomiseStatistics(net, r);
     }
 
     static Tensor randomImages(int n, ModelSpec spec, Random r) {
-        int size = spec.inputSize();
-        float[] d = new float[n * spec.inChannels() * size * size];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (float) r.nextGaussian();
-        }
-        return Tensor.of(d, n, spec.inChannels(), size, size);
+        return RandomModels.randomImages(n, spec, r);
     }
 
     static Tensor evalInBatches(Network net, Tensor x, int batch) {
