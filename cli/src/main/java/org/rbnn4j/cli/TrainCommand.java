@@ -51,6 +51,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--tmin", description = "sign-gradient start temperature (recipe: 1e-2)") Double tMin;
     @Option(names = "--tmax", description = "sign-gradient end temperature (reference 10, default 1.5)") Double tMax;
     @Option(names = "--clip", description = "global gradient-norm clip, 0 = off (reference 0, default 5)") Double clip;
+    @Option(names = "--bn-recalibration", paramLabel = "BATCHES",
+            description = "before each evaluation, re-estimate BatchNorm statistics from this many training batches "
+                    + "at the final weights (precise BN; 0 = off, the default)") Integer bnRecalibration;
 
     @Mixin
     BinaryOptions binary = new BinaryOptions();
@@ -97,6 +100,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (clip != null) {
             cb.gradientClipNorm(clip);
+        }
+        if (bnRecalibration != null) {
+            cb.bnRecalibrationBatches(bnRecalibration);
         }
         TrainingConfig config = cb.build();
 

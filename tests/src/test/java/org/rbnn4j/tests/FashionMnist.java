@@ -11,6 +11,7 @@ import org.rbnn4j.datasets.LoadedDataset;
 import org.rbnn4j.datasets.loader.DataLoader;
 import org.rbnn4j.datasets.loader.LoaderBatchSource;
 import org.rbnn4j.datasets.transform.Recipes;
+import org.rbnn4j.datasets.transform.Transform;
 
 /** The real Fashion-MNIST for end-to-end tests: required in CI, skipped with a reason elsewhere when absent. */
 final class FashionMnist {
@@ -30,9 +31,14 @@ final class FashionMnist {
 
     /** Seeded stratified subsets with the standard train / test pipelines. */
     static LoaderBatchSource train(LoadedDataset data, int size, int batch, long seed) {
+        return train(data, size, batch, seed, Recipes.fashionMnistTrain());
+    }
+
+    /** A seeded stratified training subset, shuffled each epoch, through {@code transform}. */
+    static LoaderBatchSource train(LoadedDataset data, int size, int batch, long seed, Transform transform) {
         Dataset d = data.train().stratifiedSubset(size, seed);
         return new LoaderBatchSource(DataLoader.builder(d).batchSize(batch).shuffle(true).seed(seed)
-                .transform(Recipes.fashionMnistTrain()).build());
+                .transform(transform).build());
     }
 
     static LoaderBatchSource test(LoadedDataset data, int size, long seed) {

@@ -124,10 +124,13 @@ public final class ModelZoo {
         int in = spec.inChannels();
         int classes = spec.numClasses();
         Sequential root = switch (name) {
-            case RESNET20 -> ResNet20.graph(in, classes, ConvFactory.FLOAT, BasicBlock.Wiring.STANDARD, rng);
+            case RESNET20 -> ResNet20.graph(in, classes, ConvFactory.FLOAT, BasicBlock.Wiring.STANDARD,
+                    ResNet20.GammaInit.ZERO_RESIDUAL, rng);
             case VGG_SMALL -> VggSmall.graph(in, classes, spec.inputSize(), ConvFactory.FLOAT, rng);
-            case RESNET20_1W1A -> ResNet20.graph(in, classes, binary, BasicBlock.Wiring.STANDARD, rng);
-            case RESNET20_BIREAL_1W1A -> ResNet20.graph(in, classes, binary, BasicBlock.Wiring.BI_REAL, rng);
+            case RESNET20_1W1A -> ResNet20.graph(in, classes, binary, BasicBlock.Wiring.STANDARD,
+                    ResNet20.GammaInit.REFERENCE, rng);
+            case RESNET20_BIREAL_1W1A -> ResNet20.graph(in, classes, binary, BasicBlock.Wiring.BI_REAL,
+                    ResNet20.GammaInit.REFERENCE, rng);
             case RESNET18_1W1A -> ResNet18Cifar.graph(in, classes, binary, rng);
             case VGG_SMALL_1W1A -> VggSmall.graph(in, classes, spec.inputSize(), binary, rng);
             case RESNET18_1W1A_IMAGENET -> ResNetImageNet.graph(18, in, classes, binary, rng);

@@ -16,6 +16,12 @@ import org.rbnn4j.core.tensor.Tensor;
  * Parameters {@code weight} (gamma) and {@code bias} (beta), buffers {@code running_mean} and
  * {@code running_var} (initially 0 and 1).
  *
+ * <p>Re-estimation ("precise BN"): between {@link #beginStatisticsEstimate()} and {@link #endStatisticsEstimate()}
+ * every TRAIN forward sets the running statistics to the equal-weight average of the batches seen since the
+ * begin (PyTorch's {@code momentum=None}) instead of the exponential average. With small batches and a high
+ * learning rate the exponential average lags the weights by several steps, which can cost tens of points of
+ * test accuracy; one pass at the final weights removes that lag.
+ *
  * <p>{@link BatchNorm2d} and {@link BatchNorm1d} only differ in the input shapes they accept.
  */
 public abstract class BatchNorm implements Layer {
@@ -46,6 +52,8 @@ public abstract class BatchNorm implements Layer {
     private Mode lastMode;
     private int lastN;
     private int lastHw;
+    /** Batches averaged so far in a statistics estimate, or -1 outside one (exponential average). */
+    private int estimateBatches = -1;
 
     protected BatchNorm(int channels, double gammaInit, double eps, double momentum) {
         Shapes.requirePositive(channels, "channels");
@@ -91,6 +99,19 @@ public abstract class BatchNorm implements Layer {
         return beta;
     }
 
+    /**
+     * Starts re-estimating the running statistics: the next TRAIN forwards replace them by the plain average
+     * of their batch statistics (the first batch overwrites the old values).
+     */
+    public void beginStatisticsEstimate() {
+        estimateBatches = 0;
+    }
+
+    /** Ends a statistics estimate; TRAIN forwards update the running statistics with the momentum again. */
+    public void endStatisticsEstimate() {
+        estimateBatches = -1;
+    }
+
     public Tensor runningMean() {
         return runningMean;
     }
@@ -115,11 +136,12 @@ public abstract class BatchNorm implements Layer {
             float[] rm = runningMean.data();
             float[] rv = runningVar.data();
             double unbias = (double) m / (m - 1);
+            double factor = estimateBatches < 0 ? momentum : 1.0 / ++estimateBatches;
             for (int c = 0; c < channels; c++) {
                 invStd[c] = (float) (1.0 / Math.sqrt(variance[c] + eps));
                 shift[c] = -mean[c] * invStd[c];
-                rm[c] = (float) ((1 - momentum) * rm[c] + momentum * mean[c]);
-                rv[c] = (float) ((1 - momentum) * rv[c] + momentum * variance[c] * unbias);
+                rm[c] = (float) ((1 - factor) * rm[c] + factor * mean[c]);
+                rv[c] = (float) ((1 - factor) * rv[c] + factor * variance[c] * unbias);
             }
             xhat = normalized.get(x.shape());
             backend.batchNormOutput(x.data(), n, channels, hw, invStd, shift, gamma.value().data(),

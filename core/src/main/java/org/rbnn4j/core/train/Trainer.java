@@ -155,6 +155,10 @@ public final class Trainer {
                     batchIndex++;
                 }
             }
+            if (config.bnRecalibrationBatches() > 0) {
+                // Part of training (it sets the statistics the checkpoint keeps), so it counts in the epoch's time.
+                BatchNormRecalibration.run(network, train, epoch, config.bnRecalibrationBatches());
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             double rotationSeconds = (network.rotationNanos() - rotationBefore) / 1e9;
             double trainLoss = lossSum / Math.max(1, seen);

@@ -16,12 +16,15 @@ import java.nio.file.Path;
  * @param tMin             start temperature of the sign gradient
  * @param tMax             end temperature of the sign gradient
  * @param gradientClipNorm clip the global gradient L2 norm to this value before each step (0 = off)
+ * @param bnRecalibrationBatches before each evaluation, re-estimate every BatchNorm's running statistics from this
+ *                         many training batches at the epoch's final weights ({@link BatchNormRecalibration};
+ *                         0 = off, the reference behaviour)
  * @param seed             seed of everything random in the run
  * @param outputDir        run folder for checkpoints and metrics (null = keep nothing on disk)
  */
 public record TrainingConfig(int epochs, int batchSize, int testBatchSize, double learningRate, double momentum,
                              double weightDecay, boolean warmup, double tMin, double tMax, double gradientClipNorm,
-                             long seed, Path outputDir) {
+                             int bnRecalibrationBatches, long seed, Path outputDir) {
 
     public TrainingConfig {
         if (epochs <= 0) {
@@ -39,6 +42,10 @@ public record TrainingConfig(int epochs, int batchSize, int testBatchSize, doubl
         if (gradientClipNorm < 0) {
             throw new IllegalArgumentException("gradient clip norm must be >= 0");
         }
+        if (bnRecalibrationBatches < 0) {
+            throw new IllegalArgumentException("BatchNorm re-estimation batches must be >= 0 (0 = off), got "
+                    + bnRecalibrationBatches);
+        }
     }
 
     public static Builder builder() {
@@ -48,7 +55,7 @@ public record TrainingConfig(int epochs, int batchSize, int testBatchSize, doubl
     public Builder toBuilder() {
         return new Builder().epochs(epochs).batchSize(batchSize).testBatchSize(testBatchSize).learningRate(learningRate)
                 .momentum(momentum).weightDecay(weightDecay).warmup(warmup).tMin(tMin).tMax(tMax)
-                .gradientClipNorm(gradientClipNorm).seed(seed).outputDir(outputDir);
+                .gradientClipNorm(gradientClipNorm).bnRecalibrationBatches(bnRecalibrationBatches).seed(seed).outputDir(outputDir);
     }
 
     /** Builder with the paper's defaults. */
@@ -63,6 +70,7 @@ public record TrainingConfig(int epochs, int batchSize, int testBatchSize, doubl
         private double tMin = 1e-2;
         private double tMax = 1e1;
         private double gradientClipNorm = 0;
+        private int bnRecalibrationBatches = 0;
         private long seed = 42;
         private Path outputDir;
 
@@ -76,12 +84,13 @@ public record TrainingConfig(int epochs, int batchSize, int testBatchSize, doubl
         public Builder tMin(double v) { tMin = v; return this; }
         public Builder tMax(double v) { tMax = v; return this; }
         public Builder gradientClipNorm(double v) { gradientClipNorm = v; return this; }
+        public Builder bnRecalibrationBatches(int v) { bnRecalibrationBatches = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder outputDir(Path v) { outputDir = v; return this; }
 
         public TrainingConfig build() {
             return new TrainingConfig(epochs, batchSize, testBatchSize, learningRate, momentum, weightDecay, warmup,
-                    tMin, tMax, gradientClipNorm, seed, outputDir);
+                    tMin, tMax, gradientClipNorm, bnRecalibrationBatches, seed, outputDir);
         }
     }
 }
