@@ -198,12 +198,13 @@ public final class TornadoBackend implements ComputeBackend {
         sgd.recordCall(System.nanoTime() - start);
     }
 
-    // ---- The bi-rotation's batched products (not part of the SPI; used by DeviceBiRotation) ----
+    // ---- The bi-rotation's batched products (BiRotation calls them on the current backend; SVDs stay on the host) ----
 
     /**
      * For {@code filters} matrices {@code X_j} ({@code a x b}, consecutive in {@code x}): {@code B_j = sign(R1^T X_j R2)}
      * into {@code signs} and {@code D1 = sum_j B_j (X_j R2)^T} ({@code a x a}) into {@code d1}.
      */
+    @Override
     public synchronized void rotationSigns(float[] x, float[] r1, float[] r2, int filters, int a, int b, float[] signs,
                                            double[] d1) {
         long start = System.nanoTime();
@@ -212,6 +213,7 @@ public final class TornadoBackend implements ComputeBackend {
     }
 
     /** {@code D2 = sum_j X_j^T (R1 B_j)} ({@code b x b}) into {@code d2}. */
+    @Override
     public synchronized void rotationRightCorrelation(float[] x, float[] r1, float[] signs, int filters, int a, int b,
                                                       double[] d2) {
         long start = System.nanoTime();
@@ -220,6 +222,7 @@ public final class TornadoBackend implements ComputeBackend {
     }
 
     /** {@code out_j = R1^T X_j R2} for every filter. */
+    @Override
     public synchronized void rotateFilters(float[] x, float[] r1, float[] r2, int filters, int a, int b, float[] out) {
         long start = System.nanoTime();
         rotate.run(x, r1, r2, filters, a, b, out);

@@ -2,6 +2,7 @@ package org.rbnn4j.core.compute;
 
 import java.util.function.IntConsumer;
 import org.rbnn4j.core.compute.kernels.StandardisationReference;
+import org.rbnn4j.core.rbnn.RotationKernels;
 
 /**
  * The compute SPI: the heavy operations layers need, over primitive arrays.
@@ -113,6 +114,31 @@ public interface ComputeBackend extends AutoCloseable {
         for (int r = 0; r < runs; r++) {
             StandardisationReference.signBackward(xhat, r * len, len, invStd[r], peak, slope, scale, grad, r * len);
         }
+    }
+
+    /**
+     * The batched products of the first half of an alternating bi-rotation step (DESIGN.md §1 step 4) over
+     * {@code filters} matrices {@code X_j} ({@code a x b}, consecutive in {@code x}): {@code B_j = sign(R1^T X_j R2)}
+     * into {@code signs} and {@code D1 = sum_j B_j (X_j R2)^T} ({@code a x a}, double) into {@code d1}. The SVD that
+     * follows stays on the host. The default is {@link RotationKernels#signsAndLeftCorrelation}; a device backend
+     * runs it where the filters are. Rotation runs once per epoch, so the default allocates its scratch per call.
+     */
+    default void rotationSigns(float[] x, float[] r1, float[] r2, int filters, int a, int b, float[] signs, double[] d1) {
+        RotationKernels.signsAndLeftCorrelation(x, r1, r2, filters, a, b, new float[filters * a * b], signs, d1);
+    }
+
+    /**
+     * The second half of an alternating step with the new {@code R1}: {@code D2 = sum_j X_j^T (R1 B_j)}
+     * ({@code b x b}) into {@code d2}. The default is {@link RotationKernels#rightCorrelationOfSigns}.
+     */
+    default void rotationRightCorrelation(float[] x, float[] r1, float[] signs, int filters, int a, int b, double[] d2) {
+        RotationKernels.rightCorrelationOfSigns(x, r1, signs, filters, a, b, new float[filters * a * b],
+                new float[b * b], d2);
+    }
+
+    /** {@code out_j = R1^T X_j R2} for every filter (step 5). The default is {@link RotationKernels#rotateFilters}. */
+    default void rotateFilters(float[] x, float[] r1, float[] r2, int filters, int a, int b, float[] out) {
+        RotationKernels.rotateFilters(x, r1, r2, filters, a, b, new float[filters * a * b], out);
     }
 
     /**

@@ -6,6 +6,8 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
+import org.rbnn4j.core.compute.Backends;
+import org.rbnn4j.core.compute.ComputeBackend;
 import org.rbnn4j.core.tensor.Tensor;
 
 /**
@@ -19,9 +21,10 @@ import org.rbnn4j.core.tensor.Tensor;
  *   D1  = sum_j B_j R2^T X_j^T ;  D1 = U1 S1 V1^T ;  R1 = V1 U1^T
  *   D2  = sum_j X_j^T R1 B_j   ;  D2 = U2 S2 V2^T ;  R2 = U2 V2^T
  * </pre>
- * The batched small products run through {@link RotationKernels}; the two SVDs are EJML's, in double, on
- * matrices and decompositions allocated once. Work arrays of {@code filters * n} floats are allocated on the
- * first call and reused, so an update allocates nothing after the first.
+ * The batched small products are operations of the current {@link ComputeBackend} ({@code rotationSigns},
+ * {@code rotationRightCorrelation}, {@code rotateFilters}; the reference is {@link RotationKernels}), so a device
+ * backend runs them where the filters are; the two SVDs are EJML's, in double, on the host, on matrices and
+ * decompositions allocated once.
  */
 public final class BiRotation implements FilterRotation {
     private final int a;
@@ -40,12 +43,8 @@ public final class BiRotation implements FilterRotation {
     private final SingularValueDecomposition_F64<DMatrixRMaj> svd1;
     private final SingularValueDecomposition_F64<DMatrixRMaj> svd2;
 
-    /** {@code X R2}, then reused for {@code R1 B}. */
-    private float[] projected = new float[0];
-    /** {@code R1^T X R2}, then its signs {@code B} in place. */
+    /** The signs {@code B_j} of the current step, kept between its two halves. */
     private float[] signs = new float[0];
-    /** One filter's {@code X_j^T Z_j} ({@code b x b}). */
-    private final float[] partial;
 
     /** Haar-random {@code R1}, {@code R2} drawn from {@code random} (first {@code R1}, then {@code R2}). */
     public BiRotation(FilterMatrixShape shape, RandomGenerator random) {
@@ -71,7 +70,6 @@ public final class BiRotation implements FilterRotation {
         this.product2 = new DMatrixRMaj(b, b);
         this.svd1 = DecompositionFactory_DDRM.svd(a, a, true, true, false);
         this.svd2 = DecompositionFactory_DDRM.svd(b, b, true, true, false);
-        this.partial = new float[b * b];
     }
 
     public FilterMatrixShape shape() {
@@ -95,8 +93,7 @@ public final class BiRotation implements FilterRotation {
 
     private void ensureWork(int filters) {
         int size = filters * a * b;
-        if (projected.length < size) {
-            projected = new float[size];
+        if (signs.length < size) {
             signs = new float[size];
         }
     }
@@ -104,26 +101,15 @@ public final class BiRotation implements FilterRotation {
     @Override
     public void update(float[] w2, int filters, int steps) {
         ensureWork(filters);
-        int n = a * b;
+        ComputeBackend backend = Backends.current();
         float[] rot1 = r1.data();
         float[] rot2 = r2.data();
         for (int step = 0; step < steps; step++) {
-            // B_j = sign(R1^T (X_j R2)); keep Y_j = X_j R2 for D1.
-            for (int j = 0; j < filters; j++) {
-                int off = j * n;
-                RotationKernels.rightMultiply(w2, off, rot2, a, b, projected, off);
-                RotationKernels.transposedLeftMultiply(rot1, a, projected, off, b, signs, off);
-            }
-            SignKernels.sign(signs, 0, signs, 0, filters * n);
-            // R1 = V1 U1^T from D1 = sum_j B_j Y_j^T = U1 S1 V1^T.
-            RotationKernels.leftCorrelation(signs, projected, filters, a, b, d1.data);
+            // B_j = sign(R1^T X_j R2) and D1 = sum_j B_j (X_j R2)^T = U1 S1 V1^T, then R1 = V1 U1^T.
+            backend.rotationSigns(w2, rot1, rot2, filters, a, b, signs, d1.data);
             procrustes(svd1, d1, u1, v1, product1, true, rot1);
-            // R2 = U2 V2^T from D2 = sum_j X_j^T (R1 B_j) = U2 S2 V2^T, with the new R1.
-            for (int j = 0; j < filters; j++) {
-                int off = j * n;
-                RotationKernels.leftMultiply(rot1, a, signs, off, b, projected, off);
-            }
-            RotationKernels.rightCorrelation(w2, projected, filters, a, b, partial, d2.data);
+            // D2 = sum_j X_j^T (R1 B_j) = U2 S2 V2^T with the new R1, then R2 = U2 V2^T.
+            backend.rotationRightCorrelation(w2, rot1, signs, filters, a, b, d2.data);
             procrustes(svd2, d2, u2, v2, product2, false, rot2);
         }
     }
@@ -153,13 +139,7 @@ public final class BiRotation implements FilterRotation {
 
     @Override
     public void rotate(float[] w2, int filters, float[] out) {
-        ensureWork(filters);
-        int n = a * b;
-        float[] rot1 = r1.data();
-        float[] rot2 = r2.data();
-        for (int j = 0; j < filters; j++) {
-            RotationKernels.rotateFilter(rot1, rot2, a, b, w2, j * n, projected, j * n, out, j * n);
-        }
+        Backends.current().rotateFilters(w2, r1.data(), r2.data(), filters, a, b, out);
     }
 
     @Override

@@ -108,6 +108,48 @@ public final class RotationKernels {
         }
     }
 
+    /**
+     * The first half of an alternating bi-rotation step over {@code filters} matrices {@code X_j} ({@code a x b},
+     * consecutive in {@code x}): {@code B_j = sign(R1^T X_j R2)} into {@code signs} and
+     * {@code D1 = sum_j B_j (X_j R2)^T} ({@code a x a}) into {@code d1}. {@code projected} is a scratch of
+     * {@code filters * a * b} floats (it ends holding {@code X_j R2}).
+     */
+    public static void signsAndLeftCorrelation(float[] x, float[] r1, float[] r2, int filters, int a, int b,
+                                               float[] projected, float[] signs, double[] d1) {
+        int n = a * b;
+        for (int j = 0; j < filters; j++) {
+            int off = j * n;
+            rightMultiply(x, off, r2, a, b, projected, off);
+            transposedLeftMultiply(r1, a, projected, off, b, signs, off);
+        }
+        SignKernels.sign(signs, 0, signs, 0, filters * n);
+        leftCorrelation(signs, projected, filters, a, b, d1);
+    }
+
+    /**
+     * The second half of an alternating step, with the new {@code R1}: {@code D2 = sum_j X_j^T (R1 B_j)}
+     * ({@code b x b}) into {@code d2}. Scratch: {@code projected} ({@code filters * a * b} floats, ends holding
+     * {@code R1 B_j}) and {@code partial} ({@code b * b}).
+     */
+    public static void rightCorrelationOfSigns(float[] x, float[] r1, float[] signs, int filters, int a, int b,
+                                               float[] projected, float[] partial, double[] d2) {
+        int n = a * b;
+        for (int j = 0; j < filters; j++) {
+            int off = j * n;
+            leftMultiply(r1, a, signs, off, b, projected, off);
+        }
+        rightCorrelation(x, projected, filters, a, b, partial, d2);
+    }
+
+    /** {@code out_j = R1^T X_j R2} for every filter; {@code projected} is a scratch of {@code filters * a * b} floats. */
+    public static void rotateFilters(float[] x, float[] r1, float[] r2, int filters, int a, int b, float[] projected,
+                                     float[] out) {
+        int n = a * b;
+        for (int j = 0; j < filters; j++) {
+            rotateFilter(r1, r2, a, b, x, j * n, projected, j * n, out, j * n);
+        }
+    }
+
     /** The whole {@code a x a} matrix of {@link #leftCorrelationAt} into {@code d1} (row-major, overwritten). */
     public static void leftCorrelation(float[] signs, float[] y, int filters, int a, int b, double[] d1) {
         int n = a * b;
