@@ -37,6 +37,8 @@ class TornadoBackendKernelsTest {
                 new ConvGeometry(2, 4, 6, 7, 5, 2, 3, 1, 1, 1f), // one padding, non-square kernel
                 new ConvGeometry(1, 2, 3, 3, 9, 5, 5, 1, 1, 0f), // kernel as large as the padded input
                 new ConvGeometry(4, 16, 8, 8, 32, 3, 3, 2, 1, 0f), // larger: the staging arrays grow
+                // several 16x16 tiles in every direction, none of them full: 429 pixels, 37 filters, 180-long sums
+                new ConvGeometry(3, 20, 11, 13, 37, 3, 3, 1, 1, 0f),
                 new ConvGeometry(1, 1, 4, 4, 1, 3, 3, 1, 1, 0f), // smaller again: reuses the grown plan
         };
         for (ConvGeometry g : shapes) {

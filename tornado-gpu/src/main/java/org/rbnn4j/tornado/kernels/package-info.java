@@ -2,7 +2,10 @@
  * The device kernels: static methods that TornadoVM compiles to OpenCL (or PTX), each a thin {@code @Parallel} loop
  * around the scalar reference kernels of {@code core} ({@code ConvReference}, {@code GemmReference},
  * {@code ElementwiseReference}, {@code RotationKernels}), so that the arithmetic that runs on the device is the
- * arithmetic that the reference tests cover.
+ * arithmetic that the reference tests cover. The convolutions are the exception in form, not in arithmetic:
+ * {@link org.rbnn4j.tornado.kernels.TiledConvKernels} runs them as implicit GEMMs tiled through local memory
+ * ({@code KernelContext}), keeping the reference's summation order, so they equal it bit for bit without fused
+ * multiply-adds ({@link org.rbnn4j.tornado.kernels.ConvKernels} keeps the direct per-element forms).
  *
  * <p>Shapes are passed in small {@code int[]} arrays (and floating-point settings in {@code float[]} arrays) rather
  * than as scalar parameters: TornadoVM specialises a compiled kernel to the values of its scalar parameters, so a

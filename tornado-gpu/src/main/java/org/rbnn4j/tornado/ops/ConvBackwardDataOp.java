@@ -4,12 +4,15 @@ import static uk.ac.manchester.tornado.api.enums.DataTransferMode.EVERY_EXECUTIO
 
 import org.rbnn4j.core.compute.ConvGeometry;
 import org.rbnn4j.tornado.kernels.ConvKernels;
+import org.rbnn4j.tornado.kernels.TiledConvKernels;
+import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 
 /** {@code dx = dL/dx} of the convolution on the device ({@link ConvKernels#backwardData}). */
 public final class ConvBackwardDataOp extends DeviceOperation {
     private final int[] dims = new int[ConvKernels.DIMS];
+    private final KernelContext context = new KernelContext();
     private float[] dy;
     private float[] w;
     private float[] dx;
@@ -26,7 +29,9 @@ public final class ConvBackwardDataOp extends DeviceOperation {
         System.arraycopy(dyIn, 0, dy, 0, dys);
         System.arraycopy(wIn, 0, w, 0, ws);
         ConvKernels.describe(g, dims);
-        execute(new long[] {dxs});
+        long pixels = (long) g.batch() * g.inH() * g.inW();
+        executeInGroups(new long[][] {{TiledConvKernels.TILE, TiledConvKernels.TILE}},
+                new long[] {TiledConvKernels.roundUp(pixels), TiledConvKernels.roundUp(g.inChannels())});
         System.arraycopy(dx, 0, dxOut, 0, dxs);
     }
 
@@ -41,12 +46,12 @@ public final class ConvBackwardDataOp extends DeviceOperation {
     protected TaskGraph build(String graphName) {
         return new TaskGraph(graphName)
                 .transferToDevice(EVERY_EXECUTION, dy, w, dims)
-                .task("t0", ConvKernels::backwardData, dy, w, dx, dims)
+                .task("t0", TiledConvKernels::backwardData, context, dy, w, dx, dims)
                 .transferToHost(EVERY_EXECUTION, dx);
     }
 
     @Override
     protected int[] gridDimensions() {
-        return new int[] {1};
+        return new int[] {2};
     }
 }

@@ -5,18 +5,22 @@ import static uk.ac.manchester.tornado.api.enums.DataTransferMode.FIRST_EXECUTIO
 
 import org.rbnn4j.core.compute.ConvGeometry;
 import org.rbnn4j.tornado.kernels.ConvKernels;
+import org.rbnn4j.tornado.kernels.TiledConvKernels;
+import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 
 /**
- * Accumulates {@code dL/dw} of the convolution on the device: by default per (weight, sample) work item, then a sum
- * over the samples ({@link ConvKernels#backwardWeightsPerSample}, {@link ConvKernels#sumSamples}); in reproducible
- * mode one work item per weight in the reference's order ({@link ConvKernels#backwardWeights}).
+ * Accumulates {@code dL/dw} of the convolution on the device: by default each sample's gradient as an implicit GEMM
+ * tiled through local memory ({@link TiledConvKernels#backwardWeightsPerSample}), then a sum over the samples
+ * ({@link ConvKernels#sumSamples}); in reproducible mode one work item per weight in the reference's order
+ * ({@link ConvKernels#backwardWeights}).
  */
 public final class ConvBackwardWeightsOp extends DeviceOperation {
     private final boolean referenceOrder;
     private final int[] dims = new int[ConvKernels.DIMS];
     private final float[] padValue = new float[1];
+    private final KernelContext context = new KernelContext();
     private float[] x;
     private float[] dy;
     private float[] dw;
@@ -41,7 +45,10 @@ public final class ConvBackwardWeightsOp extends DeviceOperation {
         if (referenceOrder) {
             execute(new long[] {dws});
         } else {
-            execute(new long[] {(long) dws * g.batch()}, new long[] {dws});
+            long columns = (long) g.inChannels() * g.kernelH() * g.kernelW();
+            executeInGroups(new long[][] {{TiledConvKernels.TILE, TiledConvKernels.TILE}, null},
+                    new long[] {TiledConvKernels.roundUp(columns), TiledConvKernels.roundUp(g.outChannels()) * g.batch()},
+                    new long[] {dws});
         }
         System.arraycopy(dw, 0, dwInOut, 0, dws);
     }
@@ -61,7 +68,7 @@ public final class ConvBackwardWeightsOp extends DeviceOperation {
             graph.task("t0", ConvKernels::backwardWeights, x, dy, dw, dims, padValue);
         } else {
             graph.transferToDevice(FIRST_EXECUTION, partial)
-                    .task("t0", ConvKernels::backwardWeightsPerSample, x, dy, partial, dims, padValue)
+                    .task("t0", TiledConvKernels::backwardWeightsPerSample, context, x, dy, partial, dims, padValue)
                     .task("t1", ConvKernels::sumSamples, partial, dw, dims);
         }
         return graph.transferToHost(EVERY_EXECUTION, dw);
@@ -69,6 +76,6 @@ public final class ConvBackwardWeightsOp extends DeviceOperation {
 
     @Override
     protected int[] gridDimensions() {
-        return referenceOrder ? new int[] {1} : new int[] {1, 1};
+        return referenceOrder ? new int[] {1} : new int[] {2, 1};
     }
 }

@@ -4,13 +4,16 @@ import static uk.ac.manchester.tornado.api.enums.DataTransferMode.EVERY_EXECUTIO
 
 import org.rbnn4j.core.compute.ConvGeometry;
 import org.rbnn4j.tornado.kernels.ConvKernels;
+import org.rbnn4j.tornado.kernels.TiledConvKernels;
+import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 
-/** {@code y = conv2d(x, w)} on the device ({@link ConvKernels#forward}). */
+/** {@code y = conv2d(x, w)} on the device, as an implicit GEMM tiled through local memory ({@link TiledConvKernels#forward}). */
 public final class ConvForwardOp extends DeviceOperation {
     private final int[] dims = new int[ConvKernels.DIMS];
     private final float[] padValue = new float[1];
+    private final KernelContext context = new KernelContext();
     private float[] x;
     private float[] w;
     private float[] y;
@@ -28,7 +31,9 @@ public final class ConvForwardOp extends DeviceOperation {
         System.arraycopy(wIn, 0, w, 0, ws);
         ConvKernels.describe(g, dims);
         padValue[0] = g.padValue();
-        execute(new long[] {ys});
+        long pixels = (long) g.batch() * g.outH() * g.outW();
+        executeInGroups(new long[][] {{TiledConvKernels.TILE, TiledConvKernels.TILE}},
+                new long[] {TiledConvKernels.roundUp(pixels), TiledConvKernels.roundUp(g.outChannels())});
         System.arraycopy(y, 0, yOut, 0, ys);
     }
 
@@ -43,12 +48,12 @@ public final class ConvForwardOp extends DeviceOperation {
     protected TaskGraph build(String graphName) {
         return new TaskGraph(graphName)
                 .transferToDevice(EVERY_EXECUTION, x, w, dims, padValue)
-                .task("t0", ConvKernels::forward, x, w, y, dims, padValue)
+                .task("t0", TiledConvKernels::forward, context, x, w, y, dims, padValue)
                 .transferToHost(EVERY_EXECUTION, y);
     }
 
     @Override
     protected int[] gridDimensions() {
-        return new int[] {1};
+        return new int[] {2};
     }
 }

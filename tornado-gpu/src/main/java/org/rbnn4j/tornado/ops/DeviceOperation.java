@@ -113,6 +113,27 @@ public abstract class DeviceOperation implements AutoCloseable {
         executeNanos += System.nanoTime() - start;
     }
 
+    /**
+     * As {@link #execute}, with the work-group size of each task: {@code local[t]} is {@code {x}} or {@code {x, y}}
+     * (the global work must be a multiple of it), or null for the driver's choice. KernelContext kernels that tile
+     * through local memory need their group size fixed.
+     */
+    protected final void executeInGroups(long[][] local, long[]... work) {
+        for (int t = 0; t < grids.length; t++) {
+            long[] w = work[t];
+            grids[t].setGlobalWork(w[0], w.length > 1 ? w[1] : 1, 1);
+            long[] l = local[t];
+            if (l == null) {
+                grids[t].setLocalWorkToNull();
+            } else {
+                grids[t].setLocalWork(l[0], l.length > 1 ? l[1] : 1, 1);
+            }
+        }
+        long start = System.nanoTime();
+        plan.execute();
+        executeNanos += System.nanoTime() - start;
+    }
+
     /** Records one whole call (staging copies included), for {@link #profile()}. */
     public final void recordCall(long nanos) {
         calls++;
