@@ -39,12 +39,18 @@ import picocli.CommandLine.Option;
         description = "Images/s of a zoo model: packed engine vs float simulation vs ONNX Runtime on the exported "
                 + "float network, same weights, same run.")
 final class ModelBenchCommand implements Callable<Integer> {
+    private static final double MAX_WARMUP_SECONDS = 60;
+
     @Option(names = "--model", defaultValue = "resnet20_1w1a", completionCandidates = ModelNames.class,
             description = "zoo architecture: ${COMPLETION-CANDIDATES}") String model;
     @Option(names = "--batch", defaultValue = "64") int batch;
     @Option(names = "--threads", defaultValue = "1", description = "threads of every engine") int threads;
-    @Option(names = "--reps", defaultValue = "5", description = "timed calls per engine") int reps;
-    @Option(names = "--warmup", defaultValue = "2", description = "untimed calls per engine first") int warmup;
+    @Option(names = "--reps", defaultValue = "7", description = "timed calls per engine") int reps;
+    @Option(names = "--warmup", defaultValue = "2", description = "untimed calls per engine first, at least") int warmup;
+    @Option(names = "--warmup-seconds", defaultValue = "2",
+            description = "warm each engine up for at least this long, then until its speed is steady (at most 60 s; "
+                    + "0: only --warmup calls)")
+    double warmupSeconds;
     @Option(names = "--channels", defaultValue = "3") int channels;
     @Option(names = "--classes", defaultValue = "10") int classes;
     @Option(names = "--size", defaultValue = "32", description = "input height and width") int size;
@@ -55,8 +61,9 @@ final class ModelBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batch < 1 || threads < 1 || reps < 1 || warmup < 0) {
-            throw new IllegalArgumentException("--batch, --threads and --reps must be at least 1, --warmup at least 0");
+        if (batch < 1 || threads < 1 || reps < 1 || warmup < 0 || !(warmupSeconds >= 0)) {
+            throw new IllegalArgumentException("--batch, --threads and --reps must be at least 1, --warmup and "
+                    + "--warmup-seconds at least 0");
         }
         ModelSpec spec = new ModelSpec(ModelZoo.canonicalName(model), channels, classes, size, Map.of());
         Network net = ModelZoo.create(spec, seed);
@@ -87,9 +94,7 @@ final class ModelBenchCommand implements Callable<Integer> {
             engines.add(() -> onnxOut[0] = onnx.run());
         }
         for (Engine e : engines) {
-            for (int i = 0; i < warmup; i++) {
-                e.run();
-            }
+            warmUp(e);
         }
         double[][] ms = new double[engines.size()][reps];
         for (int rep = 0; rep < reps; rep++) {
@@ -107,6 +112,34 @@ final class ModelBenchCommand implements Callable<Integer> {
                 onnx == null ? null : onnx.version(), median(ms[0]), median(ms[1]),
                 onnx == null ? Double.NaN : median(ms[2]), packedAgreement, onnxAgreement,
                 onnx == null ? 0 : onnx.modelBytes());
+    }
+
+    /**
+     * Runs {@code e} at least {@code --warmup} times and {@code --warmup-seconds}, then in windows of half a second
+     * until two windows in a row run at the same speed (within 3%), at most {@value #MAX_WARMUP_SECONDS} s. Why: the JIT
+     * compiles the packed engine's many kernels in the background, and with every core busy running the engine its
+     * compiler threads get little time; a fixed short warm-up measured 2 threads barely faster than 1 (1,244 against
+     * 1,004 images/s for vgg_small_1w1a; 1,773 after 8 s of warm-up, 2,280 warm).
+     */
+    private void warmUp(Engine e) throws OrtException {
+        long start = System.nanoTime();
+        for (int i = 0; i < warmup || System.nanoTime() - start < warmupSeconds * 1e9; i++) {
+            e.run();
+        }
+        double previous = Double.NaN;
+        while (warmupSeconds > 0 && System.nanoTime() - start < MAX_WARMUP_SECONDS * 1e9) {
+            long windowStart = System.nanoTime();
+            int calls = 0;
+            while (calls < 1 || System.nanoTime() - windowStart < 0.5e9) {
+                e.run();
+                calls++;
+            }
+            double rate = calls / ((System.nanoTime() - windowStart) / 1e9);
+            if (Math.abs(rate - previous) <= 0.03 * rate) {
+                return;
+            }
+            previous = rate;
+        }
     }
 
     /** One timed call of an engine. */
@@ -134,6 +167,9 @@ final class ModelBenchCommand implements Callable<Integer> {
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            // ONNX Runtime's intra-op workers spin for a while after each run by default: in the round-robin that
+            // steals a core from the engine timed next (measured: packed and float at 2 threads no faster than at 1).
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             session = env.createSession(model, options);
             input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()),
                     Arrays.stream(x.shape()).asLongStream().toArray());

@@ -14,7 +14,7 @@ class ModelBenchCommandTest {
 
     @Test
     void jsonHasThroughputOfEveryEngineAndTheRatios() {
-        String json = run("bench", "model", "--model", "resnet20_1w1a", "--batch", "2", "--reps", "1", "--warmup", "0",
+        String json = run("bench", "model", "--model", "resnet20_1w1a", "--batch", "2", "--reps", "1", "--warmup", "0", "--warmup-seconds", "0",
                 "--channels", "1", "--json");
         assertThat(json).contains("\"model\":\"resnet20_1w1a\"", "\"batch\":2", "\"threads\":1");
         for (String key : new String[] {"packed_images_per_s", "float_images_per_s", "onnxruntime_images_per_s",
@@ -29,7 +29,7 @@ class ModelBenchCommandTest {
 
     @Test
     void onnxRuntimeCanBeSkipped() {
-        String json = run("bench", "model", "--model", "resnet20_1w1a", "--batch", "1", "--reps", "1", "--warmup", "0",
+        String json = run("bench", "model", "--model", "resnet20_1w1a", "--batch", "1", "--reps", "1", "--warmup", "0", "--warmup-seconds", "0",
                 "--channels", "1", "--no-onnxruntime", "--json");
         assertThat(json).contains("\"onnxruntime_images_per_s\":null", "\"onnxruntime_version\":null");
         assertThat(number(json, "packed_images_per_s")).isPositive();
