@@ -12,6 +12,7 @@ import org.rbnn4j.tornado.ops.DeviceOperation;
 import org.rbnn4j.tornado.ops.ElementwiseOps;
 import org.rbnn4j.tornado.ops.RotationOps;
 import org.rbnn4j.tornado.ops.SgemmOp;
+import org.rbnn4j.tornado.ops.StandardisationOps;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 
 /**
@@ -42,6 +43,8 @@ public final class TornadoBackend implements ComputeBackend {
     private final RotationOps.Signs rotationSigns;
     private final RotationOps.RightCorrelation rotationRightCorrelation;
     private final RotationOps.Rotate rotate;
+    private final StandardisationOps.Standardise standardise;
+    private final StandardisationOps.SignBackward standardiseSignBackward;
     private final DeviceOperation[] operations;
 
     /**
@@ -72,9 +75,11 @@ public final class TornadoBackend implements ComputeBackend {
         rotationSigns = new RotationOps.Signs(device);
         rotationRightCorrelation = new RotationOps.RightCorrelation(device);
         rotate = new RotationOps.Rotate(device);
+        standardise = new StandardisationOps.Standardise(device);
+        standardiseSignBackward = new StandardisationOps.SignBackward(device);
         operations = new DeviceOperation[] {sgemm, convForward, convBackwardData, convBackwardWeights, channelStatistics,
                 channelAffine, batchNormBackward, hardtanhForward, hardtanhBackward, sgd, rotationSigns,
-                rotationRightCorrelation, rotate};
+                rotationRightCorrelation, rotate, standardise, standardiseSignBackward};
     }
 
     @Override
@@ -196,6 +201,28 @@ public final class TornadoBackend implements ComputeBackend {
         long start = System.nanoTime();
         sgd.run(w, g, velocity, length, lr, momentum, weightDecay);
         sgd.recordCall(System.nanoTime() - start);
+    }
+
+    /** Per-run standardisation of a binary layer's samples or filters, one work item per run. */
+    @Override
+    public synchronized void standardiseRuns(float[] x, int runs, int len, float[] xhat, float[] signs, float[] invStd) {
+        if (runs == 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        standardise.run(x, runs, len, xhat, signs, invStd);
+        standardise.recordCall(System.nanoTime() - start);
+    }
+
+    @Override
+    public synchronized void standardiseRunsSignBackward(float[] xhat, int runs, int len, float[] invStd, float peak,
+                                                         float slope, float scale, float[] grad) {
+        if (runs == 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        standardiseSignBackward.run(xhat, runs, len, invStd, peak, slope, scale, grad);
+        standardiseSignBackward.recordCall(System.nanoTime() - start);
     }
 
     // ---- The bi-rotation's batched products (BiRotation calls them on the current backend; SVDs stay on the host) ----

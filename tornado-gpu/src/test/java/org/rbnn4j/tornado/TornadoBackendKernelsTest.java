@@ -186,6 +186,47 @@ class TornadoBackendKernelsTest {
     }
 
     @Test
+    void standardisationAndItsSignBackwardMatchTheReference() {
+        TornadoBackend device = TestDevice.backend();
+        SplittableRandom rnd = new SplittableRandom(8);
+        // (runs, len): samples of a binary layer's input, filters of its weights, odd lengths, a tail of < 8
+        int[][] shapes = {{4, 1024}, {16, 144}, {3, 27}, {5, 13}, {2, 4097}};
+        for (int[] shape : shapes) {
+            int runs = shape[0];
+            int len = shape[1];
+            String what = runs + " runs of " + len;
+            float[] x = random(rnd, runs * len);
+            for (int i = 0; i < len; i++) {
+                x[i] = 0.25f; // a constant run: invStd 0, xhat 0
+            }
+            float[] xhatRef = new float[x.length];
+            float[] signsRef = new float[x.length];
+            float[] invRef = new float[runs];
+            REFERENCE.standardiseRuns(x, runs, len, xhatRef, signsRef, invRef);
+            float[] xhat = new float[x.length];
+            float[] signs = new float[x.length];
+            float[] inv = new float[runs];
+            device.standardiseRuns(x, runs, len, xhat, signs, inv);
+            assertClose("xhat " + what, xhat, xhatRef, 1e-6);
+            assertThat(signs).as("signs " + what).containsExactly(signsRef);
+            assertClose("invStd " + what, inv, invRef, 1e-6);
+            // Only the signs, written over x itself (the binary forward's form).
+            float[] inPlace = x.clone();
+            float[] invOnly = new float[runs];
+            device.standardiseRuns(inPlace, runs, len, null, inPlace, invOnly);
+            assertThat(inPlace).as("signs in place " + what).containsExactly(signsRef);
+
+            float[] gradRef = random(rnd, x.length);
+            float[] grad = gradRef.clone();
+            float t = 0.7f;
+            REFERENCE.standardiseRunsSignBackward(xhatRef, runs, len, invRef, (float) Math.sqrt(2) * t, t * t, 1.4f,
+                    gradRef);
+            device.standardiseRunsSignBackward(xhatRef, runs, len, invRef, (float) Math.sqrt(2) * t, t * t, 1.4f, grad);
+            assertClose("sign backward " + what, grad, gradRef, 1e-5);
+        }
+    }
+
+    @Test
     void elementwiseOperationsMatchTheReference() {
         SplittableRandom rnd = new SplittableRandom(5);
         for (int length : new int[] {1, 30, 4097, 100}) { // one growth (1024 -> 8192)

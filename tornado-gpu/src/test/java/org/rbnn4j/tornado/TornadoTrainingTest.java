@@ -138,6 +138,8 @@ class TornadoTrainingTest {
         // ... and their batched products ran on the device (BiRotation calls the current backend).
         assertThat(device.profile()).contains("rotation_signs").contains("rotation_right_correlation")
                 .contains("rotation_apply");
+        // So did the binary layers' standardisation of samples and filters, forward and backward.
+        assertThat(device.profile()).contains("standardise_runs").contains("standardise_sign_backward");
         // The run trained: the losses moved, so equal losses are not a coincidence of untouched weights.
         assertThat(reference.losses.get(0)).isNotEqualTo(reference.losses.get(reference.losses.size() - 1));
         // Each operation compiles once plus once per growth of its staging arrays (the weights grow stage by stage in
