@@ -71,6 +71,41 @@ public final class Convolution {
         });
     }
 
+    /**
+     * The weights as the B operand of {@link #forwardNhwc}: {@code W^T[K, Cout]} in packed-B panels of {@code NR}
+     * filters ({@code K * NR} floats per panel, ragged last panel zero-padded). Pack once per layer.
+     */
+    public static float[] packWeightsForNhwc(ConvGeometry g, float[] w) {
+        int k = g.patchSize();
+        int cout = g.outChannels();
+        float[] packed = new float[roundUp(cout, NR) * k];
+        Packing.packB(true, w, 0, k, 0, 0, k, cout, packed, 0, k * NR);
+        return packed;
+    }
+
+    /**
+     * One image's convolution written channels-last, {@code y[yOff + p * Cout + co]}: the GEMM of {@link #forward}
+     * with its operands swapped, {@code Y^T[P, Cout] = col^T[P, K] * W^T[K, Cout]}, one panel of {@code NR} pixels at a
+     * time (the im2col panel is read in place as A). Every output is the same sum of the same products in the same
+     * order as in {@link #forward} (one fused multiply-add per tap, depth blocks in order), so the same float: a layer
+     * whose readers want NHWC gets it without a transpose. Serial; {@code x} holds image {@code image} of the batch
+     * {@code g} describes; {@code wt} from {@link #packWeightsForNhwc}.
+     */
+    public static void forwardNhwc(ConvGeometry g, float[] x, int image, float[] wt, float[] y, int yOff) {
+        int cout = g.outChannels();
+        int k = g.patchSize();
+        int pixels = g.outH() * g.outW();
+        PaddedInput in = PaddedInput.of(g, x, image);
+        float[] panel = ScratchArrays.get(Slot.CONV_COLUMNS, k * NR);
+        for (int q0 = 0; q0 < pixels; q0 += NR) {
+            int q1 = Math.min(q0 + NR, pixels);
+            Im2col.forwardPanels(g, in, q0, q1, panel, 0);
+            // A = the panel: element (pixel i, tap p) at p * NR + i, i.e. row stride 1, column stride NR, sliver MR.
+            Sgemm.multiplyPacked(q1 - q0, cout, k, 1f, panel, 0, 1, NR, MR, wt, 0, k * NR, 0f, y, yOff + q0 * cout,
+                    cout);
+        }
+    }
+
     public static void backwardData(WorkerPool pool, ConvGeometry g, float[] dy, float[] w, float[] dx) {
         if (ShiftedDataGradient.supports(g)) {
             ShiftedDataGradient.compute(pool, g, dy, w, dx); // stride 1: no col2im

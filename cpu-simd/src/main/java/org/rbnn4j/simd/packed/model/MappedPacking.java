@@ -29,6 +29,8 @@ final class MappedPacking {
     private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
     /** Pixels per long vector. */
     private static final int PIXELS = LS.length();
+    /** Full-width floats, for the channels-last map. */
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     /** Floats with as many lanes as {@link #LS}, so that a compare mask casts to a mask over pixel words. */
     private static final VectorSpecies<Float> PS =
             VectorSpecies.of(float.class, VectorShape.forBitSize(Math.max(64, LS.vectorBitSize() / 2)));
@@ -39,6 +41,33 @@ final class MappedPacking {
     /** Whether the vector paths run here (else callers should store {@code v} and use the ordinary steps). */
     static boolean usable() {
         return FD.length() == D.length() && PS.length() == PIXELS && PIXELS <= 64;
+    }
+
+    /**
+     * {@code x = act(x * scale[ch] + shift[ch])} in place over one NHWC image ({@code hw} pixels of {@code c} channels
+     * at {@code x[off ..]}): the same float operations as {@link #mean} and {@link #pack} apply to NCHW planes
+     * (a multiply, then an add, then the clamps), vectorised along the channels.
+     */
+    static void mapNhwc(float[] x, int off, int c, int hw, float[] scale, float[] shift, Activation act) {
+        float lb = act.lowBound;
+        float lv = act.lowValue;
+        float hb = act.highBound;
+        float hv = act.highValue;
+        int lanes = F.length();
+        int vectorEnd = c - c % lanes;
+        for (int p = 0; p < hw; p++) {
+            int base = off + p * c;
+            int ch = 0;
+            for (; ch < vectorEnd; ch += lanes) {
+                FloatVector v = FloatVector.fromArray(F, x, base + ch).mul(FloatVector.fromArray(F, scale, ch))
+                        .add(FloatVector.fromArray(F, shift, ch));
+                v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+                v.blend(hv, v.compare(VectorOperators.GT, hb)).intoArray(x, base + ch);
+            }
+            for (; ch < c; ch++) {
+                x[base + ch] = act.apply(x[base + ch] * scale[ch] + shift[ch]);
+            }
+        }
     }
 
     /**
