@@ -64,6 +64,27 @@ class SimdBackendKernelsTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
+    void filterRotationIsBitIdentical(int threads) {
+        SplittableRandom rnd = new SplittableRandom(9);
+        // (filters, a, b): resnet20's 16x16x3x3 (12 x 12), 32 x 32x3x3 (16 x 18), a 1x1 layer's 4 x 4, one filter
+        int[][] shapes = {{16, 12, 12}, {32, 16, 18}, {7, 4, 4}, {1, 3, 3}};
+        for (int[] s : shapes) {
+            int filters = s[0];
+            int a = s[1];
+            int b = s[2];
+            float[] x = random(rnd, filters * a * b);
+            float[] r1 = random(rnd, a * a);
+            float[] r2 = random(rnd, b * b);
+            float[] outRef = new float[x.length];
+            float[] out = random(rnd, x.length);
+            REFERENCE.rotateFilters(x, r1, r2, filters, a, b, outRef);
+            backend(threads).rotateFilters(x, r1, r2, filters, a, b, out);
+            assertBitIdentical("rotated filters " + java.util.Arrays.toString(s), out, outRef);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
     void channelAffineIsBitIdentical(int threads) {
         SplittableRandom rnd = new SplittableRandom(2);
         for (int[] s : CHANNEL_SHAPES) {
