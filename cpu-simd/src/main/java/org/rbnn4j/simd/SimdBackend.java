@@ -4,6 +4,7 @@ import java.util.function.IntConsumer;
 import org.rbnn4j.core.compute.ComputeBackend;
 import org.rbnn4j.core.compute.ConvGeometry;
 import org.rbnn4j.core.rbnn.RotationKernels;
+import org.rbnn4j.simd.concurrent.ScratchArrays;
 import org.rbnn4j.simd.concurrent.WorkerPool;
 import org.rbnn4j.simd.conv.BinaryConvolution;
 import org.rbnn4j.simd.conv.Convolution;
@@ -137,8 +138,9 @@ public final class SimdBackend implements ComputeBackend {
     @Override
     public void rotateFilters(float[] x, float[] r1, float[] r2, int filters, int a, int b, float[] out) {
         int n = a * b;
-        float[] projected = new float[filters * n];
-        pool.parallelFor(filters, j -> RotationKernels.rotateFilter(r1, r2, a, b, x, j * n, projected, j * n, out, j * n));
+        // Every training batch of every binary layer comes here: the X_j R2 scratch is the thread's, not a new array.
+        pool.parallelFor(filters, j -> RotationKernels.rotateFilter(r1, r2, a, b, x, j * n,
+                ScratchArrays.get(ScratchArrays.Slot.ROTATION, n), 0, out, j * n));
     }
 
     @Override

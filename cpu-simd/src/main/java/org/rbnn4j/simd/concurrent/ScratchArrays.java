@@ -11,7 +11,7 @@ public final class ScratchArrays {
     /** What a buffer is for. */
     public enum Slot {
         GEMM_PACKED_A, GEMM_PACKED_B, GEMM_EDGE_TILE,
-        CONV_WEIGHTS, CONV_PADDED_INPUT, CONV_COLUMNS, CONV_GEMM_OUT, CONV_PARTIAL_SUMS
+        CONV_WEIGHTS, CONV_PADDED_INPUT, CONV_COLUMNS, CONV_GEMM_OUT, CONV_PARTIAL_SUMS, ROTATION
     }
 
     private static final int SLOTS = Slot.values().length;

@@ -88,8 +88,8 @@ public final class Convolution {
      * with its operands swapped, {@code Y^T[P, Cout] = col^T[P, K] * W^T[K, Cout]}, one panel of {@code NR} pixels at a
      * time (the im2col panel is read in place as A). Every output is the same sum of the same products in the same
      * order as in {@link #forward} (one fused multiply-add per tap, depth blocks in order), so the same float: a layer
-     * whose readers want NHWC gets it without a transpose. Serial; {@code x} holds image {@code image} of the batch
-     * {@code g} describes; {@code wt} from {@link #packWeightsForNhwc}.
+     * whose readers want NHWC gets it without a transpose. Serial; {@code x} holds image {@code image} of a batch of
+     * images of {@code g}'s shape (only {@code g.batch()} is ignored); {@code wt} from {@link #packWeightsForNhwc}.
      */
     public static void forwardNhwc(ConvGeometry g, float[] x, int image, float[] wt, float[] y, int yOff) {
         int cout = g.outChannels();

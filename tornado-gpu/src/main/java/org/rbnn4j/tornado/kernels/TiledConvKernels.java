@@ -35,6 +35,23 @@ public final class TiledConvKernels {
     }
 
     /**
+     * {@code im2col(x)[n, k, oy, ox]}: the input value that tap {@code k = (ci, ky, kx)} of output pixel
+     * {@code (oy, ox)} reads, or {@code padValue} outside the image (the operand gathered by {@link #forward} and
+     * {@link #backwardWeightsPerSample}).
+     */
+    static float inputTap(float[] x, int cin, int h, int wd, int kh, int kw, int stride, int pad, float padValue,
+                          int n, int k, int oy, int ox) {
+        int khw = kh * kw;
+        int ci = k / khw;
+        int r = k - ci * khw;
+        int ky = r / kw;
+        int kx = r - ky * kw;
+        int iy = oy * stride - pad + ky;
+        int ix = ox * stride - pad + kx;
+        return (iy >= 0 && iy < h && ix >= 0 && ix < wd) ? x[((n * cin + ci) * h + iy) * wd + ix] : padValue;
+    }
+
+    /**
      * {@code y[n, co, oy, ox] = sum_k w[co, k] * im2col(x)[n, k, oy, ox]}, {@code k = (ci, ky, kx)}: rows {@code co},
      * columns the output pixels {@code (n, oy, ox)}.
      */
@@ -74,17 +91,8 @@ public final class TiledConvKernels {
             int kw0 = k0 + lc;
             wTile[lr * TILE + lc] = (row < cout && kw0 < reduction) ? w[row * reduction + kw0] : 0f;
             int k = k0 + lr;
-            float v = 0f;
-            if (k < reduction && col < pixels) {
-                int ci = k / khw;
-                int r = k - ci * khw;
-                int ky = r / kw;
-                int kx = r - ky * kw;
-                int iy = oy * stride - pad + ky;
-                int ix = ox * stride - pad + kx;
-                v = (iy >= 0 && iy < h && ix >= 0 && ix < wd) ? x[((n * cin + ci) * h + iy) * wd + ix] : pv;
-            }
-            xTile[lr * TILE + lc] = v;
+            xTile[lr * TILE + lc] = (k < reduction && col < pixels)
+                    ? inputTap(x, cin, h, wd, kh, kw, stride, pad, pv, n, k, oy, ox) : 0f;
             ctx.localBarrier();
             int steps = reduction - k0 < TILE ? reduction - k0 : TILE;
             for (int kk = 0; kk < steps; kk++) {
@@ -218,14 +226,7 @@ public final class TiledConvKernels {
             float v = 0f;
             if (q < ohw && col < columns) {
                 int oy = q / ow;
-                int ox = q - oy * ow;
-                int ci = col / khw;
-                int r = col - ci * khw;
-                int ky = r / kw;
-                int kx = r - ky * kw;
-                int iy = oy * stride - pad + ky;
-                int ix = ox * stride - pad + kx;
-                v = (iy >= 0 && iy < h && ix >= 0 && ix < wd) ? x[((n * cin + ci) * h + iy) * wd + ix] : pv;
+                v = inputTap(x, cin, h, wd, kh, kw, stride, pad, pv, n, col, oy, q - oy * ow);
             }
             xTile[lr * TILE + lc] = v;
             ctx.localBarrier();

@@ -3,7 +3,6 @@ package org.rbnn4j.simd.packed.model;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import org.rbnn4j.core.compute.ConvGeometry;
 
 /**
  * A float layer's BatchNorm and the activation after it, {@code act(x * scale[c] + shift[c])}, in one pass over its
@@ -52,12 +51,8 @@ final class FusedChannelAffine implements Op {
             float[] src = x;
             int srcOff = i * size;
             if (conv != null) {
-                ConvGeometry g = conv.geometry();
-                float[] image = ws.imageScratch();
-                System.arraycopy(x, i * g.inputSize(), image, 0, g.inputSize());
-                src = ws.convScratch();
+                src = conv.convolveImage(ws, x, i, exec);
                 srcOff = 0;
-                exec.backend().conv2dForward(g, image, conv.weights(), src);
             }
             if (layout == Layout.NHWC) {
                 Transpose.transposeAffine(src, srcOff, hw, y, i * size, c, c, hw, scale, shift, activation);

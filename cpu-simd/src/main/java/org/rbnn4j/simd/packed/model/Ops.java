@@ -80,6 +80,18 @@ final class Ops {
             return new FloatConv(inputs[0], output, geometry, weights, bias, alpha);
         }
 
+        /**
+         * Image {@code i} of {@code x} convolved alone (a batch of 1, as the fused steps run it while the output is
+         * still in cache) into the workspace's convolution scratch, which it returns; bias and alpha not applied.
+         */
+        float[] convolveImage(Workspace ws, float[] x, int i, Execution exec) {
+            float[] image = ws.imageScratch();
+            System.arraycopy(x, i * geometry.inputSize(), image, 0, geometry.inputSize());
+            float[] y = ws.convScratch();
+            exec.backend().conv2dForward(geometry, image, weights, y);
+            return y;
+        }
+
         /** The convolution of one image. */
         ConvGeometry geometry() {
             return geometry;

@@ -1,6 +1,5 @@
 package org.rbnn4j.simd.packed.model;
 
-import org.rbnn4j.core.compute.ConvGeometry;
 import org.rbnn4j.simd.SimdBackend;
 import org.rbnn4j.simd.conv.Convolution;
 import org.rbnn4j.simd.packed.ActivationPacker;
@@ -48,36 +47,35 @@ final class PackedChannelAffine implements Op {
         float[] x = ws.buffer(in);
         PackedActivations dst = ws.packed(packedId);
         float[] thresholds = ws.thresholds(packedId);
-        int c = scale.length;
-        int size = c * hw;
         boolean nhwc = conv != null && exec.backend() instanceof SimdBackend;
         for (int i = 0; i < n; i++) {
-            if (nhwc) {
-                ConvGeometry g = conv.geometry();
-                float[] image = ws.imageScratch();
-                System.arraycopy(x, i * g.inputSize(), image, 0, g.inputSize());
-                float[] y = ws.convScratch();
-                Convolution.forwardNhwc(g, image, 0, nhwcWeights, y, 0);
-                MappedPacking.mapNhwc(y, 0, c, hw, scale, shift, activation);
-                float t = SampleMean.ofNhwc(y, 0, c, hw, ws.imageScratch());
-                thresholds[i] = t;
-                ActivationPacker.packImageNhwc(y, 0, t, dst, i);
-                continue;
-            }
-            float[] src = x;
-            int srcOff = i * size;
-            if (conv != null) {
-                ConvGeometry g = conv.geometry();
-                float[] image = ws.imageScratch();
-                System.arraycopy(x, i * g.inputSize(), image, 0, g.inputSize());
-                src = ws.convScratch();
-                srcOff = 0;
-                exec.backend().conv2dForward(g, image, conv.weights(), src);
-            }
-            float t = MappedPacking.mean(src, srcOff, c, hw, scale, shift, activation, ws.imageScratch());
-            thresholds[i] = t;
-            MappedPacking.pack(src, srcOff, scale, shift, activation, t, dst, i);
+            thresholds[i] = nhwc ? convolveNhwcAndPack(ws, x, i, dst) : mapAndPack(ws, x, i, dst, exec);
         }
+    }
+
+    /** Image {@code i}: the convolution channels-last into scratch, mapped in place, packed; returns the threshold. */
+    private float convolveNhwcAndPack(Workspace ws, float[] x, int i, PackedActivations dst) {
+        int c = scale.length;
+        float[] y = ws.convScratch();
+        Convolution.forwardNhwc(conv.geometry(), x, i, nhwcWeights, y, 0);
+        MappedPacking.mapNhwc(y, 0, c, hw, scale, shift, activation);
+        float t = SampleMean.ofNhwc(y, 0, c, hw, ws.imageScratch());
+        ActivationPacker.packImageNhwc(y, 0, t, dst, i);
+        return t;
+    }
+
+    /** Image {@code i} NCHW (the convolution's output when there is one), mapped on the fly; returns the threshold. */
+    private float mapAndPack(Workspace ws, float[] x, int i, PackedActivations dst, Execution exec) {
+        int c = scale.length;
+        float[] src = x;
+        int srcOff = i * c * hw;
+        if (conv != null) {
+            src = conv.convolveImage(ws, x, i, exec);
+            srcOff = 0;
+        }
+        float t = MappedPacking.mean(src, srcOff, c, hw, scale, shift, activation, ws.imageScratch());
+        MappedPacking.pack(src, srcOff, scale, shift, activation, t, dst, i);
+        return t;
     }
 
     /** Scratch this step needs: {@code {convolution output, image}} floats. */
