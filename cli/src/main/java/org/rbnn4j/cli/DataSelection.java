@@ -24,7 +24,8 @@ final class DataSelection {
     boolean download;
 
     @Option(names = "--train-size", defaultValue = "0",
-            description = "train on a seeded class-stratified subset of N images (0 = all)")
+            description = "train on a seeded class-stratified subset of N images (0: the command's default; "
+                    + "`train` uses 20,000 unless --full-data is given)")
     int trainSize;
 
     @Option(names = "--test-size", description = "evaluate on a seeded class-stratified subset of N images")

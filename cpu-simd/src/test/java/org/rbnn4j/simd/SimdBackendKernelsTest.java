@@ -66,8 +66,10 @@ class SimdBackendKernelsTest {
     @ValueSource(ints = {1, 2})
     void filterRotationIsBitIdentical(int threads) {
         SplittableRandom rnd = new SplittableRandom(9);
-        // (filters, a, b): resnet20's 16x16x3x3 (12 x 12), 32 x 32x3x3 (16 x 18), a 1x1 layer's 4 x 4, one filter
-        int[][] shapes = {{16, 12, 12}, {32, 16, 18}, {7, 4, 4}, {1, 3, 3}};
+        // (filters, a, b): resnet20's 16x16x3x3 (12 x 12), 32 x 32x3x3 (16 x 18), 64 x 64x3x3 (24 x 24), vgg's
+        // 512 x 512x3x3 (64 x 72: several column chunks), a 1x1 layer's 4 x 4, one filter, and rows not a multiple of
+        // the kernel's four-row block with columns one past a vector (17 x 33)
+        int[][] shapes = {{16, 12, 12}, {32, 16, 18}, {9, 24, 24}, {3, 64, 72}, {7, 4, 4}, {1, 3, 3}, {5, 17, 33}};
         for (int[] s : shapes) {
             int filters = s[0];
             int a = s[1];
