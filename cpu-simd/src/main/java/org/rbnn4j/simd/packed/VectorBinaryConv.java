@@ -88,6 +88,11 @@ final class VectorBinaryConv {
         long[] pops = new long[tile * panelWidth];
         // NCHW: results of one panel for the block's pixels, [pixel][filter], transposed into out afterwards.
         float[] block = nhwc ? null : new float[PIXEL_BLOCK * panelWidth];
+        // Where pixel i of a block starts in the block buffer (NCHW).
+        int[] blockOff = new int[PIXEL_BLOCK];
+        for (int i = 0; i < PIXEL_BLOCK; i++) {
+            blockOff[i] = i * panelWidth;
+        }
 
         for (int blockStart = pixelFrom; blockStart < pixelTo; blockStart += PIXEL_BLOCK) {
             int blockLen = Math.min(PIXEL_BLOCK, pixelTo - blockStart);
@@ -119,19 +124,19 @@ final class VectorBinaryConv {
                 // or into the block buffer (NCHW).
                 boolean fused = !nhwc || co0 + panelWidth <= cout;
                 float[] target = nhwc ? out : block;
-                for (int t = 0; t < blockLen; t += tile) {
-                    int valid = Math.min(tile, blockLen - t);
-                    // A short last tile repeats its first pixel; the repeats store the same values again.
-                    int i1 = valid > 1 ? t + 1 : t;
-                    int a0 = actOff[t];
-                    int a1 = actOff[i1];
-                    if (fused) {
-                        int o0 = nhwc ? outOff[t] + co0 : t * panelWidth;
-                        int o1 = nhwc ? outOff[i1] + co0 : i1 * panelWidth;
-                        if (wide) {
-                            fused2x4(act, a0, a1, rowStride, kh, run, w, wOff,
-                                    bias, biasOff[t] + co0, biasOff[i1] + co0, target, o0, o1);
-                        } else {
+                if (fused && wide) {
+                    fusedTiles2x4(act, actOff, biasOff, nhwc ? outOff : blockOff, 0, blockLen, rowStride, kh, run, w,
+                            wOff, bias, co0, nhwc ? co0 : 0, target);
+                } else {
+                    for (int t = 0; t < blockLen; t += tile) {
+                        int valid = Math.min(tile, blockLen - t);
+                        // A short last tile repeats its first pixel; the repeats store the same values again.
+                        int i1 = valid > 1 ? t + 1 : t;
+                        int a0 = actOff[t];
+                        int a1 = actOff[i1];
+                        if (fused) {
+                            int o0 = nhwc ? outOff[t] + co0 : t * panelWidth;
+                            int o1 = nhwc ? outOff[i1] + co0 : i1 * panelWidth;
                             int i2 = valid > 2 ? t + 2 : t;
                             int i3 = valid > 3 ? t + 3 : t;
                             int o2 = nhwc ? outOff[i2] + co0 : i2 * panelWidth;
@@ -139,26 +144,26 @@ final class VectorBinaryConv {
                             fused4x2(act, a0, a1, actOff[i2], actOff[i3], rowStride, kh, run, w, wOff, bias,
                                     biasOff[t] + co0, biasOff[i1] + co0, biasOff[i2] + co0, biasOff[i3] + co0,
                                     target, o0, o1, o2, o3);
+                            continue;
                         }
-                        continue;
-                    }
-                    // NHWC, partial last panel: counts through pops, masked stores of the filters that exist.
-                    if (wide) {
-                        popcount2x4(act, a0, a1, rowStride, kh, run, w, wOff, pops);
-                    } else {
-                        int a2 = valid > 2 ? actOff[t + 2] : a0;
-                        int a3 = valid > 3 ? actOff[t + 3] : a0;
-                        popcount4x2(act, a0, a1, a2, a3, rowStride, kh, run, w, wOff, pops);
-                    }
-                    for (int i = 0; i < valid; i++) {
-                        for (int v = 0; v < vectors; v++) {
-                            int co = co0 + v * LANES;
-                            if (co >= cout) {
-                                break;
+                        // NHWC, partial last panel: counts through pops, masked stores of the filters that exist.
+                        if (wide) {
+                            popcount2x4(act, a0, a1, rowStride, kh, run, w, wOff, pops);
+                        } else {
+                            int a2 = valid > 2 ? actOff[t + 2] : a0;
+                            int a3 = valid > 3 ? actOff[t + 3] : a0;
+                            popcount4x2(act, a0, a1, a2, a3, rowStride, kh, run, w, wOff, pops);
+                        }
+                        for (int i = 0; i < valid; i++) {
+                            for (int v = 0; v < vectors; v++) {
+                                int co = co0 + v * LANES;
+                                if (co >= cout) {
+                                    break;
+                                }
+                                LongVector pop = LongVector.fromArray(LS, pops, (i * vectors + v) * LANES);
+                                result(bias, biasOff[t + i] + co, pop)
+                                        .intoArray(out, outOff[t + i] + co, FS.indexInRange(co, cout));
                             }
-                            LongVector pop = LongVector.fromArray(LS, pops, (i * vectors + v) * LANES);
-                            result(bias, biasOff[t + i] + co, pop)
-                                    .intoArray(out, outOff[t + i] + co, FS.indexInRange(co, cout));
                         }
                     }
                 }
@@ -228,58 +233,71 @@ final class VectorBinaryConv {
     }
 
     /**
-     * {@link #popcount2x4} that also finishes the result into NHWC {@code out}: pixel {@code i} gets
-     * {@code bias[bi ..] - 2*pop} at {@code out[oi ..]}, one full panel of filters. The epilogue is spelled out
-     * rather than calling {@link #result}: one more call level hits C2's {@code NodeCountInliningCutoff} here,
-     * and a vector that is not inlined is boxed.
+     * {@link #popcount2x4} that also finishes the result, over the pixels {@code [from, to)} of a block two at a
+     * time: pixel {@code i} reads its window at {@code actOff[i]}, its bias at {@code biasOff[i] + co0}, and gets
+     * {@code bias - 2*pop} for one full panel of filters at {@code out[dstOff[i] + dstAdd ..]}. An odd last pixel is
+     * computed twice (the repeat stores the same values again). The tile loop is inside the kernel: a call per tile
+     * with its offsets as arguments cost 1-3% (most for short windows: 128 channels, 18 words). The epilogue is
+     * spelled out rather than calling {@link #result}: one more call level hits C2's {@code NodeCountInliningCutoff}
+     * here, and a vector that is not inlined is boxed.
      */
-    private static void fused2x4(long[] act, int a0, int a1, int rowStride, int kh, int run, long[] w, int wOff,
-                                 long[] bias, int b0, int b1, float[] out, int o0, int o1) {
-        LongVector c00 = LongVector.zero(LS);
-        LongVector c01 = LongVector.zero(LS);
-        LongVector c02 = LongVector.zero(LS);
-        LongVector c03 = LongVector.zero(LS);
-        LongVector c10 = LongVector.zero(LS);
-        LongVector c11 = LongVector.zero(LS);
-        LongVector c12 = LongVector.zero(LS);
-        LongVector c13 = LongVector.zero(LS);
-        for (int ky = 0; ky < kh; ky++) {
-            int r = ky * rowStride;
-            int wk = wOff + ky * run * WIDE_PANEL;
-            for (int j = 0; j < run; j++) {
-                int wi = wk + j * WIDE_PANEL;
-                LongVector w0 = LongVector.fromArray(LS, w, wi);
-                LongVector w1 = LongVector.fromArray(LS, w, wi + LANES);
-                LongVector w2 = LongVector.fromArray(LS, w, wi + 2 * LANES);
-                LongVector w3 = LongVector.fromArray(LS, w, wi + 3 * LANES);
-                LongVector x = LongVector.broadcast(LS, act[a0 + r + j]);
-                c00 = c00.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
-                c01 = c01.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
-                c02 = c02.add(x.lanewise(VectorOperators.XOR, w2).lanewise(VectorOperators.BIT_COUNT));
-                c03 = c03.add(x.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT));
-                x = LongVector.broadcast(LS, act[a1 + r + j]);
-                c10 = c10.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
-                c11 = c11.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
-                c12 = c12.add(x.lanewise(VectorOperators.XOR, w2).lanewise(VectorOperators.BIT_COUNT));
-                c13 = c13.add(x.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT));
+    private static void fusedTiles2x4(long[] act, int[] actOff, int[] biasOff, int[] dstOff, int from, int to,
+                                      int rowStride, int kh, int run, long[] w, int wOff, long[] bias, int co0,
+                                      int dstAdd, float[] out) {
+        for (int t = from; t < to; t += 2) {
+            int i1 = t + 1 < to ? t + 1 : t;
+            int a0 = actOff[t];
+            int a1 = actOff[i1];
+            int b0 = biasOff[t] + co0;
+            int b1 = biasOff[i1] + co0;
+            int o0 = dstOff[t] + dstAdd;
+            int o1 = dstOff[i1] + dstAdd;
+            LongVector c00 = LongVector.zero(LS);
+            LongVector c01 = LongVector.zero(LS);
+            LongVector c02 = LongVector.zero(LS);
+            LongVector c03 = LongVector.zero(LS);
+            LongVector c10 = LongVector.zero(LS);
+            LongVector c11 = LongVector.zero(LS);
+            LongVector c12 = LongVector.zero(LS);
+            LongVector c13 = LongVector.zero(LS);
+            for (int ky = 0; ky < kh; ky++) {
+                int r = ky * rowStride;
+                int wk = wOff + ky * run * WIDE_PANEL;
+                for (int j = 0; j < run; j++) {
+                    int wi = wk + j * WIDE_PANEL;
+                    LongVector w0 = LongVector.fromArray(LS, w, wi);
+                    LongVector w1 = LongVector.fromArray(LS, w, wi + LANES);
+                    LongVector w2 = LongVector.fromArray(LS, w, wi + 2 * LANES);
+                    LongVector w3 = LongVector.fromArray(LS, w, wi + 3 * LANES);
+                    LongVector x = LongVector.broadcast(LS, act[a0 + r + j]);
+                    c00 = c00.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
+                    c01 = c01.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
+                    c02 = c02.add(x.lanewise(VectorOperators.XOR, w2).lanewise(VectorOperators.BIT_COUNT));
+                    c03 = c03.add(x.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT));
+                    x = LongVector.broadcast(LS, act[a1 + r + j]);
+                    c10 = c10.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
+                    c11 = c11.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
+                    c12 = c12.add(x.lanewise(VectorOperators.XOR, w2).lanewise(VectorOperators.BIT_COUNT));
+                    c13 = c13.add(x.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT));
+                }
             }
+            ((FloatVector) LongVector.fromArray(LS, bias, b0).sub(c00.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0);
+            ((FloatVector) LongVector.fromArray(LS, bias, b0 + LANES).sub(c01.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0 + LANES);
+            ((FloatVector) LongVector.fromArray(LS, bias, b0 + 2 * LANES).sub(c02.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0 + 2 * LANES);
+            ((FloatVector) LongVector.fromArray(LS, bias, b0 + 3 * LANES).sub(c03.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0 + 3 * LANES);
+            ((FloatVector) LongVector.fromArray(LS, bias, b1).sub(c10.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1);
+            ((FloatVector) LongVector.fromArray(LS, bias, b1 + LANES).sub(c11.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1 + LANES);
+            ((FloatVector) LongVector.fromArray(LS, bias, b1 + 2 * LANES).sub(c12.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1 + 2 * LANES);
+            ((FloatVector) LongVector.fromArray(LS, bias, b1 + 3 * LANES).sub(c13.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1 + 3 * LANES);
         }
-        ((FloatVector) LongVector.fromArray(LS, bias, b0).sub(c00.lanewise(VectorOperators.LSHL, 1))
-                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0);
-        ((FloatVector) LongVector.fromArray(LS, bias, b0 + LANES).sub(c01.lanewise(VectorOperators.LSHL, 1))
-                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0 + LANES);
-        ((FloatVector) LongVector.fromArray(LS, bias, b0 + 2 * LANES).sub(c02.lanewise(VectorOperators.LSHL, 1))
-                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0 + 2 * LANES);
-        ((FloatVector) LongVector.fromArray(LS, bias, b0 + 3 * LANES).sub(c03.lanewise(VectorOperators.LSHL, 1))
-                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0 + 3 * LANES);
-        ((FloatVector) LongVector.fromArray(LS, bias, b1).sub(c10.lanewise(VectorOperators.LSHL, 1))
-                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1);
-        ((FloatVector) LongVector.fromArray(LS, bias, b1 + LANES).sub(c11.lanewise(VectorOperators.LSHL, 1))
-                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1 + LANES);
-        ((FloatVector) LongVector.fromArray(LS, bias, b1 + 2 * LANES).sub(c12.lanewise(VectorOperators.LSHL, 1))
-                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1 + 2 * LANES);
-        ((FloatVector) LongVector.fromArray(LS, bias, b1 + 3 * LANES).sub(c13.lanewise(VectorOperators.LSHL, 1))
-                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1 + 3 * LANES);
     }
 
     /**
@@ -327,7 +345,7 @@ final class VectorBinaryConv {
         c31.intoArray(pops, 7 * LANES);
     }
 
-    /** {@link #popcount4x2} that also finishes the result into NHWC {@code out} (see {@link #fused2x4}). */
+    /** {@link #popcount4x2} that also finishes the result into NHWC {@code out} (see {@link #fusedTiles2x4}). */
     private static void fused4x2(long[] act, int a0, int a1, int a2, int a3, int rowStride, int kh, int run,
                                  long[] w, int wOff, long[] bias, int b0, int b1, int b2, int b3,
                                  float[] out, int o0, int o1, int o2, int o3) {

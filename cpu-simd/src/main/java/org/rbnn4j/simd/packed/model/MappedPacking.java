@@ -71,6 +71,50 @@ final class MappedPacking {
     }
 
     /**
+     * {@link #mapNhwc} that also returns the image's mean as {@link SampleMean#decide} gives it from double sums of
+     * the mapped values, read back as they are stored (NaN when undecided: call {@link SampleMean#ofNhwc} on the
+     * mapped image then). One pass instead of mapping and then reading the whole image again for its mean.
+     */
+    static float mapNhwcDecidedMean(float[] x, int off, int c, int hw, float[] scale, float[] shift, Activation act) {
+        int lanes = F.length();
+        int half = FD.length();
+        if (c % lanes != 0 || lanes != 2 * half) {
+            mapNhwc(x, off, c, hw, scale, shift, act);
+            return SampleMean.decided(x, off, c * hw);
+        }
+        float lb = act.lowBound;
+        float lv = act.lowValue;
+        float hb = act.highBound;
+        float hv = act.highValue;
+        DoubleVector s0 = DoubleVector.zero(D);
+        DoubleVector s1 = DoubleVector.zero(D);
+        DoubleVector a0 = DoubleVector.zero(D);
+        DoubleVector a1 = DoubleVector.zero(D);
+        int end = off + c * hw;
+        // Channels wrap at c (a multiple of the vector length), as in FusedBinaryConv.finishRun.
+        for (int i = off, ch = 0; i < end; i += lanes) {
+            FloatVector v = FloatVector.fromArray(F, x, i).mul(FloatVector.fromArray(F, scale, ch))
+                    .add(FloatVector.fromArray(F, shift, ch));
+            v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+            v = v.blend(hv, v.compare(VectorOperators.GT, hb));
+            v.intoArray(x, i);
+            DoubleVector lo = (DoubleVector) FloatVector.fromArray(FD, x, i).convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector hi = (DoubleVector) FloatVector.fromArray(FD, x, i + half)
+                    .convertShape(VectorOperators.F2D, D, 0);
+            s0 = s0.add(lo);
+            s1 = s1.add(hi);
+            a0 = a0.add(lo.abs());
+            a1 = a1.add(hi.abs());
+            ch += lanes;
+            if (ch == c) {
+                ch = 0;
+            }
+        }
+        return SampleMean.decide(s0.add(s1).reduceLanes(VectorOperators.ADD),
+                a0.add(a1).reduceLanes(VectorOperators.ADD), c * hw);
+    }
+
+    /**
      * {@code StandardisationKernels.mean} of {@code v} over the image ({@code c} planes of {@code hw} floats at
      * {@code x[off ..]}), bit for bit; {@code scratch} holds {@code c * hw} floats for the fallback.
      */

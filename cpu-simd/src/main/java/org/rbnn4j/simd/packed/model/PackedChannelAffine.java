@@ -58,8 +58,10 @@ final class PackedChannelAffine implements Op {
         int c = scale.length;
         float[] y = ws.convScratch();
         Convolution.forwardNhwc(conv.geometry(), x, i, nhwcWeights, y, 0);
-        MappedPacking.mapNhwc(y, 0, c, hw, scale, shift, activation);
-        float t = SampleMean.ofNhwc(y, 0, c, hw, ws.imageScratch());
+        float t = MappedPacking.mapNhwcDecidedMean(y, 0, c, hw, scale, shift, activation);
+        if (Float.isNaN(t)) {
+            t = SampleMean.ofNhwc(y, 0, c, hw, ws.imageScratch());
+        }
         ActivationPacker.packImageNhwc(y, 0, t, dst, i);
         return t;
     }
