@@ -3,6 +3,7 @@ package org.rbnn4j.simd;
 import java.util.function.IntConsumer;
 import org.rbnn4j.core.compute.ComputeBackend;
 import org.rbnn4j.core.compute.ConvGeometry;
+import org.rbnn4j.core.compute.kernels.PoolingReference;
 import org.rbnn4j.simd.concurrent.ScratchArrays;
 import org.rbnn4j.simd.concurrent.WorkerPool;
 import org.rbnn4j.simd.conv.BinaryConvolution;
@@ -141,6 +142,43 @@ public final class SimdBackend implements ComputeBackend {
         // Every training batch of every binary layer comes here: the X_j R2 scratch is the thread's, not a new array.
         pool.parallelFor(filters, j -> FilterRotationKernels.rotateFilter(r1, r2, a, b, x, j * n,
                 ScratchArrays.get(ScratchArrays.Slot.ROTATION, n), 0, out, j * n));
+    }
+
+    // Pooling: the reference kernels of PoolingReference (so the same floats), spread over the threads by planes.
+
+    @Override
+    public void maxPool2dForward(float[] x, int planes, int h, int w, int kernel, int stride, int padding, float[] y,
+                                 int[] argmax) {
+        int per = planesPerTask(h * w);
+        pool.parallelFor((planes + per - 1) / per, t -> PoolingReference.maxPoolPlanes(x, t * per,
+                Math.min(planes, (t + 1) * per), h, w, kernel, stride, padding, y, argmax));
+    }
+
+    @Override
+    public void maxPool2dBackward(float[] dy, int[] argmax, int planes, int h, int w, int kernel, int stride,
+                                  int padding, float[] dx) {
+        int per = planesPerTask(h * w);
+        pool.parallelFor((planes + per - 1) / per, t -> PoolingReference.maxPoolGradPlanes(dy, argmax, t * per,
+                Math.min(planes, (t + 1) * per), h, w, kernel, stride, padding, dx));
+    }
+
+    @Override
+    public void avgPool2dForward(float[] x, int planes, int h, int w, int kernel, int stride, float[] y) {
+        int per = planesPerTask(h * w);
+        pool.parallelFor((planes + per - 1) / per, t -> PoolingReference.avgPoolPlanes(x, t * per,
+                Math.min(planes, (t + 1) * per), h, w, kernel, stride, y));
+    }
+
+    @Override
+    public void avgPool2dBackward(float[] dy, int planes, int h, int w, int kernel, int stride, float[] dx) {
+        int per = planesPerTask(h * w);
+        pool.parallelFor((planes + per - 1) / per, t -> PoolingReference.avgPoolGradPlanes(dy, t * per,
+                Math.min(planes, (t + 1) * per), h, w, kernel, stride, dx));
+    }
+
+    /** Planes per pooling task: about 16K input elements, so a batch gives a few tasks per thread. */
+    private static int planesPerTask(int planeSize) {
+        return Math.max(1, (1 << 14) / Math.max(1, planeSize));
     }
 
     @Override

@@ -87,6 +87,47 @@ class SimdBackendKernelsTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
+    void poolingAndAddAreBitIdentical(int threads) {
+        SplittableRandom rnd = new SplittableRandom(5);
+        // {planes, h, w, kernel, stride, padding}: batch-sized plane counts so that several tasks run
+        int[][] shapes = {{600, 8, 8, 2, 2, 0}, {300, 9, 9, 3, 2, 1}, {50, 32, 32, 2, 2, 0}, {7, 5, 6, 3, 1, 1}};
+        for (int[] s : shapes) {
+            int planes = s[0], h = s[1], w = s[2], k = s[3], st = s[4], pad = s[5];
+            float[] x = random(rnd, planes * h * w);
+            int oh = (h + 2 * pad - k) / st + 1;
+            int ow = (w + 2 * pad - k) / st + 1;
+            float[] y = new float[planes * oh * ow];
+            float[] yRef = new float[y.length];
+            int[] arg = new int[y.length];
+            int[] argRef = new int[y.length];
+            REFERENCE.maxPool2dForward(x, planes, h, w, k, st, pad, yRef, argRef);
+            backend(threads).maxPool2dForward(x, planes, h, w, k, st, pad, y, arg);
+            assertBitIdentical("max pool " + java.util.Arrays.toString(s), y, yRef);
+            assertThat(arg).containsExactly(argRef);
+            float[] dy = random(rnd, y.length);
+            float[] dx = random(rnd, x.length);
+            float[] dxRef = new float[x.length];
+            REFERENCE.maxPool2dBackward(dy, argRef, planes, h, w, k, st, pad, dxRef);
+            backend(threads).maxPool2dBackward(dy, arg, planes, h, w, k, st, pad, dx);
+            assertBitIdentical("max pool gradient " + java.util.Arrays.toString(s), dx, dxRef);
+            if (pad == 0) {
+                REFERENCE.avgPool2dForward(x, planes, h, w, k, st, yRef);
+                backend(threads).avgPool2dForward(x, planes, h, w, k, st, y);
+                assertBitIdentical("avg pool " + java.util.Arrays.toString(s), y, yRef);
+                REFERENCE.avgPool2dBackward(dy, planes, h, w, k, st, dxRef);
+                backend(threads).avgPool2dBackward(dy, planes, h, w, k, st, dx);
+                assertBitIdentical("avg pool gradient " + java.util.Arrays.toString(s), dx, dxRef);
+            }
+            float[] sum = new float[x.length];
+            float[] sumRef = new float[x.length];
+            REFERENCE.add(x, dx, sumRef, x.length);
+            backend(threads).add(x, dx, sum, x.length);
+            assertBitIdentical("add", sum, sumRef);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
     void channelAffineIsBitIdentical(int threads) {
         SplittableRandom rnd = new SplittableRandom(2);
         for (int[] s : CHANNEL_SHAPES) {

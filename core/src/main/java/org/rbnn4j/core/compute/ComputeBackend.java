@@ -1,6 +1,7 @@
 package org.rbnn4j.core.compute;
 
 import java.util.function.IntConsumer;
+import org.rbnn4j.core.compute.kernels.PoolingReference;
 import org.rbnn4j.core.compute.kernels.StandardisationReference;
 import org.rbnn4j.core.rbnn.RotationKernels;
 
@@ -75,6 +76,59 @@ public interface ComputeBackend extends AutoCloseable {
      * {@code g} is not modified.
      */
     void sgdUpdate(float[] w, float[] g, float[] velocity, int length, float lr, float momentum, float weightDecay);
+
+    /**
+     * Max pooling of {@code planes} NCHW planes of {@code h x w} (PyTorch's {@code MaxPool2d(kernel, stride, padding)},
+     * floor rounding, padded taps never win): writes {@code y} and, per output, the index into {@code x} of the element
+     * it took ({@code argmax}). The default is {@link PoolingReference#maxPoolArgmax} per output.
+     */
+    default void maxPool2dForward(float[] x, int planes, int h, int w, int kernel, int stride, int padding, float[] y,
+                                  int[] argmax) {
+        PoolingReference.maxPoolPlanes(x, 0, planes, h, w, kernel, stride, padding, y, argmax);
+    }
+
+    /**
+     * Backward of {@link #maxPool2dForward}: overwrites {@code dx} (the input's shape) with the sum of the output
+     * gradients of the outputs that took each element. The default is {@link PoolingReference#maxPoolGradAt}.
+     */
+    default void maxPool2dBackward(float[] dy, int[] argmax, int planes, int h, int w, int kernel, int stride,
+                                   int padding, float[] dx) {
+        PoolingReference.maxPoolGradPlanes(dy, argmax, 0, planes, h, w, kernel, stride, padding, dx);
+    }
+
+    /**
+     * Average pooling without padding ({@code AvgPool2d(kernel, stride)}) of {@code planes} planes of {@code h x w}.
+     * The default is {@link PoolingReference#avgPoolAt} per output.
+     */
+    default void avgPool2dForward(float[] x, int planes, int h, int w, int kernel, int stride, float[] y) {
+        PoolingReference.avgPoolPlanes(x, 0, planes, h, w, kernel, stride, y);
+    }
+
+    /** Backward of {@link #avgPool2dForward}; overwrites {@code dx}. The default is {@link PoolingReference#avgPoolGradAt}. */
+    default void avgPool2dBackward(float[] dy, int planes, int h, int w, int kernel, int stride, float[] dx) {
+        PoolingReference.avgPoolGradPlanes(dy, 0, planes, h, w, kernel, stride, dx);
+    }
+
+    /** {@code y[p]} = mean of plane {@code p} ({@code hw} floats). The default is {@link PoolingReference#globalAvgAt}. */
+    default void globalAvgPoolForward(float[] x, int planes, int hw, float[] y) {
+        for (int p = 0; p < planes; p++) {
+            y[p] = PoolingReference.globalAvgAt(x, p * hw, hw);
+        }
+    }
+
+    /**
+     * {@code z = x + y} element-wise (residual connections); {@code z} may be {@code x} or {@code y}. The default adds
+     * in fixed chunks of 65,536 elements through {@link #parallelFor}.
+     */
+    default void add(float[] x, float[] y, float[] z, int length) {
+        int chunk = 1 << 16;
+        parallelFor((length + chunk - 1) / chunk, c -> {
+            int end = Math.min(length, (c + 1) * chunk);
+            for (int i = c * chunk; i < end; i++) {
+                z[i] = x[i] + y[i];
+            }
+        });
+    }
 
     /**
      * {@code y = conv2d(x, w)} where every element of {@code x} and {@code w} is {@code +1} or {@code -1} (the

@@ -1,6 +1,7 @@
 package org.rbnn4j.core.nn;
 
 import java.util.Arrays;
+import org.rbnn4j.core.compute.Backends;
 import org.rbnn4j.core.tensor.Tensor;
 
 /**
@@ -48,25 +49,7 @@ public final class AvgPool2d implements Layer {
         int oh = (h - kernel) / stride + 1;
         int ow = (w - kernel) / stride + 1;
         Tensor y = output.get(n, c, oh, ow);
-        float[] xs = x.data();
-        float[] ys = y.data();
-        float inv = 1f / (kernel * kernel);
-        int o = 0;
-        for (int plane = 0; plane < n * c; plane++) {
-            int base = plane * h * w;
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    float sum = 0f;
-                    for (int ky = 0; ky < kernel; ky++) {
-                        int row = base + (oy * stride + ky) * w + ox * stride;
-                        for (int kx = 0; kx < kernel; kx++) {
-                            sum += xs[row + kx];
-                        }
-                    }
-                    ys[o++] = sum * inv;
-                }
-            }
-        }
+        Backends.current().avgPool2dForward(x.data(), n * c, h, w, kernel, stride, y.data());
         input = x;
         lastOutput = y;
         return y;
@@ -75,31 +58,9 @@ public final class AvgPool2d implements Layer {
     @Override
     public Tensor backward(Tensor gradOutput) {
         Shapes.requireGradient(gradOutput, lastOutput, toString());
-        int h = input.dim(2);
-        int w = input.dim(3);
-        int oh = lastOutput.dim(2);
-        int ow = lastOutput.dim(3);
-        int planes = input.dim(0) * input.dim(1);
         Tensor dx = inputGrad.get(input.shape());
-        float[] d = dx.data();
-        Arrays.fill(d, 0f);
-        float[] dy = gradOutput.data();
-        float inv = 1f / (kernel * kernel);
-        int o = 0;
-        for (int plane = 0; plane < planes; plane++) {
-            int base = plane * h * w;
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    float g = dy[o++] * inv;
-                    for (int ky = 0; ky < kernel; ky++) {
-                        int row = base + (oy * stride + ky) * w + ox * stride;
-                        for (int kx = 0; kx < kernel; kx++) {
-                            d[row + kx] += g;
-                        }
-                    }
-                }
-            }
-        }
+        Backends.current().avgPool2dBackward(gradOutput.data(), input.dim(0) * input.dim(1), input.dim(2), input.dim(3),
+                kernel, stride, dx.data());
         return dx;
     }
 

@@ -1,5 +1,6 @@
 package org.rbnn4j.core.nn;
 
+import org.rbnn4j.core.compute.Backends;
 import org.rbnn4j.core.tensor.Tensor;
 
 /**
@@ -18,16 +19,7 @@ public final class GlobalAvgPool implements Layer {
         int planes = x.dim(0) * x.dim(1);
         int hw = x.dim(2) * x.dim(3);
         Tensor y = output.get(x.dim(0), x.dim(1));
-        float[] xs = x.data();
-        float[] ys = y.data();
-        for (int p = 0; p < planes; p++) {
-            float sum = 0f;
-            int base = p * hw;
-            for (int i = 0; i < hw; i++) {
-                sum += xs[base + i];
-            }
-            ys[p] = sum / hw;
-        }
+        Backends.current().globalAvgPoolForward(x.data(), planes, hw, y.data());
         input = x;
         lastOutput = y;
         return y;

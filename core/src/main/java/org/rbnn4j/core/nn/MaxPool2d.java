@@ -1,6 +1,7 @@
 package org.rbnn4j.core.nn;
 
 import java.util.Arrays;
+import org.rbnn4j.core.compute.Backends;
 import org.rbnn4j.core.tensor.Tensor;
 
 /**
@@ -73,36 +74,7 @@ public final class MaxPool2d implements Layer {
         if (argmax.length != y.size()) {
             argmax = new int[y.size()];
         }
-        float[] xs = x.data();
-        float[] ys = y.data();
-        int o = 0;
-        for (int plane = 0; plane < n * c; plane++) {
-            int base = plane * h * w;
-            for (int oy = 0; oy < oh; oy++) {
-                // The window clipped to the real rows and columns (padded taps are -inf and never win).
-                int y0 = Math.max(oy * stride - padding, 0);
-                int y1 = Math.min(oy * stride - padding + kernel, h);
-                for (int ox = 0; ox < ow; ox++) {
-                    int x0 = Math.max(ox * stride - padding, 0);
-                    int x1 = Math.min(ox * stride - padding + kernel, w);
-                    int best = base + y0 * w + x0;
-                    float max = Float.NEGATIVE_INFINITY;
-                    for (int iy = y0; iy < y1; iy++) {
-                        int row = base + iy * w;
-                        for (int ix = x0; ix < x1; ix++) {
-                            float v = xs[row + ix];
-                            if (v > max || Float.isNaN(v)) {
-                                max = v;
-                                best = row + ix;
-                            }
-                        }
-                    }
-                    ys[o] = max;
-                    argmax[o] = best;
-                    o++;
-                }
-            }
-        }
+        Backends.current().maxPool2dForward(x.data(), n * c, h, w, kernel, stride, padding, y.data(), argmax);
         input = x;
         lastOutput = y;
         return y;
@@ -112,12 +84,8 @@ public final class MaxPool2d implements Layer {
     public Tensor backward(Tensor gradOutput) {
         Shapes.requireGradient(gradOutput, lastOutput, toString());
         Tensor dx = inputGrad.get(input.shape());
-        float[] d = dx.data();
-        Arrays.fill(d, 0f);
-        float[] dy = gradOutput.data();
-        for (int o = 0; o < dy.length; o++) {
-            d[argmax[o]] += dy[o];
-        }
+        Backends.current().maxPool2dBackward(gradOutput.data(), argmax, input.dim(0) * input.dim(1), input.dim(2),
+                input.dim(3), kernel, stride, padding, dx.data());
         return dx;
     }
 
