@@ -10,6 +10,7 @@ import org.rbnn4j.tornado.ops.ConvBackwardWeightsOp;
 import org.rbnn4j.tornado.ops.ConvForwardOp;
 import org.rbnn4j.tornado.ops.DeviceOperation;
 import org.rbnn4j.tornado.ops.ElementwiseOps;
+import org.rbnn4j.tornado.ops.PoolingOps;
 import org.rbnn4j.tornado.ops.RotationOps;
 import org.rbnn4j.tornado.ops.SgemmOp;
 import org.rbnn4j.tornado.ops.StandardisationOps;
@@ -45,6 +46,12 @@ public final class TornadoBackend implements ComputeBackend {
     private final RotationOps.Rotate rotate;
     private final StandardisationOps.Standardise standardise;
     private final StandardisationOps.SignBackward standardiseSignBackward;
+    private final PoolingOps.MaxForward maxPoolForward;
+    private final PoolingOps.MaxBackward maxPoolBackward;
+    private final PoolingOps.Average avgPoolForward;
+    private final PoolingOps.Average avgPoolBackward;
+    private final PoolingOps.GlobalAverage globalAvgPool;
+    private final PoolingOps.Add add;
     private final DeviceOperation[] operations;
 
     /**
@@ -77,9 +84,16 @@ public final class TornadoBackend implements ComputeBackend {
         rotate = new RotationOps.Rotate(device);
         standardise = new StandardisationOps.Standardise(device);
         standardiseSignBackward = new StandardisationOps.SignBackward(device);
+        maxPoolForward = new PoolingOps.MaxForward(device);
+        maxPoolBackward = new PoolingOps.MaxBackward(device);
+        avgPoolForward = new PoolingOps.Average(device, false);
+        avgPoolBackward = new PoolingOps.Average(device, true);
+        globalAvgPool = new PoolingOps.GlobalAverage(device);
+        add = new PoolingOps.Add(device);
         operations = new DeviceOperation[] {sgemm, convForward, convBackwardData, convBackwardWeights, channelStatistics,
                 channelAffine, batchNormBackward, hardtanhForward, hardtanhBackward, sgd, rotationSigns,
-                rotationRightCorrelation, rotate, standardise, standardiseSignBackward};
+                rotationRightCorrelation, rotate, standardise, standardiseSignBackward, maxPoolForward, maxPoolBackward,
+                avgPoolForward, avgPoolBackward, globalAvgPool, add};
     }
 
     @Override
@@ -201,6 +215,69 @@ public final class TornadoBackend implements ComputeBackend {
         long start = System.nanoTime();
         sgd.run(w, g, velocity, length, lr, momentum, weightDecay);
         sgd.recordCall(System.nanoTime() - start);
+    }
+
+    @Override
+    public synchronized void maxPool2dForward(float[] x, int planes, int h, int w, int kernel, int stride, int padding,
+                                              float[] y, int[] argmax) {
+        if (planes == 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        maxPoolForward.run(x, planes, h, w, kernel, stride, padding, y, argmax);
+        maxPoolForward.recordCall(System.nanoTime() - start);
+    }
+
+    @Override
+    public synchronized void maxPool2dBackward(float[] dy, int[] argmax, int planes, int h, int w, int kernel,
+                                               int stride, int padding, float[] dx) {
+        if (planes == 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        maxPoolBackward.run(dy, argmax, planes, h, w, kernel, stride, padding, dx);
+        maxPoolBackward.recordCall(System.nanoTime() - start);
+    }
+
+    @Override
+    public synchronized void avgPool2dForward(float[] x, int planes, int h, int w, int kernel, int stride, float[] y) {
+        if (planes == 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        avgPoolForward.run(x, planes, h, w, kernel, stride, y);
+        avgPoolForward.recordCall(System.nanoTime() - start);
+    }
+
+    @Override
+    public synchronized void avgPool2dBackward(float[] dy, int planes, int h, int w, int kernel, int stride,
+                                               float[] dx) {
+        if (planes == 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        avgPoolBackward.run(dy, planes, h, w, kernel, stride, dx);
+        avgPoolBackward.recordCall(System.nanoTime() - start);
+    }
+
+    @Override
+    public synchronized void globalAvgPoolForward(float[] x, int planes, int hw, float[] y) {
+        if (planes == 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        globalAvgPool.run(x, planes, hw, y);
+        globalAvgPool.recordCall(System.nanoTime() - start);
+    }
+
+    @Override
+    public synchronized void add(float[] x, float[] y, float[] z, int length) {
+        if (length == 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        add.run(x, y, z, length);
+        add.recordCall(System.nanoTime() - start);
     }
 
     /** Per-run standardisation of a binary layer's samples or filters, one work item per run. */

@@ -265,6 +265,58 @@ class TornadoBackendKernelsTest {
     }
 
     @Test
+    void poolingAndAddMatchTheReference() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        // {planes, h, w, kernel, stride, padding}: vgg's 2x2/2, the ImageNet stem's 3/2/1, overlapping windows
+        int[][] shapes = {{6, 8, 8, 2, 2, 0}, {5, 9, 9, 3, 2, 1}, {3, 5, 6, 3, 1, 1}, {40, 16, 16, 2, 2, 0}};
+        for (int[] s : shapes) {
+            int planes = s[0], h = s[1], w = s[2], k = s[3], st = s[4], pad = s[5];
+            String shape = java.util.Arrays.toString(s);
+            float[] x = new float[planes * h * w];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rnd.nextInt(7) - 3; // ties: the first maximum must win on the device too
+            }
+            x[x.length / 2] = Float.NaN;
+            int oh = (h + 2 * pad - k) / st + 1;
+            int ow = (w + 2 * pad - k) / st + 1;
+            float[] yRef = new float[planes * oh * ow];
+            float[] y = new float[yRef.length];
+            int[] argRef = new int[yRef.length];
+            int[] arg = new int[yRef.length];
+            REFERENCE.maxPool2dForward(x, planes, h, w, k, st, pad, yRef, argRef);
+            device.maxPool2dForward(x, planes, h, w, k, st, pad, y, arg);
+            assertThat(arg).as("max pool argmax %s", shape).containsExactly(argRef);
+            assertThat(y).as("max pool %s", shape).containsExactly(yRef);
+            float[] dy = random(rnd, yRef.length);
+            float[] dxRef = new float[x.length];
+            float[] dx = new float[x.length];
+            REFERENCE.maxPool2dBackward(dy, argRef, planes, h, w, k, st, pad, dxRef);
+            device.maxPool2dBackward(dy, arg, planes, h, w, k, st, pad, dx);
+            assertThat(dx).as("max pool gradient %s (sums in the same order)", shape).containsExactly(dxRef);
+            if (pad == 0) {
+                float[] xs = random(rnd, x.length);
+                REFERENCE.avgPool2dForward(xs, planes, h, w, k, st, yRef);
+                device.avgPool2dForward(xs, planes, h, w, k, st, y);
+                assertClose("avg pool " + shape, y, yRef, 1e-6);
+                REFERENCE.avgPool2dBackward(dy, planes, h, w, k, st, dxRef);
+                device.avgPool2dBackward(dy, planes, h, w, k, st, dx);
+                assertClose("avg pool gradient " + shape, dx, dxRef, 1e-6);
+            }
+            float[] means = new float[planes];
+            float[] meansRef = new float[planes];
+            float[] xs = random(rnd, x.length);
+            REFERENCE.globalAvgPoolForward(xs, planes, h * w, meansRef);
+            device.globalAvgPoolForward(xs, planes, h * w, means);
+            assertClose("global average " + shape, means, meansRef, 1e-6);
+            float[] sum = new float[x.length];
+            float[] sumRef = new float[x.length];
+            REFERENCE.add(xs, dx, sumRef, x.length);
+            device.add(xs, dx, sum, x.length);
+            assertThat(sum).as("add %s", shape).containsExactly(sumRef);
+        }
+    }
+
+    @Test
     void onePlanServesManyShapes() {
         long before = device.compilations();
         SplittableRandom rnd = new SplittableRandom(6);
