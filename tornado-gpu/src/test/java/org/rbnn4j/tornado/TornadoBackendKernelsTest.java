@@ -109,9 +109,10 @@ class TornadoBackendKernelsTest {
         for (boolean ta : new boolean[] {false, true}) {
             for (boolean tb : new boolean[] {false, true}) {
                 for (float beta : new float[] {0f, 1f, 0.5f}) {
-                    int m = 1 + rnd.nextInt(20);
-                    int n = 1 + rnd.nextInt(20);
-                    int k = 1 + rnd.nextInt(30);
+                    // up to 40 x 40 x 50: several 16 x 16 work groups and reduction tiles, ragged edges
+                    int m = 1 + rnd.nextInt(40);
+                    int n = 1 + rnd.nextInt(40);
+                    int k = 1 + rnd.nextInt(50);
                     int lda = (ta ? m : k) + rnd.nextInt(3);
                     int ldb = (tb ? k : n) + rnd.nextInt(3);
                     int ldc = n + rnd.nextInt(3);

@@ -3,16 +3,18 @@ package org.rbnn4j.tornado.ops;
 import static uk.ac.manchester.tornado.api.enums.DataTransferMode.EVERY_EXECUTION;
 
 import org.rbnn4j.tornado.kernels.GemmKernels;
+import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 
 /**
- * {@code C = alpha * op(A) op(B) + beta * C} on the device ({@link GemmKernels#sgemm}). Only the regions of the
+ * {@code C = alpha * op(A) op(B) + beta * C} on the device ({@link GemmKernels#sgemm}, tiled through local memory). Only the regions of the
  * caller's arrays that the matrices span (from their offsets, with their leading dimensions) travel.
  */
 public final class SgemmOp extends DeviceOperation {
     private final int[] dims = new int[GemmKernels.DIMS];
     private final float[] scalars = new float[2];
+    private final KernelContext context = new KernelContext();
     private float[] a;
     private float[] b;
     private float[] c;
@@ -44,7 +46,8 @@ public final class SgemmOp extends DeviceOperation {
         dims[GemmKernels.LDC] = ldc;
         scalars[0] = alpha;
         scalars[1] = beta;
-        execute(new long[] {m, n});
+        executeInGroups(new long[][] {{GemmKernels.TILE, GemmKernels.TILE}},
+                new long[] {GemmKernels.roundUp(n), GemmKernels.roundUp(m)});
         System.arraycopy(c, 0, cInOut, cOff, cSpan);
     }
 
@@ -59,7 +62,7 @@ public final class SgemmOp extends DeviceOperation {
     protected TaskGraph build(String graphName) {
         return new TaskGraph(graphName)
                 .transferToDevice(EVERY_EXECUTION, a, b, c, dims, scalars)
-                .task("t0", GemmKernels::sgemm, a, b, c, dims, scalars)
+                .task("t0", GemmKernels::sgemm, context, a, b, c, dims, scalars)
                 .transferToHost(EVERY_EXECUTION, c);
     }
 
