@@ -51,6 +51,7 @@ public final class TornadoBackend implements ComputeBackend {
     private final PoolingOps.Average avgPoolForward;
     private final PoolingOps.Average avgPoolBackward;
     private final PoolingOps.GlobalAverage globalAvgPool;
+    private final PoolingOps.GlobalAverage globalAvgPoolBackward;
     private final PoolingOps.Add add;
     private final DeviceOperation[] operations;
 
@@ -88,12 +89,13 @@ public final class TornadoBackend implements ComputeBackend {
         maxPoolBackward = new PoolingOps.MaxBackward(device);
         avgPoolForward = new PoolingOps.Average(device, false);
         avgPoolBackward = new PoolingOps.Average(device, true);
-        globalAvgPool = new PoolingOps.GlobalAverage(device);
+        globalAvgPool = new PoolingOps.GlobalAverage(device, false);
+        globalAvgPoolBackward = new PoolingOps.GlobalAverage(device, true);
         add = new PoolingOps.Add(device);
         operations = new DeviceOperation[] {sgemm, convForward, convBackwardData, convBackwardWeights, channelStatistics,
                 channelAffine, batchNormBackward, hardtanhForward, hardtanhBackward, sgd, rotationSigns,
                 rotationRightCorrelation, rotate, standardise, standardiseSignBackward, maxPoolForward, maxPoolBackward,
-                avgPoolForward, avgPoolBackward, globalAvgPool, add};
+                avgPoolForward, avgPoolBackward, globalAvgPool, globalAvgPoolBackward, add};
     }
 
     @Override
@@ -268,6 +270,16 @@ public final class TornadoBackend implements ComputeBackend {
         long start = System.nanoTime();
         globalAvgPool.run(x, planes, hw, y);
         globalAvgPool.recordCall(System.nanoTime() - start);
+    }
+
+    @Override
+    public synchronized void globalAvgPoolBackward(float[] dy, int planes, int hw, float[] dx) {
+        if (planes == 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        globalAvgPoolBackward.run(dy, planes, hw, dx);
+        globalAvgPoolBackward.recordCall(System.nanoTime() - start);
     }
 
     @Override

@@ -309,6 +309,11 @@ class TornadoBackendKernelsTest {
             REFERENCE.globalAvgPoolForward(xs, planes, h * w, meansRef);
             device.globalAvgPoolForward(xs, planes, h * w, means);
             assertClose("global average " + shape, means, meansRef, 1e-6);
+            float[] spread = new float[x.length];
+            float[] spreadRef = new float[x.length];
+            REFERENCE.globalAvgPoolBackward(meansRef, planes, h * w, spreadRef);
+            device.globalAvgPoolBackward(meansRef, planes, h * w, spread);
+            assertThat(spread).as("global average gradient %s", shape).containsExactly(spreadRef);
             float[] sum = new float[x.length];
             float[] sumRef = new float[x.length];
             REFERENCE.add(xs, dx, sumRef, x.length);

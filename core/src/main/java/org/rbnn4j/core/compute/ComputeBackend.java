@@ -1,5 +1,6 @@
 package org.rbnn4j.core.compute;
 
+import java.util.Arrays;
 import java.util.function.IntConsumer;
 import org.rbnn4j.core.compute.kernels.PoolingReference;
 import org.rbnn4j.core.compute.kernels.StandardisationReference;
@@ -113,6 +114,17 @@ public interface ComputeBackend extends AutoCloseable {
     default void globalAvgPoolForward(float[] x, int planes, int hw, float[] y) {
         for (int p = 0; p < planes; p++) {
             y[p] = PoolingReference.globalAvgAt(x, p * hw, hw);
+        }
+    }
+
+    /**
+     * Backward of {@link #globalAvgPoolForward}: every element of plane {@code p} gets {@code dy[p] / hw}; overwrites
+     * {@code dx}. The default is {@link PoolingReference#globalAvgGradAt}.
+     */
+    default void globalAvgPoolBackward(float[] dy, int planes, int hw, float[] dx) {
+        for (int p = 0; p < planes; p++) {
+            float g = PoolingReference.globalAvgGradAt(dy[p], hw);
+            Arrays.fill(dx, p * hw, (p + 1) * hw, g);
         }
     }
 

@@ -31,15 +31,7 @@ public final class GlobalAvgPool implements Layer {
         int planes = input.dim(0) * input.dim(1);
         int hw = input.dim(2) * input.dim(3);
         Tensor dx = inputGrad.get(input.shape());
-        float[] d = dx.data();
-        float[] dy = gradOutput.data();
-        for (int p = 0; p < planes; p++) {
-            float g = dy[p] / hw;
-            int base = p * hw;
-            for (int i = 0; i < hw; i++) {
-                d[base + i] = g;
-            }
-        }
+        Backends.current().globalAvgPoolBackward(gradOutput.data(), planes, hw, dx.data());
         return dx;
     }
 

@@ -91,6 +91,15 @@ public final class PoolingKernels {
         }
     }
 
+    /** {@code dx[i] = dy[plane of i] / hw}; {@code dims[H]} holds the plane size. */
+    public static void globalAvgPoolBackward(float[] dy, float[] dx, int[] dims) {
+        int hw = dims[H];
+        int total = dims[PLANES] * hw;
+        for (@Parallel int i = 0; i < total; i++) {
+            dx[i] = PoolingReference.globalAvgGradAt(dy[i / hw], hw);
+        }
+    }
+
     /** {@code z = x + y}; {@code length[0]} elements. */
     public static void add(float[] x, float[] y, float[] z, int[] length) {
         int len = length[0];

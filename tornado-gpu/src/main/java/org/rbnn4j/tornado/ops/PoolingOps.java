@@ -161,37 +161,43 @@ public final class PoolingOps {
         }
     }
 
-    /** Mean of every plane. */
+    /** Mean of every plane, forward ({@code backward == false}) or backward (each element gets its plane's dy / hw). */
     public static final class GlobalAverage extends DeviceOperation {
+        private final boolean backward;
         private final int[] dims = new int[PoolingKernels.DIMS];
-        private float[] x;
-        private float[] y;
+        private float[] in;
+        private float[] out;
 
-        public GlobalAverage(TornadoDevice device) {
-            super(device, "global_avg_pool");
+        public GlobalAverage(TornadoDevice device, boolean backward) {
+            super(device, backward ? "global_avg_pool_backward" : "global_avg_pool");
+            this.backward = backward;
         }
 
-        public void run(float[] xIn, int planes, int hw, float[] yOut) {
+        /** Forward: {@code src} holds the planes, {@code dst} their means; backward: {@code src} is dy, {@code dst} dx. */
+        public void run(float[] src, int planes, int hw, float[] dst) {
             dims[PoolingKernels.PLANES] = planes;
             dims[PoolingKernels.H] = hw;
-            reserve(planes * hw, planes);
-            System.arraycopy(xIn, 0, x, 0, planes * hw);
-            execute(new long[] {planes});
-            System.arraycopy(y, 0, yOut, 0, planes);
+            int inSize = backward ? planes : planes * hw;
+            int outSize = backward ? planes * hw : planes;
+            reserve(inSize, outSize);
+            System.arraycopy(src, 0, in, 0, inSize);
+            execute(new long[] {outSize});
+            System.arraycopy(out, 0, dst, 0, outSize);
         }
 
         @Override
         protected void allocate(int[] capacities) {
-            x = new float[capacities[0]];
-            y = new float[capacities[1]];
+            in = new float[capacities[0]];
+            out = new float[capacities[1]];
         }
 
         @Override
         protected TaskGraph build(String graphName) {
-            return new TaskGraph(graphName)
-                    .transferToDevice(EVERY_EXECUTION, x, dims)
-                    .task("t0", PoolingKernels::globalAvgPool, x, y, dims)
-                    .transferToHost(EVERY_EXECUTION, y);
+            TaskGraph graph = new TaskGraph(graphName).transferToDevice(EVERY_EXECUTION, in, dims);
+            graph = backward
+                    ? graph.task("t0", PoolingKernels::globalAvgPoolBackward, in, out, dims)
+                    : graph.task("t0", PoolingKernels::globalAvgPool, in, out, dims);
+            return graph.transferToHost(EVERY_EXECUTION, out);
         }
 
         @Override

@@ -118,6 +118,11 @@ public final class PoolingReference {
         return sum / hw;
     }
 
+    /** Gradient of element {@code i} of a plane of {@code hw} for the plane mean's gradient {@code dyPlane}. */
+    public static float globalAvgGradAt(float dyPlane, int hw) {
+        return dyPlane / hw;
+    }
+
     // ------------------------------------------------------------------ whole planes (host loops over the kernels)
 
     /** {@link #maxPoolArgmax} for every output of planes {@code [p0, p1)}: {@code y} and {@code argmax}. */
