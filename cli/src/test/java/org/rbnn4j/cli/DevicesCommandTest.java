@@ -26,6 +26,18 @@ class DevicesCommandTest {
     }
 
     @Test
+    void checkWithoutTheGpuModuleSaysSoAndFails() {
+        StringWriter out = new StringWriter();
+        CommandLine cl = new CommandLine(new DevicesCommand());
+        cl.setOut(new PrintWriter(out));
+        int code = cl.execute("--check");
+
+        assertThat(code).as("no device checked: not a success").isEqualTo(1);
+        assertThat(out.toString()).contains("Device check against the scalar reference:",
+                "not run: the tornado-gpu module is not on the class path");
+    }
+
+    @Test
     void isRegisteredAsASubcommand() {
         assertThat(Subcommands.all()).anyMatch(c -> c instanceof DevicesCommand);
     }
