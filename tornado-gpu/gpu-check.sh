@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The GPU check of the TornadoVM backend, in one run, for a machine that has a GPU driver but neither Java nor Maven.
+# Bring along (nothing here builds them):
+#   JAVA_HOME       a JDK 25 runtime (a jlinked one is enough: java.base, java.desktop, java.logging, java.management,
+#                   jdk.incubator.vector, jdk.management, jdk.unsupported and the JVMCI modules TornadoVM's argfile names)
+#   TORNADOVM_HOME  a TornadoVM 5.x SDK for JDK 25 built with a backend the driver supports (OpenCL and/or PTX), with
+#                   its tornado-argfile generated for where it lies
+#   the built jars  cli/target/rbnn.jar, tornado-gpu/target/rbnn4j-tornado-gpu-*.jar, tornado-gpu/target/tornado-modules
+# Prints: the devices; every device operation against the scalar reference (errors, times); then S training steps of
+# resnet20_1w1a at batch 256 on the device and on the CPU backend (a fraction of an epoch: 20 steps = 5,120 images).
+# Usage: tornado-gpu/gpu-check.sh [DEVICE] [STEPS]      (DEVICE as in --backend tornado:N, default TornadoVM's default)
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+: "${JAVA_HOME:?set JAVA_HOME to a JDK 25 runtime}"
+: "${TORNADOVM_HOME:?set TORNADOVM_HOME to a TornadoVM SDK}"
+export RBNN_NO_BUILD=1
+device=${1:-}
+steps=${2:-20}
+backend=tornado${device:+:$device}
+status=0
+./rbnn devices --check ${device:+--device "$device"} || status=1
+./rbnn bench train --backend "$backend" --model resnet20_1w1a --batch 256 --steps "$steps" --json || status=1
+./rbnn bench train --backend simd --model resnet20_1w1a --batch 256 --steps "$steps" --json || status=1
+exit $status
