@@ -149,36 +149,37 @@ public final class SimdBackend implements ComputeBackend {
     @Override
     public void maxPool2dForward(float[] x, int planes, int h, int w, int kernel, int stride, int padding, float[] y,
                                  int[] argmax) {
-        int per = planesPerTask(h * w);
-        pool.parallelFor((planes + per - 1) / per, t -> PoolingReference.maxPoolPlanes(x, t * per,
-                Math.min(planes, (t + 1) * per), h, w, kernel, stride, padding, y, argmax));
+        overPlanes(planes, h * w, (p0, p1) ->
+                PoolingReference.maxPoolPlanes(x, p0, p1, h, w, kernel, stride, padding, y, argmax));
     }
 
     @Override
     public void maxPool2dBackward(float[] dy, int[] argmax, int planes, int h, int w, int kernel, int stride,
                                   int padding, float[] dx) {
-        int per = planesPerTask(h * w);
-        pool.parallelFor((planes + per - 1) / per, t -> PoolingReference.maxPoolGradPlanes(dy, argmax, t * per,
-                Math.min(planes, (t + 1) * per), h, w, kernel, stride, padding, dx));
+        overPlanes(planes, h * w, (p0, p1) ->
+                PoolingReference.maxPoolGradPlanes(dy, argmax, p0, p1, h, w, kernel, stride, padding, dx));
     }
 
     @Override
     public void avgPool2dForward(float[] x, int planes, int h, int w, int kernel, int stride, float[] y) {
-        int per = planesPerTask(h * w);
-        pool.parallelFor((planes + per - 1) / per, t -> PoolingReference.avgPoolPlanes(x, t * per,
-                Math.min(planes, (t + 1) * per), h, w, kernel, stride, y));
+        overPlanes(planes, h * w, (p0, p1) -> PoolingReference.avgPoolPlanes(x, p0, p1, h, w, kernel, stride, y));
     }
 
     @Override
     public void avgPool2dBackward(float[] dy, int planes, int h, int w, int kernel, int stride, float[] dx) {
-        int per = planesPerTask(h * w);
-        pool.parallelFor((planes + per - 1) / per, t -> PoolingReference.avgPoolGradPlanes(dy, t * per,
-                Math.min(planes, (t + 1) * per), h, w, kernel, stride, dx));
+        overPlanes(planes, h * w, (p0, p1) ->
+                PoolingReference.avgPoolGradPlanes(dy, p0, p1, h, w, kernel, stride, dx));
     }
 
-    /** Planes per pooling task: about 16K input elements, so a batch gives a few tasks per thread. */
-    private static int planesPerTask(int planeSize) {
-        return Math.max(1, (1 << 14) / Math.max(1, planeSize));
+    /** Planes {@code [p0, p1)}. */
+    private interface PlaneRange {
+        void run(int p0, int p1);
+    }
+
+    /** {@code body} over all planes in tasks of about 16K elements, so that a batch gives a few tasks per thread. */
+    private void overPlanes(int planes, int planeSize, PlaneRange body) {
+        int per = Math.max(1, (1 << 14) / Math.max(1, planeSize));
+        pool.parallelFor((planes + per - 1) / per, t -> body.run(t * per, Math.min(planes, (t + 1) * per)));
     }
 
     @Override
