@@ -86,6 +86,11 @@ final class TrainBenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%s batch %d, %s backend, %d thread(s): median step %.3f s (%.0f images/s), "
                     + "rotation update %.4f s%n", net.name(), batch, compute.name(), compute.threads(), median, batch / median, rotationSeconds);
         }
+        String profile = compute.profile();
+        if (!profile.isEmpty()) {
+            // A device backend's breakdown (host copies vs device plans) goes to stderr: stdout stays one JSON object.
+            System.err.print("per-operation time over all steps (warm-up and compilation included):\n" + profile);
+        }
         return 0;
     }
 

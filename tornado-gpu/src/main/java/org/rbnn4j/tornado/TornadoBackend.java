@@ -349,6 +349,7 @@ public final class TornadoBackend implements ComputeBackend {
      * Time spent per operation since this backend was created: calls, whole-call milliseconds (host staging copies
      * included) and milliseconds in the TornadoVM plan (transfers, kernels and first-call compilation), one line each.
      */
+    @Override
     public synchronized String profile() {
         StringBuilder sb = new StringBuilder();
         for (DeviceOperation op : operations) {

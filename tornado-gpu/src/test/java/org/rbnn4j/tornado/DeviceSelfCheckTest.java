@@ -16,6 +16,8 @@ class DeviceSelfCheckTest {
                 "standardise sign backward", "rotate filters", "rotation D1", "rotation D2", "max pool 2x2 backward",
                 "global avg pool backward", "add");
         assertThat(results).allSatisfy(r -> assertThat(r.passed()).as(r.describe()).isTrue());
+        // the profile `rbnn bench train` prints for a device backend names the operations that ran
+        assertThat(TestDevice.backend().profile()).contains("conv_forward", "max_pool_backward", "calls", "in plan");
     }
 
     @Test

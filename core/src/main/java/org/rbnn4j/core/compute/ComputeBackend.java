@@ -208,6 +208,14 @@ public interface ComputeBackend extends AutoCloseable {
     }
 
     /**
+     * Time per operation since this backend was created, one line per operation used, for backends that keep such a
+     * profile (a device backend: calls, time in whole calls, time in device plans); empty otherwise.
+     */
+    default String profile() {
+        return "";
+    }
+
+    /**
      * Runs {@code body.accept(i)} for every {@code i} in {@code [0, tasks)} on this backend's CPU threads and returns
      * when all are done; the first exception thrown by a task is rethrown. For the loops of layers that are not worth
      * an operation of their own (per-sample standardisation, per-channel scales): tasks must be independent (write
