@@ -5,7 +5,8 @@
  * {@code tornado}, priority 300), {@link org.rbnn4j.tornado.TornadoBackend} (the SPI on one device),
  * {@link org.rbnn4j.tornado.TornadoDevices} ({@code --backend tornado[:N]}: {@code N} indexes
  * {@link org.rbnn4j.tornado.TornadoDevices#list()}, or {@code B:D} names TornadoVM's backend and device) and
- * {@link org.rbnn4j.tornado.TornadoSettings} (reproducible mode). The bi-rotation's batched products run on the
+ * {@link org.rbnn4j.tornado.TornadoSettings} (reproducible mode), {@link org.rbnn4j.tornado.DeviceSelfCheck}
+ * ({@code rbnn devices --check}: every operation against the reference on one device). The bi-rotation's batched products run on the
  * device too: {@code BiRotation} calls them on the current backend, and only the small SVDs stay on the host.
  *
  * <p>Running: the module needs an installed TornadoVM SDK (5.x for JDK 25) and a JVM started with its argfile. The
