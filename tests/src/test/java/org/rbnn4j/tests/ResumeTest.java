@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -82,16 +81,7 @@ class ResumeTest {
                     }
                     batches.add(new Batch(Tensor.of(x, 8, 1, 8, 8), y));
                 }
-                return new CloseableIterable<>() {
-                    @Override
-                    public Iterator<Batch> iterator() {
-                        return batches.iterator();
-                    }
-
-                    @Override
-                    public void close() {
-                    }
-                };
+                return CloseableIterable.of(batches);
             }
 
             @Override

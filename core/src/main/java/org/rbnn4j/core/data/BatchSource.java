@@ -20,5 +20,19 @@ public interface BatchSource {
     interface CloseableIterable<T> extends Iterable<T>, AutoCloseable {
         @Override
         void close();
+
+        /** Items already in memory: nothing to close. */
+        static <T> CloseableIterable<T> of(Iterable<T> items) {
+            return new CloseableIterable<>() {
+                @Override
+                public java.util.Iterator<T> iterator() {
+                    return items.iterator();
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
     }
 }

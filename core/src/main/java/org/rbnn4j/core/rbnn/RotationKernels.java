@@ -116,13 +116,8 @@ public final class RotationKernels {
      */
     public static void signsAndLeftCorrelation(float[] x, float[] r1, float[] r2, int filters, int a, int b,
                                                float[] projected, float[] signs, double[] d1) {
-        int n = a * b;
-        for (int j = 0; j < filters; j++) {
-            int off = j * n;
-            rightMultiply(x, off, r2, a, b, projected, off);
-            transposedLeftMultiply(r1, a, projected, off, b, signs, off);
-        }
-        SignKernels.sign(signs, 0, signs, 0, filters * n);
+        rotateFilters(x, r1, r2, filters, a, b, projected, signs);
+        SignKernels.sign(signs, 0, signs, 0, filters * a * b);
         leftCorrelation(signs, projected, filters, a, b, d1);
     }
 

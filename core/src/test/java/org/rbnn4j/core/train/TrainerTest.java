@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,16 +38,7 @@ class TrainerTest {
     record ListSource(List<Batch> batches) implements BatchSource {
         @Override
         public CloseableIterable<Batch> epoch(int epoch) {
-            return new CloseableIterable<>() {
-                @Override
-                public Iterator<Batch> iterator() {
-                    return batches.iterator();
-                }
-
-                @Override
-                public void close() {
-                }
-            };
+            return CloseableIterable.of(batches);
         }
 
         @Override
