@@ -29,8 +29,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The micro-kernel also finishes the result ({@code bias - 2*pop}, to float, vector store of the whole panel):
  * for small K (64 channels, 9 words) a separate epilogue through a scratch array cost about a quarter of the time.
  * NHWC output is stored directly; NCHW goes through a {@code [pixel][filter]} block buffer transposed into place
- * with sequential stores (per-lane stores straight into NCHW were about 4x slower). Only the partial last panel
- * of NHWC output takes the scratch path with masked stores.
+ * with sequential stores (per-lane stores straight into NCHW were about 4x slower); so does the partial last panel of
+ * NHWC output, copying only the filters that exist.
  *
  * <p>Loop order: pixel blocks of {@link #PIXEL_BLOCK} outer, panels, then pixel tiles, so that one panel of filters
  * (at most 18 KB for 512 input channels) and one block of activations stay in L1.
@@ -66,8 +66,6 @@ final class VectorBinaryConv {
         PackedFilters f = conv.filters();
         int panelWidth = f.panelWidth();
         boolean wide = panelWidth == WIDE_PANEL;
-        int tile = wide ? 2 : 4;
-        int vectors = panelWidth / LANES;
         long[] act = in.bits();
         long[] w = f.bits();
         long[] bias = conv.biasTable();
@@ -85,10 +83,10 @@ final class VectorBinaryConv {
         int[] actOff = new int[PIXEL_BLOCK];
         int[] biasOff = new int[PIXEL_BLOCK];
         int[] outOff = new int[PIXEL_BLOCK];
-        long[] pops = new long[tile * panelWidth];
-        // NCHW: results of one panel for the block's pixels, [pixel][filter], transposed into out afterwards.
-        float[] block = nhwc ? null : new float[PIXEL_BLOCK * panelWidth];
-        // Where pixel i of a block starts in the block buffer (NCHW).
+        // Results of one panel for the block's pixels, [pixel][filter], copied into out afterwards: NCHW (transposed),
+        // and the partial last panel of NHWC (only the filters that exist).
+        float[] block = new float[PIXEL_BLOCK * panelWidth];
+        // Where pixel i of a block starts in the block buffer.
         int[] blockOff = new int[PIXEL_BLOCK];
         for (int i = 0; i < PIXEL_BLOCK; i++) {
             blockOff[i] = i * panelWidth;
@@ -120,132 +118,48 @@ final class VectorBinaryConv {
             for (int panel = panelFrom; panel < panelTo; panel++) {
                 int wOff = panel * kWords * panelWidth;
                 int co0 = panel * panelWidth;
-                // Full vector stores of a whole panel: into out (NHWC, unless the panel is the partial last one),
-                // or into the block buffer (NCHW).
-                boolean fused = !nhwc || co0 + panelWidth <= cout;
-                float[] target = nhwc ? out : block;
-                if (fused && wide) {
-                    fusedTiles2x4(act, actOff, biasOff, nhwc ? outOff : blockOff, 0, blockLen, rowStride, kh, run, w,
-                            wOff, bias, co0, nhwc ? co0 : 0, target);
+                int filters = Math.min(panelWidth, cout - co0);
+                // Full vector stores of a whole panel: straight into out (NHWC, full panel), else into the block.
+                boolean direct = nhwc && filters == panelWidth;
+                float[] target = direct ? out : block;
+                int[] dstOff = direct ? outOff : blockOff;
+                int dstAdd = direct ? co0 : 0;
+                if (wide) {
+                    fusedTiles2x4(act, actOff, biasOff, dstOff, blockLen, rowStride, kh, run, w, wOff, bias, co0,
+                            dstAdd, target);
                 } else {
-                    for (int t = 0; t < blockLen; t += tile) {
-                        int valid = Math.min(tile, blockLen - t);
-                        // A short last tile repeats its first pixel; the repeats store the same values again.
-                        int i1 = valid > 1 ? t + 1 : t;
-                        int a0 = actOff[t];
-                        int a1 = actOff[i1];
-                        if (fused) {
-                            int o0 = nhwc ? outOff[t] + co0 : t * panelWidth;
-                            int o1 = nhwc ? outOff[i1] + co0 : i1 * panelWidth;
-                            int i2 = valid > 2 ? t + 2 : t;
-                            int i3 = valid > 3 ? t + 3 : t;
-                            int o2 = nhwc ? outOff[i2] + co0 : i2 * panelWidth;
-                            int o3 = nhwc ? outOff[i3] + co0 : i3 * panelWidth;
-                            fused4x2(act, a0, a1, actOff[i2], actOff[i3], rowStride, kh, run, w, wOff, bias,
-                                    biasOff[t] + co0, biasOff[i1] + co0, biasOff[i2] + co0, biasOff[i3] + co0,
-                                    target, o0, o1, o2, o3);
-                            continue;
-                        }
-                        // NHWC, partial last panel: counts through pops, masked stores of the filters that exist.
-                        if (wide) {
-                            popcount2x4(act, a0, a1, rowStride, kh, run, w, wOff, pops);
-                        } else {
-                            int a2 = valid > 2 ? actOff[t + 2] : a0;
-                            int a3 = valid > 3 ? actOff[t + 3] : a0;
-                            popcount4x2(act, a0, a1, a2, a3, rowStride, kh, run, w, wOff, pops);
-                        }
-                        for (int i = 0; i < valid; i++) {
-                            for (int v = 0; v < vectors; v++) {
-                                int co = co0 + v * LANES;
-                                if (co >= cout) {
-                                    break;
-                                }
-                                LongVector pop = LongVector.fromArray(LS, pops, (i * vectors + v) * LANES);
-                                result(bias, biasOff[t + i] + co, pop)
-                                        .intoArray(out, outOff[t + i] + co, FS.indexInRange(co, cout));
-                            }
-                        }
-                    }
+                    fusedTiles4x2(act, actOff, biasOff, dstOff, blockLen, rowStride, kh, run, w, wOff, bias, co0,
+                            dstAdd, target);
                 }
-                if (!nhwc) {
-                    int filters = Math.min(panelWidth, cout - co0);
-                    for (int j = 0; j < filters; j++) {
-                        int plane = (co0 + j) * outPixels;
-                        for (int i = 0; i < blockLen; i++) {
-                            out[outOff[i] + plane] = block[i * panelWidth + j];
-                        }
+                if (direct) {
+                    continue;
+                }
+                for (int j = 0; j < filters; j++) {
+                    // NCHW: filter j's plane; NHWC: channel co0 + j of each pixel.
+                    int dst = nhwc ? co0 + j : (co0 + j) * outPixels;
+                    for (int i = 0; i < blockLen; i++) {
+                        out[outOff[i] + dst] = block[i * panelWidth + j];
                     }
                 }
             }
         }
     }
 
-    /** {@code bias[b ..] - 2 * pop} as floats (exact: small integers). */
-    private static FloatVector result(long[] bias, int b, LongVector pop) {
-        return (FloatVector) LongVector.fromArray(LS, bias, b).sub(pop.lanewise(VectorOperators.LSHL, 1))
-                .convertShape(VectorOperators.L2F, FS, 0);
-    }
-
     /**
-     * Micro-kernel 2 x 4: disagreement counts of 2 windows (base offsets {@code a0, a1}) against the 4 filter
-     * vectors of one wide panel, over {@code kh} rows of {@code run} contiguous words; writes
-     * {@code pops[(pixel * 4 + vector) * LANES + lane]}.
+     * Micro-kernel 2 x 4 over the first {@code count} pixels of a block, two at a time: disagreement counts of 2 windows
+     * against the 4 filter vectors of one wide panel, over {@code kh} rows of {@code run} contiguous words, finished as
+     * {@code bias - 2*pop}: pixel {@code i} reads its window at {@code actOff[i]}, its bias at
+     * {@code biasOff[i] + co0}, and gets one full panel of results at {@code out[dstOff[i] + dstAdd ..]}. An odd last
+     * pixel is computed twice (the repeat stores the same values again). The tile loop is inside the kernel: a call
+     * per tile with its offsets as arguments cost 1-3% (most for short windows: 128 channels, 18 words). The epilogue
+     * is spelled out rather than called: one more call level hits C2's {@code NodeCountInliningCutoff} here, and a
+     * vector that is not inlined is boxed.
      */
-    private static void popcount2x4(long[] act, int a0, int a1, int rowStride, int kh, int run,
-                                    long[] w, int wOff, long[] pops) {
-        LongVector c00 = LongVector.zero(LS);
-        LongVector c01 = LongVector.zero(LS);
-        LongVector c02 = LongVector.zero(LS);
-        LongVector c03 = LongVector.zero(LS);
-        LongVector c10 = LongVector.zero(LS);
-        LongVector c11 = LongVector.zero(LS);
-        LongVector c12 = LongVector.zero(LS);
-        LongVector c13 = LongVector.zero(LS);
-        for (int ky = 0; ky < kh; ky++) {
-            int r = ky * rowStride;
-            int wk = wOff + ky * run * WIDE_PANEL;
-            for (int j = 0; j < run; j++) {
-                int wi = wk + j * WIDE_PANEL;
-                LongVector w0 = LongVector.fromArray(LS, w, wi);
-                LongVector w1 = LongVector.fromArray(LS, w, wi + LANES);
-                LongVector w2 = LongVector.fromArray(LS, w, wi + 2 * LANES);
-                LongVector w3 = LongVector.fromArray(LS, w, wi + 3 * LANES);
-                LongVector x = LongVector.broadcast(LS, act[a0 + r + j]);
-                c00 = c00.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
-                c01 = c01.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
-                c02 = c02.add(x.lanewise(VectorOperators.XOR, w2).lanewise(VectorOperators.BIT_COUNT));
-                c03 = c03.add(x.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT));
-                x = LongVector.broadcast(LS, act[a1 + r + j]);
-                c10 = c10.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
-                c11 = c11.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
-                c12 = c12.add(x.lanewise(VectorOperators.XOR, w2).lanewise(VectorOperators.BIT_COUNT));
-                c13 = c13.add(x.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT));
-            }
-        }
-        c00.intoArray(pops, 0);
-        c01.intoArray(pops, LANES);
-        c02.intoArray(pops, 2 * LANES);
-        c03.intoArray(pops, 3 * LANES);
-        c10.intoArray(pops, 4 * LANES);
-        c11.intoArray(pops, 5 * LANES);
-        c12.intoArray(pops, 6 * LANES);
-        c13.intoArray(pops, 7 * LANES);
-    }
-
-    /**
-     * {@link #popcount2x4} that also finishes the result, over the pixels {@code [from, to)} of a block two at a
-     * time: pixel {@code i} reads its window at {@code actOff[i]}, its bias at {@code biasOff[i] + co0}, and gets
-     * {@code bias - 2*pop} for one full panel of filters at {@code out[dstOff[i] + dstAdd ..]}. An odd last pixel is
-     * computed twice (the repeat stores the same values again). The tile loop is inside the kernel: a call per tile
-     * with its offsets as arguments cost 1-3% (most for short windows: 128 channels, 18 words). The epilogue is
-     * spelled out rather than calling {@link #result}: one more call level hits C2's {@code NodeCountInliningCutoff}
-     * here, and a vector that is not inlined is boxed.
-     */
-    private static void fusedTiles2x4(long[] act, int[] actOff, int[] biasOff, int[] dstOff, int from, int to,
+    private static void fusedTiles2x4(long[] act, int[] actOff, int[] biasOff, int[] dstOff, int count,
                                       int rowStride, int kh, int run, long[] w, int wOff, long[] bias, int co0,
                                       int dstAdd, float[] out) {
-        for (int t = from; t < to; t += 2) {
-            int i1 = t + 1 < to ? t + 1 : t;
+        for (int t = 0; t < count; t += 2) {
+            int i1 = t + 1 < count ? t + 1 : t;
             int a0 = actOff[t];
             int a1 = actOff[i1];
             int b0 = biasOff[t] + co0;
@@ -300,99 +214,72 @@ final class VectorBinaryConv {
         }
     }
 
-    /**
-     * Micro-kernel 4 x 2: disagreement counts of 4 windows against the 2 filter vectors of one narrow panel;
-     * writes {@code pops[(pixel * 2 + vector) * LANES + lane]}.
-     */
-    private static void popcount4x2(long[] act, int a0, int a1, int a2, int a3, int rowStride, int kh, int run,
-                                    long[] w, int wOff, long[] pops) {
-        LongVector c00 = LongVector.zero(LS);
-        LongVector c01 = LongVector.zero(LS);
-        LongVector c10 = LongVector.zero(LS);
-        LongVector c11 = LongVector.zero(LS);
-        LongVector c20 = LongVector.zero(LS);
-        LongVector c21 = LongVector.zero(LS);
-        LongVector c30 = LongVector.zero(LS);
-        LongVector c31 = LongVector.zero(LS);
-        for (int ky = 0; ky < kh; ky++) {
-            int r = ky * rowStride;
-            int wk = wOff + ky * run * NARROW_PANEL;
-            for (int j = 0; j < run; j++) {
-                int wi = wk + j * NARROW_PANEL;
-                LongVector w0 = LongVector.fromArray(LS, w, wi);
-                LongVector w1 = LongVector.fromArray(LS, w, wi + LANES);
-                LongVector x = LongVector.broadcast(LS, act[a0 + r + j]);
-                c00 = c00.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
-                c01 = c01.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
-                x = LongVector.broadcast(LS, act[a1 + r + j]);
-                c10 = c10.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
-                c11 = c11.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
-                x = LongVector.broadcast(LS, act[a2 + r + j]);
-                c20 = c20.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
-                c21 = c21.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
-                x = LongVector.broadcast(LS, act[a3 + r + j]);
-                c30 = c30.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
-                c31 = c31.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
+    /** Micro-kernel 4 x 2: four pixels at a time against the 2 filter vectors of a narrow panel, as {@link #fusedTiles2x4}. */
+    private static void fusedTiles4x2(long[] act, int[] actOff, int[] biasOff, int[] dstOff, int count,
+                                      int rowStride, int kh, int run, long[] w, int wOff, long[] bias, int co0,
+                                      int dstAdd, float[] out) {
+        for (int t = 0; t < count; t += 4) {
+            // A short last tile repeats its first pixel; the repeats store the same values again.
+            int i1 = t + 1 < count ? t + 1 : t;
+            int i2 = t + 2 < count ? t + 2 : t;
+            int i3 = t + 3 < count ? t + 3 : t;
+            int a0 = actOff[t];
+            int a1 = actOff[i1];
+            int a2 = actOff[i2];
+            int a3 = actOff[i3];
+            int b0 = biasOff[t] + co0;
+            int b1 = biasOff[i1] + co0;
+            int b2 = biasOff[i2] + co0;
+            int b3 = biasOff[i3] + co0;
+            int o0 = dstOff[t] + dstAdd;
+            int o1 = dstOff[i1] + dstAdd;
+            int o2 = dstOff[i2] + dstAdd;
+            int o3 = dstOff[i3] + dstAdd;
+            LongVector c00 = LongVector.zero(LS);
+            LongVector c01 = LongVector.zero(LS);
+            LongVector c10 = LongVector.zero(LS);
+            LongVector c11 = LongVector.zero(LS);
+            LongVector c20 = LongVector.zero(LS);
+            LongVector c21 = LongVector.zero(LS);
+            LongVector c30 = LongVector.zero(LS);
+            LongVector c31 = LongVector.zero(LS);
+            for (int ky = 0; ky < kh; ky++) {
+                int r = ky * rowStride;
+                int wk = wOff + ky * run * NARROW_PANEL;
+                for (int j = 0; j < run; j++) {
+                    int wi = wk + j * NARROW_PANEL;
+                    LongVector w0 = LongVector.fromArray(LS, w, wi);
+                    LongVector w1 = LongVector.fromArray(LS, w, wi + LANES);
+                    LongVector x = LongVector.broadcast(LS, act[a0 + r + j]);
+                    c00 = c00.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
+                    c01 = c01.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
+                    x = LongVector.broadcast(LS, act[a1 + r + j]);
+                    c10 = c10.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
+                    c11 = c11.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
+                    x = LongVector.broadcast(LS, act[a2 + r + j]);
+                    c20 = c20.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
+                    c21 = c21.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
+                    x = LongVector.broadcast(LS, act[a3 + r + j]);
+                    c30 = c30.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
+                    c31 = c31.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
+                }
             }
+            ((FloatVector) LongVector.fromArray(LS, bias, b0).sub(c00.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0);
+            ((FloatVector) LongVector.fromArray(LS, bias, b0 + LANES).sub(c01.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0 + LANES);
+            ((FloatVector) LongVector.fromArray(LS, bias, b1).sub(c10.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1);
+            ((FloatVector) LongVector.fromArray(LS, bias, b1 + LANES).sub(c11.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1 + LANES);
+            ((FloatVector) LongVector.fromArray(LS, bias, b2).sub(c20.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o2);
+            ((FloatVector) LongVector.fromArray(LS, bias, b2 + LANES).sub(c21.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o2 + LANES);
+            ((FloatVector) LongVector.fromArray(LS, bias, b3).sub(c30.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o3);
+            ((FloatVector) LongVector.fromArray(LS, bias, b3 + LANES).sub(c31.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o3 + LANES);
         }
-        c00.intoArray(pops, 0);
-        c01.intoArray(pops, LANES);
-        c10.intoArray(pops, 2 * LANES);
-        c11.intoArray(pops, 3 * LANES);
-        c20.intoArray(pops, 4 * LANES);
-        c21.intoArray(pops, 5 * LANES);
-        c30.intoArray(pops, 6 * LANES);
-        c31.intoArray(pops, 7 * LANES);
-    }
-
-    /** {@link #popcount4x2} that also finishes the result into NHWC {@code out} (see {@link #fusedTiles2x4}). */
-    private static void fused4x2(long[] act, int a0, int a1, int a2, int a3, int rowStride, int kh, int run,
-                                 long[] w, int wOff, long[] bias, int b0, int b1, int b2, int b3,
-                                 float[] out, int o0, int o1, int o2, int o3) {
-        LongVector c00 = LongVector.zero(LS);
-        LongVector c01 = LongVector.zero(LS);
-        LongVector c10 = LongVector.zero(LS);
-        LongVector c11 = LongVector.zero(LS);
-        LongVector c20 = LongVector.zero(LS);
-        LongVector c21 = LongVector.zero(LS);
-        LongVector c30 = LongVector.zero(LS);
-        LongVector c31 = LongVector.zero(LS);
-        for (int ky = 0; ky < kh; ky++) {
-            int r = ky * rowStride;
-            int wk = wOff + ky * run * NARROW_PANEL;
-            for (int j = 0; j < run; j++) {
-                int wi = wk + j * NARROW_PANEL;
-                LongVector w0 = LongVector.fromArray(LS, w, wi);
-                LongVector w1 = LongVector.fromArray(LS, w, wi + LANES);
-                LongVector x = LongVector.broadcast(LS, act[a0 + r + j]);
-                c00 = c00.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
-                c01 = c01.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
-                x = LongVector.broadcast(LS, act[a1 + r + j]);
-                c10 = c10.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
-                c11 = c11.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
-                x = LongVector.broadcast(LS, act[a2 + r + j]);
-                c20 = c20.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
-                c21 = c21.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
-                x = LongVector.broadcast(LS, act[a3 + r + j]);
-                c30 = c30.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
-                c31 = c31.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
-            }
-        }
-        ((FloatVector) LongVector.fromArray(LS, bias, b0).sub(c00.lanewise(VectorOperators.LSHL, 1))
-                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0);
-        ((FloatVector) LongVector.fromArray(LS, bias, b0 + LANES).sub(c01.lanewise(VectorOperators.LSHL, 1))
-                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0 + LANES);
-        ((FloatVector) LongVector.fromArray(LS, bias, b1).sub(c10.lanewise(VectorOperators.LSHL, 1))
-                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1);
-        ((FloatVector) LongVector.fromArray(LS, bias, b1 + LANES).sub(c11.lanewise(VectorOperators.LSHL, 1))
-                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1 + LANES);
-        ((FloatVector) LongVector.fromArray(LS, bias, b2).sub(c20.lanewise(VectorOperators.LSHL, 1))
-                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o2);
-        ((FloatVector) LongVector.fromArray(LS, bias, b2 + LANES).sub(c21.lanewise(VectorOperators.LSHL, 1))
-                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o2 + LANES);
-        ((FloatVector) LongVector.fromArray(LS, bias, b3).sub(c30.lanewise(VectorOperators.LSHL, 1))
-                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o3);
-        ((FloatVector) LongVector.fromArray(LS, bias, b3 + LANES).sub(c31.lanewise(VectorOperators.LSHL, 1))
-                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o3 + LANES);
     }
 }

@@ -2,6 +2,7 @@ package org.rbnn4j.simd.packed.model;
 
 import java.util.Arrays;
 import org.rbnn4j.core.compute.ConvGeometry;
+import org.rbnn4j.core.compute.kernels.PoolingReference;
 import org.rbnn4j.core.rbnn.StandardisationKernels;
 import org.rbnn4j.simd.packed.ActivationPacker;
 import org.rbnn4j.simd.packed.OutputLayout;
@@ -408,26 +409,13 @@ final class Ops {
         public void run(Workspace ws, int n, Execution exec) {
             float[] xs = ws.buffer(in);
             float[] ys = ws.buffer(out);
+            // The float model's MaxPool2d kernel (PoolingReference), so the same value is taken.
             int o = 0;
             for (int plane = 0; plane < n * c; plane++) {
                 int base = plane * h * w;
                 for (int oy = 0; oy < oh; oy++) {
-                    int y0 = Math.max(oy * stride - padding, 0);
-                    int y1 = Math.min(oy * stride - padding + kernel, h);
                     for (int ox = 0; ox < ow; ox++) {
-                        int x0 = Math.max(ox * stride - padding, 0);
-                        int x1 = Math.min(ox * stride - padding + kernel, w);
-                        float max = Float.NEGATIVE_INFINITY;
-                        for (int iy = y0; iy < y1; iy++) {
-                            int row = base + iy * w;
-                            for (int ix = x0; ix < x1; ix++) {
-                                float v = xs[row + ix];
-                                if (v > max || Float.isNaN(v)) {
-                                    max = v;
-                                }
-                            }
-                        }
-                        ys[o++] = max;
+                        ys[o++] = xs[PoolingReference.maxPoolArgmax(xs, base, h, w, kernel, stride, padding, oy, ox)];
                     }
                 }
             }
