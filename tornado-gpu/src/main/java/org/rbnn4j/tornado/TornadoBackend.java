@@ -2,6 +2,8 @@ package org.rbnn4j.tornado;
 
 import org.rbnn4j.core.compute.ComputeBackend;
 import org.rbnn4j.core.compute.ConvGeometry;
+import org.rbnn4j.core.compute.kernels.PoolingReference;
+import org.rbnn4j.tornado.kernels.PoolingKernels;
 import org.rbnn4j.tornado.ops.BatchNormBackwardOp;
 import org.rbnn4j.tornado.ops.ChannelAffineOp;
 import org.rbnn4j.tornado.ops.ChannelStatisticsOp;
@@ -48,10 +50,10 @@ public final class TornadoBackend implements ComputeBackend {
     private final StandardisationOps.SignBackward standardiseSignBackward;
     private final PoolingOps.MaxForward maxPoolForward;
     private final PoolingOps.MaxBackward maxPoolBackward;
-    private final PoolingOps.Average avgPoolForward;
-    private final PoolingOps.Average avgPoolBackward;
-    private final PoolingOps.GlobalAverage globalAvgPool;
-    private final PoolingOps.GlobalAverage globalAvgPoolBackward;
+    private final PoolingOps.PlaneMap avgPoolForward;
+    private final PoolingOps.PlaneMap avgPoolBackward;
+    private final PoolingOps.PlaneMap globalAvgPool;
+    private final PoolingOps.PlaneMap globalAvgPoolBackward;
     private final PoolingOps.Add add;
     private final DeviceOperation[] operations;
 
@@ -87,10 +89,11 @@ public final class TornadoBackend implements ComputeBackend {
         standardiseSignBackward = new StandardisationOps.SignBackward(device);
         maxPoolForward = new PoolingOps.MaxForward(device);
         maxPoolBackward = new PoolingOps.MaxBackward(device);
-        avgPoolForward = new PoolingOps.Average(device, false);
-        avgPoolBackward = new PoolingOps.Average(device, true);
-        globalAvgPool = new PoolingOps.GlobalAverage(device, false);
-        globalAvgPoolBackward = new PoolingOps.GlobalAverage(device, true);
+        avgPoolForward = new PoolingOps.PlaneMap(device, "avg_pool_forward", PoolingKernels::avgPoolForward);
+        avgPoolBackward = new PoolingOps.PlaneMap(device, "avg_pool_backward", PoolingKernels::avgPoolBackward);
+        globalAvgPool = new PoolingOps.PlaneMap(device, "global_avg_pool", PoolingKernels::globalAvgPool);
+        globalAvgPoolBackward = new PoolingOps.PlaneMap(device, "global_avg_pool_backward",
+                PoolingKernels::globalAvgPoolBackward);
         add = new PoolingOps.Add(device);
         operations = new DeviceOperation[] {sgemm, convForward, convBackwardData, convBackwardWeights, channelStatistics,
                 channelAffine, batchNormBackward, hardtanhForward, hardtanhBackward, sgd, rotationSigns,
@@ -247,7 +250,8 @@ public final class TornadoBackend implements ComputeBackend {
             return;
         }
         long start = System.nanoTime();
-        avgPoolForward.run(x, planes, h, w, kernel, stride, y);
+        avgPoolForward.run(x, planes * h * w, y, avgPoolOutputs(planes, h, w, kernel, stride), planes, h, w, kernel,
+                stride);
         avgPoolForward.recordCall(System.nanoTime() - start);
     }
 
@@ -258,8 +262,13 @@ public final class TornadoBackend implements ComputeBackend {
             return;
         }
         long start = System.nanoTime();
-        avgPoolBackward.run(dy, planes, h, w, kernel, stride, dx);
+        avgPoolBackward.run(dy, avgPoolOutputs(planes, h, w, kernel, stride), dx, planes * h * w, planes, h, w, kernel,
+                stride);
         avgPoolBackward.recordCall(System.nanoTime() - start);
+    }
+
+    private static int avgPoolOutputs(int planes, int h, int w, int kernel, int stride) {
+        return planes * PoolingReference.outputSize(h, kernel, stride, 0) * PoolingReference.outputSize(w, kernel, stride, 0);
     }
 
     @Override
@@ -268,7 +277,7 @@ public final class TornadoBackend implements ComputeBackend {
             return;
         }
         long start = System.nanoTime();
-        globalAvgPool.run(x, planes, hw, y);
+        globalAvgPool.run(x, planes * hw, y, planes, planes, hw, 1, 1, 1);
         globalAvgPool.recordCall(System.nanoTime() - start);
     }
 
@@ -278,7 +287,7 @@ public final class TornadoBackend implements ComputeBackend {
             return;
         }
         long start = System.nanoTime();
-        globalAvgPoolBackward.run(dy, planes, hw, dx);
+        globalAvgPoolBackward.run(dy, planes, dx, planes * hw, planes, hw, 1, 1, 1);
         globalAvgPoolBackward.recordCall(System.nanoTime() - start);
     }
 

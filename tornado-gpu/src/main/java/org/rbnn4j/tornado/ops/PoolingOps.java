@@ -6,6 +6,7 @@ import org.rbnn4j.core.compute.kernels.PoolingReference;
 import org.rbnn4j.tornado.kernels.PoolingKernels;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
+import uk.ac.manchester.tornado.api.common.TornadoFunctions;
 
 /** Pooling (max with argmax, average, global average) and the residual add on the device ({@link PoolingKernels}). */
 public final class PoolingOps {
@@ -115,25 +116,29 @@ public final class PoolingOps {
         }
     }
 
-    /** Average pooling without padding, forward ({@code backward == false}) or backward. */
-    public static final class Average extends DeviceOperation {
-        private final boolean backward;
+    /**
+     * Planes in, planes out through one {@link PoolingKernels} kernel over {@code (in, out, dims)}: average pooling and
+     * its backward pass, the global average and its backward pass (one instance, and one compiled plan, each).
+     */
+    public static final class PlaneMap extends DeviceOperation {
+        private final TornadoFunctions.Task3<float[], float[], int[]> kernel;
         private final int[] dims = new int[PoolingKernels.DIMS];
         private float[] in;
         private float[] out;
 
-        public Average(TornadoDevice device, boolean backward) {
-            super(device, backward ? "avg_pool_backward" : "avg_pool_forward");
-            this.backward = backward;
+        public PlaneMap(TornadoDevice device, String kind, TornadoFunctions.Task3<float[], float[], int[]> kernel) {
+            super(device, kind);
+            this.kernel = kernel;
         }
 
-        /** Forward: {@code src} is the input, {@code dst} the output; backward: {@code src} is dy, {@code dst} dx. */
-        public void run(float[] src, int planes, int h, int w, int kernel, int stride, float[] dst) {
-            fill(dims, planes, h, w, kernel, stride, 0);
-            int xs = planes * h * w;
-            int ys = outputs(dims);
-            int inSize = backward ? ys : xs;
-            int outSize = backward ? xs : ys;
+        /**
+         * {@code inSize} floats of {@code src} through the kernel into {@code outSize} floats of {@code dst}, the
+         * shape as a pooling of {@code planes} planes of {@code h x w} (the global average: {@code h} = the plane size,
+         * {@code w = window = stride = 1}).
+         */
+        public void run(float[] src, int inSize, float[] dst, int outSize, int planes, int h, int w, int window,
+                        int stride) {
+            fill(dims, planes, h, w, window, stride, 0);
             reserve(inSize, outSize);
             System.arraycopy(src, 0, in, 0, inSize);
             execute(new long[] {outSize});
@@ -148,56 +153,10 @@ public final class PoolingOps {
 
         @Override
         protected TaskGraph build(String graphName) {
-            TaskGraph graph = new TaskGraph(graphName).transferToDevice(EVERY_EXECUTION, in, dims);
-            graph = backward
-                    ? graph.task("t0", PoolingKernels::avgPoolBackward, in, out, dims)
-                    : graph.task("t0", PoolingKernels::avgPoolForward, in, out, dims);
-            return graph.transferToHost(EVERY_EXECUTION, out);
-        }
-
-        @Override
-        protected int[] gridDimensions() {
-            return new int[] {1};
-        }
-    }
-
-    /** Mean of every plane, forward ({@code backward == false}) or backward (each element gets its plane's dy / hw). */
-    public static final class GlobalAverage extends DeviceOperation {
-        private final boolean backward;
-        private final int[] dims = new int[PoolingKernels.DIMS];
-        private float[] in;
-        private float[] out;
-
-        public GlobalAverage(TornadoDevice device, boolean backward) {
-            super(device, backward ? "global_avg_pool_backward" : "global_avg_pool");
-            this.backward = backward;
-        }
-
-        /** Forward: {@code src} holds the planes, {@code dst} their means; backward: {@code src} is dy, {@code dst} dx. */
-        public void run(float[] src, int planes, int hw, float[] dst) {
-            dims[PoolingKernels.PLANES] = planes;
-            dims[PoolingKernels.H] = hw;
-            int inSize = backward ? planes : planes * hw;
-            int outSize = backward ? planes * hw : planes;
-            reserve(inSize, outSize);
-            System.arraycopy(src, 0, in, 0, inSize);
-            execute(new long[] {outSize});
-            System.arraycopy(out, 0, dst, 0, outSize);
-        }
-
-        @Override
-        protected void allocate(int[] capacities) {
-            in = new float[capacities[0]];
-            out = new float[capacities[1]];
-        }
-
-        @Override
-        protected TaskGraph build(String graphName) {
-            TaskGraph graph = new TaskGraph(graphName).transferToDevice(EVERY_EXECUTION, in, dims);
-            graph = backward
-                    ? graph.task("t0", PoolingKernels::globalAvgPoolBackward, in, out, dims)
-                    : graph.task("t0", PoolingKernels::globalAvgPool, in, out, dims);
-            return graph.transferToHost(EVERY_EXECUTION, out);
+            return new TaskGraph(graphName)
+                    .transferToDevice(EVERY_EXECUTION, in, dims)
+                    .task("t0", kernel, in, out, dims)
+                    .transferToHost(EVERY_EXECUTION, out);
         }
 
         @Override
