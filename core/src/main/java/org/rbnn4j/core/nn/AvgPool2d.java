@@ -2,6 +2,7 @@ package org.rbnn4j.core.nn;
 
 import java.util.Arrays;
 import org.rbnn4j.core.compute.Backends;
+import org.rbnn4j.core.compute.kernels.PoolingReference;
 import org.rbnn4j.core.tensor.Tensor;
 
 /**
@@ -46,8 +47,8 @@ public final class AvgPool2d implements Layer {
         if (h < kernel || w < kernel) {
             throw new IllegalArgumentException(this + " input " + Arrays.toString(x.shape()) + " is smaller than its window");
         }
-        int oh = (h - kernel) / stride + 1;
-        int ow = (w - kernel) / stride + 1;
+        int oh = PoolingReference.outputSize(h, kernel, stride, 0);
+        int ow = PoolingReference.outputSize(w, kernel, stride, 0);
         Tensor y = output.get(n, c, oh, ow);
         Backends.current().avgPool2dForward(x.data(), n * c, h, w, kernel, stride, y.data());
         input = x;

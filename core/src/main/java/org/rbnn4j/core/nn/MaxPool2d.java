@@ -2,6 +2,7 @@ package org.rbnn4j.core.nn;
 
 import java.util.Arrays;
 import org.rbnn4j.core.compute.Backends;
+import org.rbnn4j.core.compute.kernels.PoolingReference;
 import org.rbnn4j.core.tensor.Tensor;
 
 /**
@@ -68,8 +69,8 @@ public final class MaxPool2d implements Layer {
         if (h + 2 * padding < kernel || w + 2 * padding < kernel) {
             throw new IllegalArgumentException(this + " input " + Arrays.toString(x.shape()) + " is smaller than its window");
         }
-        int oh = (h + 2 * padding - kernel) / stride + 1;
-        int ow = (w + 2 * padding - kernel) / stride + 1;
+        int oh = PoolingReference.outputSize(h, kernel, stride, padding);
+        int ow = PoolingReference.outputSize(w, kernel, stride, padding);
         Tensor y = output.get(n, c, oh, ow);
         if (argmax.length != y.size()) {
             argmax = new int[y.size()];
