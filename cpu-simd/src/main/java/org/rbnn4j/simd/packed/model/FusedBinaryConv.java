@@ -68,6 +68,8 @@ final class FusedBinaryConv implements Op {
     private final boolean poolIntegers;
     /** Whether some {@code alpha} is negative (then pooling needs the minimum of the integers too). */
     private final boolean anyNegativeAlpha;
+    /** Most additions a value takes part in when {@link #finishRun} sums an image's output (see {@link SampleMean}). */
+    private final int sumDepth;
     private final String describe;
 
     /**
@@ -113,6 +115,10 @@ final class FusedBinaryConv implements Op {
             negative |= a < 0;
         }
         this.poolIntegers = safe;
+        int size = outputSizePerImage();
+        int calls = bandRows > 0 ? (conv.outH() + bandRows - 1) / bandRows : 1;
+        // Vector path: one term per double lane per vector, s0 + s1, the reduction, one addition per call into sums.
+        this.sumDepth = cout % LANES == 0 && LANES == 2 * HALF.length() ? size / LANES + HALF.length() + 1 + calls : size;
         this.anyNegativeAlpha = negative;
         this.describe = describe;
     }
@@ -188,16 +194,16 @@ final class FusedBinaryConv implements Op {
 
     /**
      * Binarises image {@code i} of the output into {@link #packTo} (if packing), its threshold decided from the sums
-     * gathered by the epilogue ({@link SampleMean#decide}), else by {@link SampleMean#ofNhwc}; resets the sums.
+     * gathered by the epilogue ({@link SampleMean#decide}), else by {@link SampleMean#reference}; resets the sums.
      */
     private void pack(Workspace ws, float[] y, int i, double[] sums) {
         if (sums == null) {
             return;
         }
         int size = outputSizePerImage();
-        float t = SampleMean.decide(sums[0], sums[1], size);
+        float t = SampleMean.decide(sums[0], sums[1], size, sumDepth);
         if (Float.isNaN(t)) {
-            t = SampleMean.ofNhwc(y, i * size, cout, outH * outW, ws.imageScratch());
+            t = SampleMean.reference(y, i * size, cout, outH * outW, ws.imageScratch());
         }
         ws.thresholds(packTo)[i] = t;
         ActivationPacker.packImageNhwc(y, i * size, t, ws.packed(packTo), i);

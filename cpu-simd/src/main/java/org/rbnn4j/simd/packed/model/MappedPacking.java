@@ -72,7 +72,7 @@ final class MappedPacking {
 
     /**
      * {@link #mapNhwc} that also returns the image's mean as {@link SampleMean#decide} gives it from double sums of
-     * the mapped values, read back as they are stored (NaN when undecided: call {@link SampleMean#ofNhwc} on the
+     * the mapped values, read back as they are stored (NaN when undecided: call {@link SampleMean#reference} on the
      * mapped image then). One pass instead of mapping and then reading the whole image again for its mean.
      */
     static float mapNhwcDecidedMean(float[] x, int off, int c, int hw, float[] scale, float[] shift, Activation act) {
@@ -110,8 +110,9 @@ final class MappedPacking {
                 ch = 0;
             }
         }
+        // Each double lane holds one term per vector of floats, then s0 + s1 and the reduction of the lanes.
         return SampleMean.decide(s0.add(s1).reduceLanes(VectorOperators.ADD),
-                a0.add(a1).reduceLanes(VectorOperators.ADD), c * hw);
+                a0.add(a1).reduceLanes(VectorOperators.ADD), c * hw, c * hw / lanes + half + 1);
     }
 
     /**
@@ -158,7 +159,9 @@ final class MappedPacking {
         }
         sum += s0.add(s1).reduceLanes(VectorOperators.ADD);
         abs += a0.add(a1).reduceLanes(VectorOperators.ADD);
-        float decided = SampleMean.decide(sum, abs, c * hw);
+        // Lanes of hw / (2 lanes) terms per channel; the tails of every channel go through the scalar sum.
+        int depth = c * (hw / (2 * lanes)) + c * (hw % (2 * lanes)) + lanes + 2;
+        float decided = SampleMean.decide(sum, abs, c * hw, depth);
         if (!Float.isNaN(decided)) {
             return decided;
         }

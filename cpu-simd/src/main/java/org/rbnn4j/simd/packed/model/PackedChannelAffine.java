@@ -60,7 +60,7 @@ final class PackedChannelAffine implements Op {
         Convolution.forwardNhwc(conv.geometry(), x, i, nhwcWeights, y, 0);
         float t = MappedPacking.mapNhwcDecidedMean(y, 0, c, hw, scale, shift, activation);
         if (Float.isNaN(t)) {
-            t = SampleMean.ofNhwc(y, 0, c, hw, ws.imageScratch());
+            t = SampleMean.reference(y, 0, c, hw, ws.imageScratch());
         }
         ActivationPacker.packImageNhwc(y, 0, t, dst, i);
         return t;

@@ -11,15 +11,21 @@ import org.rbnn4j.core.rbnn.StandardisationKernels;
  * The per-image mean a binary layer thresholds at, equal bit for bit to {@link StandardisationKernels#mean} of the
  * image in NCHW order, computed from the image in any order (NHWC, as the fused layers leave it).
  *
- * <p>{@code StandardisationKernels.mean} sums the floats in double in some order and returns
- * {@code (float) (sum / len)}. Any double summation of {@code n} terms is within {@code (n - 1) u sum|x|} of the exact
- * sum ({@code u = 2^-53}), whatever its order, so its result and ours (a vector sum in another order) both lie in an
- * interval around ours of half-width {@code err} (bounded below with a factor of 2 to spare). Rounding to float is
- * monotone: when both ends of the interval round to the same float, so do both sums, and that float is the mean.
- * Only when a float rounding boundary falls inside the interval (rarely: the interval is about
- * {@code 4 n u mean|x|} wide, a small fraction of a float step unless the mean is tiny next to {@code mean|x|}), or
- * for non-finite values, does {@link #of} transpose the image to NCHW and call {@code StandardisationKernels.mean}
- * itself. So the result is exact by construction, and stays so whatever order the reference sums in.
+ * <p>{@code StandardisationKernels.mean} sums the floats in double and returns {@code (float) (sum / len)}. Any
+ * summation of {@code n} terms in which no term takes part in more than {@code d} additions is within
+ * {@code gamma_d sum|x|} of the exact sum ({@code gamma_d = d u / (1 - d u)}, {@code u = 2^-53}; Higham, <i>Accuracy
+ * and Stability of Numerical Algorithms</i>, eq. 4.3). The reference's eight interleaved partial sums give
+ * {@code d <= len/8 + 10}; ours (vector lanes, then a reduction) pass their own depth to {@link #decide}. So both
+ * results lie in an interval around ours whose half-width {@code err} follows from the two depths (with a factor of 2
+ * to spare, which also absorbs the divisions and the rounding of {@code err} itself). Rounding to float is monotone:
+ * when both ends of the interval round to the same float, so do both sums, and that float is the mean. Only when a
+ * float rounding boundary falls inside the interval (rarely: the interval is about {@code (3/8) u mean|x|} wide when
+ * our lanes hold {@code len/16} terms each), or for non-finite values, does {@link #reference} transpose the image to
+ * NCHW and call {@code StandardisationKernels.mean} itself. So the result is exact by construction.
+ *
+ * <p>The depth bound, not the generic {@code (n - 1) u sum|x|}, matters for images whose mean is small next to
+ * their mean magnitude (balanced hardtanh outputs): with the generic bound vgg_small_1w1a's second binary layer
+ * (65,536 values, mean about 1e-3, mean magnitude 0.4) fell back to the reference for one image in eight.
  */
 final class SampleMean {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
@@ -38,13 +44,17 @@ final class SampleMean {
      * {@code x[off ..]}), bit for bit; {@code scratch} holds at least {@code c * hw} floats for the rare fallback.
      */
     static float ofNhwc(float[] x, int off, int c, int hw, float[] scratch) {
-        int len = c * hw;
-        float fast = decided(x, off, len);
-        if (!Float.isNaN(fast)) {
-            return fast;
-        }
+        float fast = decided(x, off, c * hw);
+        return Float.isNaN(fast) ? reference(x, off, c, hw, scratch) : fast;
+    }
+
+    /**
+     * {@code StandardisationKernels.mean} of the NHWC image itself (transposed to NCHW in {@code scratch}): for callers
+     * whose own sums left the mean undecided.
+     */
+    static float reference(float[] x, int off, int c, int hw, float[] scratch) {
         LayoutOps.nhwcToNchw(x, off, scratch, 0, c, hw);
-        return StandardisationKernels.mean(scratch, 0, len);
+        return StandardisationKernels.mean(scratch, 0, c * hw);
     }
 
     /**
@@ -77,22 +87,31 @@ final class SampleMean {
             sum += x[off + i];
             abs += Math.abs(x[off + i]);
         }
-        return decide(sum, abs, len);
+        // Lanes of len / (2 lanes) terms, s0 + s1, a reduction of the lanes, fewer than 2 lanes tail terms.
+        return decide(sum, abs, len, len / (2 * lanes) + 3 * lanes + 1);
+    }
+
+    /** Most additions any term of {@link StandardisationKernels#mean}'s sum takes part in, for {@code len} terms. */
+    static int referenceDepth(int len) {
+        // Eight running sums of len/8 terms, up to 7 tail terms added to the first, then a tree of depth 3.
+        return len / 8 + 10;
     }
 
     /**
-     * The mean from a double sum {@code sum} of {@code len} floats (in any order) and the sum {@code abs} of their
-     * magnitudes, if every double summation order gives the same float mean; else NaN.
+     * The mean from a double sum {@code sum} of {@code len} floats and the sum {@code abs} of their magnitudes (or an
+     * upper bound of it), if every double summation of depth at most {@code depth} (ours) or
+     * {@link #referenceDepth} (the reference's) gives the same float mean; else NaN. {@code depth} is the most
+     * additions any term took part in on the caller's side.
      */
-    static float decide(double sum, double abs, int len) {
+    static float decide(double sum, double abs, int len, int depth) {
         if (!Double.isFinite(sum) || !Double.isFinite(abs) || len < 2) {
             return Float.NaN;
         }
         double mean = sum / len;
-        // Each of the two sums is within (len - 1) u abs of the exact sum, each division adds u |mean|: 4 (len + 2) u
-        // abs / len bounds the distance between the two means twice over, which also absorbs the rounding of abs
-        // and of mean +- err themselves.
-        double err = abs / len * (len + 2.0) * 0x1p-51;
+        // |ours - reference| <= (gamma_depth + gamma_refDepth) abs; each division adds u |mean|. Twice that (2u = 2^-52,
+        // 4u = 2^-51) bounds the distance between the two means, the rounding of err and of mean +- err included.
+        double depths = (double) depth + referenceDepth(len);
+        double err = abs / len * depths * 0x1p-52 + Math.abs(mean) * 0x1p-51;
         float lo = (float) (mean - err);
         float hi = (float) (mean + err);
         // (-0f == 0f: a tiny mean whose interval straddles zero has an undecided sign bit, so leave it to the
