@@ -82,15 +82,41 @@ final class MappedPacking {
             mapNhwc(x, off, c, hw, scale, shift, act);
             return SampleMean.decided(x, off, c * hw);
         }
+        // Chunks of whole pixels, the double lanes carried over in acc (see FusedBinaryConv.finishChunk for why).
+        int n = D.length();
+        double[] acc = new double[4 * n];
+        int end = off + c * hw;
+        int chunk = Math.max(c, FusedBinaryConv.CHUNK_FLOATS / c * c);
+        for (int i = off; i < end; i += chunk) {
+            mapNhwcChunk(x, i, Math.min(chunk, end - i), c, scale, shift, act, acc);
+        }
+        // Each double lane holds one term per vector of floats, then s0 + s1 and the reduction of the lanes.
+        double sum = DoubleVector.fromArray(D, acc, 0).add(DoubleVector.fromArray(D, acc, n))
+                .reduceLanes(VectorOperators.ADD);
+        double abs = DoubleVector.fromArray(D, acc, 2 * n).add(DoubleVector.fromArray(D, acc, 3 * n))
+                .reduceLanes(VectorOperators.ADD);
+        return SampleMean.decide(sum, abs, c * hw, c * hw / lanes + half + 1);
+    }
+
+    /**
+     * The vector loop of {@link #mapNhwcDecidedMean} over {@code count} floats of whole pixels at {@code x[off ..]},
+     * its four double accumulators (sum and magnitude of the low and high half lanes) loaded from and stored back to
+     * {@code acc}.
+     */
+    private static void mapNhwcChunk(float[] x, int off, int count, int c, float[] scale, float[] shift,
+                                     Activation act, double[] acc) {
+        int lanes = F.length();
+        int half = FD.length();
+        int n = D.length();
         float lb = act.lowBound;
         float lv = act.lowValue;
         float hb = act.highBound;
         float hv = act.highValue;
-        DoubleVector s0 = DoubleVector.zero(D);
-        DoubleVector s1 = DoubleVector.zero(D);
-        DoubleVector a0 = DoubleVector.zero(D);
-        DoubleVector a1 = DoubleVector.zero(D);
-        int end = off + c * hw;
+        DoubleVector s0 = DoubleVector.fromArray(D, acc, 0);
+        DoubleVector s1 = DoubleVector.fromArray(D, acc, n);
+        DoubleVector a0 = DoubleVector.fromArray(D, acc, 2 * n);
+        DoubleVector a1 = DoubleVector.fromArray(D, acc, 3 * n);
+        int end = off + count;
         // Channels wrap at c (a multiple of the vector length), as in FusedBinaryConv.finishRun.
         for (int i = off, ch = 0; i < end; i += lanes) {
             FloatVector v = FloatVector.fromArray(F, x, i).mul(FloatVector.fromArray(F, scale, ch))
@@ -110,9 +136,10 @@ final class MappedPacking {
                 ch = 0;
             }
         }
-        // Each double lane holds one term per vector of floats, then s0 + s1 and the reduction of the lanes.
-        return SampleMean.decide(s0.add(s1).reduceLanes(VectorOperators.ADD),
-                a0.add(a1).reduceLanes(VectorOperators.ADD), c * hw, c * hw / lanes + half + 1);
+        s0.intoArray(acc, 0);
+        s1.intoArray(acc, n);
+        a0.intoArray(acc, 2 * n);
+        a1.intoArray(acc, 3 * n);
     }
 
     /**
