@@ -78,6 +78,8 @@ final class FusedBinaryConv implements Op {
      * @param poolKernel {@code 0} for no pooling, else a max pool of that window and {@code poolStride}, no padding
      * @param scale      BatchNorm scale per channel, or null (then {@code shift} is null too)
      * @param other      the NHWC value added before the activation, or -1
+     * @param out        the NHWC output value, or -1 when binary layers are its only readers (then {@code packTo} is
+     *                   set, {@code other} is -1, and the output stays in scratch)
      * @param packTo     packed buffer to binarise the output into ({@code sign(y - mean_image(y))}), or -1
      * @param describe   what was fused, for {@link Planner#describe}
      */
@@ -125,9 +127,21 @@ final class FusedBinaryConv implements Op {
         this.describe = describe;
     }
 
-    /** Floats of convolution scratch this step needs (bands of an image are stored at their place in the image). */
+    /**
+     * Floats of convolution scratch this step needs (bands of an image are stored at their place in the image), plus
+     * one pooled image when the output lives in scratch ({@link #scratchOutput}).
+     */
     int scratchFloats() {
-        return groupImages * conv.outputSizePerImage();
+        return groupImages * conv.outputSizePerImage() + (scratchOutput() && poolKernel > 0 ? outputSizePerImage() : 0);
+    }
+
+    /**
+     * Whether the output is only packed (no float value: {@code out < 0}): then each image's output is finished in
+     * the convolution scratch (in place without pooling, else in one image after the convolution results) and
+     * packed from there, while it is in L2, instead of into a batch-sized value that nothing reads again.
+     */
+    private boolean scratchOutput() {
+        return out < 0;
     }
 
     /** Floats per image of the output value. */
@@ -147,7 +161,8 @@ final class FusedBinaryConv implements Op {
     public void run(Workspace ws, int n, Execution exec) {
         PackedActivations in = ws.packed(packedId);
         float[] r = ws.convScratch();
-        float[] y = ws.buffer(out);
+        boolean scratch = scratchOutput();
+        float[] y = scratch ? r : ws.buffer(out);
         float[] o = other >= 0 ? ws.buffer(other) : null;
         int convSize = conv.outputSizePerImage();
         int outSize = outputSizePerImage();
@@ -157,6 +172,7 @@ final class FusedBinaryConv implements Op {
             // Large maps: each image in bands of rows, each band's integer sums finished while still in cache.
             int convW = conv.outW();
             for (int i = 0; i < n; i++) {
+                int yOff = scratch ? (poolKernel == 0 ? 0 : convSize) : i * outSize;
                 for (int r0 = 0; r0 < conv.outH(); r0 += bandRows) {
                     int r1 = Math.min(conv.outH(), r0 + bandRows);
                     if (exec.intraOp() != null) {
@@ -165,13 +181,13 @@ final class FusedBinaryConv implements Op {
                         conv.forwardPixels(in, i, r0 * convW, r1 * convW, r, OutputLayout.NHWC, exec.kernel());
                     }
                     if (poolKernel == 0) {
-                        finishRun(r, r0 * convW * cout, true, y, i * outSize + r0 * convW * cout, o,
+                        finishRun(r, r0 * convW * cout, true, y, yOff + r0 * convW * cout, o,
                                 (r1 - r0) * convW * cout, sums);
                     } else {
-                        finishPooled(r, 0, y, i * outSize, o, r0 / poolStride, Math.min(outH, r1 / poolStride), sums);
+                        finishPooled(r, 0, y, yOff, o, r0 / poolStride, Math.min(outH, r1 / poolStride), sums);
                     }
                 }
-                pack(ws, y, i, sums);
+                pack(ws, y, yOff, i, sums);
             }
             return;
         }
@@ -183,32 +199,33 @@ final class FusedBinaryConv implements Op {
                 conv.forwardImages(in, i0, g, r, OutputLayout.NHWC, exec.kernel());
             }
             for (int i = 0; i < g; i++) {
-                int yOff = (i0 + i) * outSize;
+                int yOff = scratch ? (poolKernel == 0 ? i * convSize : groupImages * convSize) : (i0 + i) * outSize;
                 if (poolKernel == 0) {
                     finishRun(r, i * convSize, true, y, yOff, o, outSize, sums);
                 } else {
                     finishPooled(r, i * convSize, y, yOff, o, 0, outH, sums);
                 }
-                pack(ws, y, i0 + i, sums);
+                pack(ws, y, yOff, i0 + i, sums);
             }
         }
     }
 
     /**
-     * Binarises image {@code i} of the output into {@link #packTo} (if packing), its threshold decided from the sums
-     * gathered by the epilogue ({@link SampleMean#decide}), else by {@link SampleMean#reference}; resets the sums.
+     * Binarises image {@code i} of the output (at {@code y[yOff ..]}) into {@link #packTo} (if packing), its threshold
+     * decided from the sums gathered by the epilogue ({@link SampleMean#decide}), else by
+     * {@link SampleMean#reference}; resets the sums.
      */
-    private void pack(Workspace ws, float[] y, int i, double[] sums) {
+    private void pack(Workspace ws, float[] y, int yOff, int i, double[] sums) {
         if (sums == null) {
             return;
         }
         int size = outputSizePerImage();
         float t = SampleMean.decide(sums[0], sums[1], size, sumDepth);
         if (Float.isNaN(t)) {
-            t = SampleMean.reference(y, i * size, cout, outH * outW, ws.imageScratch());
+            t = SampleMean.reference(y, yOff, cout, outH * outW, ws.imageScratch());
         }
         ws.thresholds(packTo)[i] = t;
-        ActivationPacker.packImageNhwc(y, i * size, t, ws.packed(packTo), i);
+        ActivationPacker.packImageNhwc(y, yOff, t, ws.packed(packTo), i);
         sums[0] = 0;
         sums[1] = 0;
     }

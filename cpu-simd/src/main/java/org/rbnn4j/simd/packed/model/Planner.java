@@ -145,16 +145,19 @@ final class Planner {
             what.append(" + ").append(next.describe());
             cur = next.output();
         }
-        int out = newValue(size(shapes.get(cur)));
         // Binary layers read the result: binarise and pack it in the same step, each image as soon as it is done.
         int packTo = -1;
+        boolean floatReaders = cur == logicalOutput;
         for (Op r : readers.get(cur)) {
             if (r instanceof Ops.BinaryConv && packTo < 0 && cur != logicalOutput) {
                 packTo = newPacked(cur);
                 imageScratch = Math.max(imageScratch, size(shapes.get(cur)));
                 what.append(" -> packed ").append(packTo);
             }
+            floatReaders |= !(r instanceof Ops.BinaryConv);
         }
+        // Read only as packed bits: no float value, the step finishes each image in its scratch.
+        int out = floatReaders || other >= 0 || packTo < 0 ? newValue(size(shapes.get(cur))) : -1;
         FusedBinaryConv step = new FusedBinaryConv(packedId, b.conv(), b.alpha(), poolKernel, poolStride,
                 affine == null ? null : affine.scale(), affine == null ? null : affine.shift(), other, activation, out,
                 packTo, what.toString());
