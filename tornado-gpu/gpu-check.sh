@@ -5,7 +5,8 @@
 #                   jdk.incubator.vector, jdk.management, jdk.unsupported and the JVMCI modules TornadoVM's argfile names)
 #   TORNADOVM_HOME  a TornadoVM 5.x SDK for JDK 25 built with a backend the driver supports (OpenCL and/or PTX), with
 #                   its tornado-argfile generated for where it lies
-#   the built jars  cli/target/rbnn.jar, tornado-gpu/target/rbnn4j-tornado-gpu-*.jar, tornado-gpu/target/tornado-modules
+#   the built jars  cli/target/rbnn.jar and tornado-gpu/target/rbnn4j-tornado-gpu-*.jar (tornado-gpu/target/tornado-modules,
+#                   the SDK's module jars without its EJML, is recreated from the SDK when missing, as the build does)
 # Prints: the devices; every device operation against the scalar reference (errors, times); then S training steps of
 # resnet20_1w1a at batch 256 on the device and on the CPU backend (a fraction of an epoch: 20 steps = 5,120 images).
 # Usage: tornado-gpu/gpu-check.sh [DEVICE] [STEPS]      (DEVICE as in --backend tornado:N, default TornadoVM's default)
@@ -14,6 +15,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 : "${JAVA_HOME:?set JAVA_HOME to a JDK 25 runtime}"
 : "${TORNADOVM_HOME:?set TORNADOVM_HOME to a TornadoVM SDK}"
 export RBNN_NO_BUILD=1
+modules=tornado-gpu/target/tornado-modules
+if [ ! -d "$modules" ]; then
+  mkdir -p "$modules"
+  for j in "$TORNADOVM_HOME"/share/java/tornado/*.jar; do
+    case "$(basename "$j")" in ejml-*) ;; *) cp "$j" "$modules/" ;; esac
+  done
+fi
+"$JAVA_HOME/bin/java" -version 2>&1 | head -1
 device=${1:-}
 steps=${2:-20}
 backend=tornado${device:+:$device}
