@@ -122,7 +122,8 @@ final class FusedBinaryConv implements Op {
         int size = outputSizePerImage();
         int calls = bandRows > 0 ? (conv.outH() + bandRows - 1) / bandRows : 1;
         // Vector path: one term per double lane per vector, s0 + s1, the reduction, one addition per call into sums.
-        this.sumDepth = cout % LANES == 0 && LANES == 2 * HALF.length() ? size / LANES + HALF.length() + 1 + calls : size;
+        boolean vectorPath = cout % LANES == 0 && LANES == 2 * HALF.length();
+        this.sumDepth = vectorPath ? size / LANES + HALF.length() + 1 + calls : size;
         this.anyNegativeAlpha = negative;
         this.describe = describe;
     }

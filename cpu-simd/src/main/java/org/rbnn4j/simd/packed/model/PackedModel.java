@@ -310,6 +310,16 @@ public final class PackedModel implements AutoCloseable {
         return program.fused().steps().size();
     }
 
+    /** Floats per image of the fused schedule's value slots (what a workspace holds per image, scratch aside). */
+    long scheduleFloatsPerImage() {
+        Schedule fused = program.fused();
+        long floats = 0;
+        for (int s = 0; s < fused.slotCount(); s++) {
+            floats += fused.slotSizePerImage(s);
+        }
+        return floats;
+    }
+
     /** The fused schedule, one step per line (for debugging). */
     String describeSchedule() {
         return program.fused().describe();

@@ -35,6 +35,21 @@ class FusedScheduleTest {
     }
 
     @Test
+    void outputsThatOnlyBinaryLayersReadAreNotKeptAsFloats() {
+        // vgg_small_1w1a: the outputs of conv1..conv4 (32,768 to 65,536 floats per image) are read only as packed bits
+        // by the next binary layer, so the fused steps finish them in scratch; the float slots left hold the input,
+        // conv5's pooled output (8,192) and what follows it.
+        ModelSpec spec = ModelSpec.of("vgg_small_1w1a", 3, 10);
+        Network net = ModelZoo.create(spec, 3);
+        PackedModelTest.randomiseStatistics(net, new Random(9));
+        Tensor x = PackedModelTest.randomImages(3, spec, new Random(10));
+        try (PackedModel packed = PackedModel.compile(net, Map.of(), 1)) {
+            assertThat(packed.scheduleFloatsPerImage()).isLessThan(32_768);
+            assertThat(packed.logits(x).data()).isEqualTo(packed.referenceLogits(x).data());
+        }
+    }
+
+    @Test
     void maxPoolingFusedAfterBinaryConvolutionsHandlesEverySignOfAlpha() {
         ModelSpec spec = ModelSpec.of("vgg_small_1w1a", 3, 10);
         Network net = ModelZoo.create(spec, 2);
