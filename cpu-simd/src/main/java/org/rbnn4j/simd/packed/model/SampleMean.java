@@ -19,12 +19,13 @@ import org.rbnn4j.core.rbnn.StandardisationKernels;
  * results lie in an interval around ours whose half-width {@code err} follows from the two depths (with a factor of 2
  * to spare, which also absorbs the divisions and the rounding of {@code err} itself). Rounding to float is monotone:
  * when both ends of the interval round to the same float, so do both sums, and that float is the mean. Only when a
- * float rounding boundary falls inside the interval (rarely: the interval is about {@code (3/8) u mean|x|} wide when
+ * float rounding boundary falls inside the interval (rarely: its half-width is about {@code (3/8) len u mean|x|} when
  * our lanes hold {@code len/16} terms each), or for non-finite values, does {@link #reference} transpose the image to
  * NCHW and call {@code StandardisationKernels.mean} itself. So the result is exact by construction.
  *
  * <p>The depth bound, not the generic {@code (n - 1) u sum|x|}, matters for images whose mean is small next to
- * their mean magnitude (balanced hardtanh outputs): with the generic bound vgg_small_1w1a's second binary layer
+ * their mean magnitude (balanced hardtanh outputs): the generic bound gives a half-width of about
+ * {@code 4 len u mean|x|}, and with it vgg_small_1w1a's second binary layer
  * (65,536 values, mean about 1e-3, mean magnitude 0.4) fell back to the reference for one image in eight.
  */
 final class SampleMean {
