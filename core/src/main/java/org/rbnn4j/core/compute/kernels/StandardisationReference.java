@@ -11,7 +11,10 @@ package org.rbnn4j.core.compute.kernels;
  * run goes to partial sum {@code i % 8}, any tail of fewer than 8 elements to partial sum 0), combined as
  * {@code ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))}. Independent partial sums let the CPU overlap the
  * additions (one running sum is latency-bound, about 4x slower on a whole sample), and the fixed order is what a
- * vector kernel with 8 double lanes computes too, so fast backends can match this reference bit for bit.
+ * vector kernel with 8 double lanes computes too, so fast backends can match this reference bit for bit. The packed
+ * engine's {@code SampleMean} (cpu-simd) decides this mean from sums taken in other orders using the depth of this
+ * summation (no term in more than {@code len/8 + 10} additions): a change of order here must keep that bound or
+ * change {@code SampleMean.referenceDepth} with it.
  * Squares and products are formed in double from float operands ({@code (double) a * b} is exact), without fused
  * multiply-adds. A run with zero variance (where PyTorch produces NaN) gets {@code invStd = 0}, so
  * {@code xhat = 0} and its gradient is 0.
