@@ -34,7 +34,8 @@ import org.rbnn4j.simd.packed.PopcountKernel;
  * <p><b>How it runs.</b> The network is lowered to a logical op list, one op per layer ({@link GraphCompiler}; this
  * list is what model files store), which the {@link Planner} turns into the fused schedule inference runs: each
  * binary convolution with the max pool, BatchNorm, residual add and hardtanh after it in one pass over its NHWC
- * output ({@link FusedBinaryConv}), which also binarises and packs that output for the next binary layers; the first
+ * output ({@link FusedBinaryConv}), which also binarises and packs that output for the next binary layers (an output
+ * only binary layers read is never kept as floats beyond the image being finished); the first
  * float layer's convolution, BatchNorm and activation in one step ({@link FusedChannelAffine}, or
  * {@link PackedChannelAffine} when only binary layers read it); per-image thresholds equal to the float layer's mean
  * bit for bit ({@link SampleMean}). The fused schedule computes exactly what the logical ops compute one by one
