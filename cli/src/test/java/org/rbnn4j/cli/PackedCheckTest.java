@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.rbnn4j.core.data.Batch;
 import org.rbnn4j.core.data.BatchSource;
+import org.rbnn4j.core.data.InMemoryBatchSource;
 import org.rbnn4j.core.model.ModelSpec;
 import org.rbnn4j.core.model.ModelZoo;
 import org.rbnn4j.core.model.Network;
@@ -39,22 +40,7 @@ class PackedCheckTest {
             }
             batches.add(new Batch(Tensor.of(x, n, 1, 32, 32), labels));
         }
-        BatchSource test = new BatchSource() {
-            @Override
-            public CloseableIterable<Batch> epoch(int epoch) {
-                return CloseableIterable.of(batches);
-            }
-
-            @Override
-            public int batchesPerEpoch() {
-                return batches.size();
-            }
-
-            @Override
-            public int size() {
-                return 37;
-            }
-        };
+        BatchSource test = new InMemoryBatchSource(batches);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PackedCheck.run(net, test, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String line = bytes.toString(StandardCharsets.UTF_8);

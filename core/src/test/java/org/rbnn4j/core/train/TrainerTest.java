@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rbnn4j.core.compute.Backends;
 import org.rbnn4j.core.compute.ScalarBackend;
 import org.rbnn4j.core.data.Batch;
-import org.rbnn4j.core.data.BatchSource;
+import org.rbnn4j.core.data.InMemoryBatchSource;
 import org.rbnn4j.core.io.Checkpoint;
 import org.rbnn4j.core.model.Network;
 import org.rbnn4j.core.nn.BatchNorm2d;
@@ -34,26 +34,8 @@ class TrainerTest {
         Backends.use(new ScalarBackend());
     }
 
-    /** Fixed batches, the same every epoch. */
-    record ListSource(List<Batch> batches) implements BatchSource {
-        @Override
-        public CloseableIterable<Batch> epoch(int epoch) {
-            return CloseableIterable.of(batches);
-        }
-
-        @Override
-        public int batchesPerEpoch() {
-            return batches.size();
-        }
-
-        @Override
-        public int size() {
-            return batches.stream().mapToInt(Batch::size).sum();
-        }
-    }
-
     /** Class c is centred at 3 * e_c (plus an offset of 2 on every feature) with unit noise. */
-    private static ListSource blobs(int batches, int batchSize, long seed) {
+    private static InMemoryBatchSource blobs(int batches, int batchSize, long seed) {
         Random rng = new Random(seed);
         List<Batch> list = new ArrayList<>();
         for (int b = 0; b < batches; b++) {
@@ -67,7 +49,7 @@ class TrainerTest {
             }
             list.add(new Batch(Tensor.of(x, batchSize, FEATURES, 1, 1), y));
         }
-        return new ListSource(list);
+        return new InMemoryBatchSource(list);
     }
 
     private static Network classifier(long seed) {
@@ -124,7 +106,7 @@ class TrainerTest {
 
     @Test
     void recalibrationSetsRunningStatisticsToTheAverageOfTheBatchStatistics() {
-        ListSource train = blobs(6, 16, 3);
+        InMemoryBatchSource train = blobs(6, 16, 3);
         Network net = classifier(3);
         new Trainer(net, config().epochs(1).bnRecalibrationBatches(4).build()).fit(train, null);
 
@@ -163,7 +145,7 @@ class TrainerTest {
 
     @Test
     void recalibrationLeavesParametersAlone() {
-        ListSource train = blobs(3, 16, 4);
+        InMemoryBatchSource train = blobs(3, 16, 4);
         Network net = classifier(4);
         Tensor before = net.parameters().get("linear.weight").value().copy();
         int used = BatchNormRecalibration.run(net, train, 0, 100);
@@ -193,7 +175,7 @@ class TrainerTest {
 
     @Test
     void nonFiniteLossStopsTheRunAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws Exception {
-        ListSource good = blobs(4, 16, 7);
+        InMemoryBatchSource good = blobs(4, 16, 7);
         Network net = classifier(7);
         new Trainer(net, config().epochs(1).outputDir(dir).build()).fit(good, null);
         byte[] lastGood = Files.readAllBytes(dir.resolve(Trainer.LAST));
@@ -206,7 +188,7 @@ class TrainerTest {
         poisoned.set(1, new Batch(Tensor.of(x, second.images().shape()), second.labels()));
         Trainer resumed = new Trainer(net, config().epochs(2).outputDir(dir).build());
         resumed.resume(Checkpoint.read(dir.resolve(Trainer.LAST)));
-        assertThatThrownBy(() -> resumed.fit(new ListSource(poisoned), null))
+        assertThatThrownBy(() -> resumed.fit(new InMemoryBatchSource(poisoned), null))
                 .isInstanceOf(TrainingDivergedException.class)
                 .hasMessageContaining("NaN").hasMessageContaining("epoch 2, batch 2")
                 .hasMessageContaining(dir.resolve(Trainer.LAST).toString());
@@ -215,7 +197,7 @@ class TrainerTest {
 
     @Test
     void gradientClippingBoundsTheFirstStep() {
-        ListSource train = blobs(1, 16, 8);
+        InMemoryBatchSource train = blobs(1, 16, 8);
         Network net = classifier(8);
         List<float[]> before = new ArrayList<>();
         net.parameters().values().forEach(p -> before.add(p.value().data().clone()));
