@@ -1,6 +1,8 @@
 package org.rbnn4j.cli;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.rbnn4j.core.data.Batch;
@@ -12,13 +14,13 @@ import org.rbnn4j.simd.packed.model.PackedModel;
 
 /**
  * Compiles a trained network to the packed engine and runs it over a test split next to the float simulation:
- * packed accuracy and agreement of the two argmaxes from a first pass, then both speeds from a second pass over at
- * most {@link #TIMED_IMAGES} images, once both engines are warmed up by the first (timed in the first pass, the packed
- * engine's JIT compilation made a 500-image check report it at half the float simulation's speed). Within each batch
- * of the second pass the two engines alternate which goes first.
+ * packed accuracy and agreement of the two argmaxes from a first pass, then both speeds from a second pass over the
+ * first batches of the split (up to {@link #TIMED_IMAGES} images, kept from the first pass), once both engines are
+ * warmed up (timed in the first pass, the packed engine's JIT compilation made a 500-image check report it at half
+ * the float simulation's speed). Within the second pass the two engines alternate which goes first.
  */
 public final class PackedCheck {
-    /** Images timed at most in the second pass. */
+    /** Batches are kept for the second pass until this many images are. */
     static final int TIMED_IMAGES = 10_000;
 
     private PackedCheck() {
@@ -33,6 +35,8 @@ public final class PackedCheck {
         long packedNanos = 0;
         long timed = 0;
         try (PackedModel packed = PackedModel.compile(net, Map.of(), 0)) {
+            // The first TIMED_IMAGES images stay in memory for the timed pass (no second pass through the loader).
+            List<Tensor> kept = new ArrayList<>();
             try (BatchSource.CloseableIterable<Batch> batches = test.epoch(0)) {
                 for (Batch b : batches) {
                     int[] floatClasses = argmax(net.forward(b.images(), Mode.EVAL));
@@ -43,25 +47,22 @@ public final class PackedCheck {
                         floatCorrect += floatClasses[i] == labels[i] ? 1 : 0;
                         agree += classes[i] == floatClasses[i] ? 1 : 0;
                     }
+                    if (images < TIMED_IMAGES) {
+                        kept.add(b.images());
+                    }
                     images += labels.length;
                 }
             }
-            try (BatchSource.CloseableIterable<Batch> batches = test.epoch(0)) {
-                int k = 0;
-                for (Batch b : batches) {
-                    if (timed >= TIMED_IMAGES) {
-                        break;
-                    }
-                    Tensor x = b.images();
-                    if (k++ % 2 == 0) {
-                        floatNanos += timeFloat(net, x);
-                        packedNanos += timePacked(packed, x);
-                    } else {
-                        packedNanos += timePacked(packed, x);
-                        floatNanos += timeFloat(net, x);
-                    }
-                    timed += x.dim(0);
+            for (int k = 0; k < kept.size(); k++) {
+                Tensor x = kept.get(k);
+                if (k % 2 == 0) {
+                    floatNanos += timeFloat(net, x);
+                    packedNanos += timePacked(packed, x);
+                } else {
+                    packedNanos += timePacked(packed, x);
+                    floatNanos += timeFloat(net, x);
                 }
+                timed += x.dim(0);
             }
         }
         if (images == 0) {
