@@ -29,7 +29,7 @@ import org.rbnn4j.simd.packed.PopcountKernel;
  * micro-kernel's inner step with nothing but its arithmetic ({@code acc += popcount(x XOR w)}, 2 activation words
  * against 4 filter vectors, the filters held in registers, only the activation words loaded);
  * {@code floorWithFilterLoads} the same with the 4 filter vectors loaded every step from a 72-tap panel, as the real
- * kernel does; {@code conv} the whole packed 3x3 convolution of {@code shape} ({@code channels x size}, one image, NHWC,
+ * kernel does (two loops that differ only there: with a shared loop the floor's filters would not stay in registers); {@code conv} the whole packed 3x3 convolution of {@code shape} ({@code channels x size}, one image, NHWC,
  * output finished as floats). Time per call; Gbit-MAC/s = {@code 8 * 512 * FLOOR_STEPS / time} for the floors,
  * {@code 9 * C * C * H * W / time} for the convolution (151 M bit-MACs for every shape here).
  *
