@@ -13,6 +13,7 @@ import org.rbnn4j.tornado.ops.ConvForwardOp;
 import org.rbnn4j.tornado.ops.DeviceOperation;
 import org.rbnn4j.tornado.ops.ElementwiseOps;
 import org.rbnn4j.tornado.ops.PoolingOps;
+import org.rbnn4j.tornado.ops.ResidentSgd;
 import org.rbnn4j.tornado.ops.RotationOps;
 import org.rbnn4j.tornado.ops.SgemmOp;
 import org.rbnn4j.tornado.ops.StandardisationOps;
@@ -24,9 +25,12 @@ import uk.ac.manchester.tornado.api.common.TornadoDevice;
  * <p>Every operation is a {@link DeviceOperation}: one task graph per operation, compiled on first use and re-run for
  * every call, whose kernels ({@code org.rbnn4j.tornado.kernels}) wrap the scalar reference kernels of {@code core}.
  * The SPI hands over host {@code float[]} arrays, so each call transfers its inputs to the device and its outputs
- * back; nothing stays resident between calls (parameters, gradients and optimiser state live in the layers' host
- * arrays). That keeps the backend a drop-in replacement for the CPU ones, at the price of one host-device round trip
- * per operation.
+ * back. That keeps the backend a drop-in replacement for the CPU ones, at the price of one host-device round trip
+ * per operation. The optimiser's state is the exception: {@link #sgdStep} keeps the velocities of all parameters on
+ * the device from step to step ({@link ResidentSgd}; one launch per step, only weights and gradients travel), and
+ * {@link #synchronizeHost} brings them back when the host reads them (checkpoints; {@code Sgd} asks for it).
+ * Parameters and gradients still live in the layers' host arrays, because the layers' own arithmetic (weight
+ * standardisation, rotation blend, scales) reads and writes them on the host between operations.
  *
  * <p>Calls are serialised ({@code synchronized}): a TornadoVM execution plan must not run concurrently with itself.
  */
@@ -43,6 +47,7 @@ public final class TornadoBackend implements ComputeBackend {
     private final ElementwiseOps.HardtanhForward hardtanhForward;
     private final ElementwiseOps.HardtanhBackward hardtanhBackward;
     private final ElementwiseOps.Sgd sgd;
+    private final ResidentSgd residentSgd;
     private final RotationOps.Signs rotationSigns;
     private final RotationOps.RightCorrelation rotationRightCorrelation;
     private final RotationOps.Rotate rotate;
@@ -82,6 +87,7 @@ public final class TornadoBackend implements ComputeBackend {
         hardtanhForward = new ElementwiseOps.HardtanhForward(device);
         hardtanhBackward = new ElementwiseOps.HardtanhBackward(device);
         sgd = new ElementwiseOps.Sgd(device);
+        residentSgd = new ResidentSgd(device);
         rotationSigns = new RotationOps.Signs(device);
         rotationRightCorrelation = new RotationOps.RightCorrelation(device);
         rotate = new RotationOps.Rotate(device);
@@ -128,7 +134,7 @@ public final class TornadoBackend implements ComputeBackend {
         for (DeviceOperation op : operations) {
             sum += op.rebuilds();
         }
-        return sum;
+        return sum + residentSgd.counters()[0];
     }
 
     @Override
@@ -220,6 +226,34 @@ public final class TornadoBackend implements ComputeBackend {
         long start = System.nanoTime();
         sgd.run(w, g, velocity, length, lr, momentum, weightDecay);
         sgd.recordCall(System.nanoTime() - start);
+    }
+
+    /** All parameters in one launch, their velocities resident on the device (see {@link ResidentSgd}). */
+    @Override
+    public synchronized void sgdStep(float[][] weights, float[][] grads, float[][] velocities, float lr, float momentum,
+                                     float weightDecay) {
+        residentSgd.step(weights, grads, velocities, lr, momentum, weightDecay);
+    }
+
+    /** Copies the resident velocities of the last {@link #sgdStep} back to their host arrays if they changed. */
+    @Override
+    public synchronized void synchronizeHost() {
+        residentSgd.synchronizeHost();
+    }
+
+    /** The host's velocity arrays are the newest: the next {@link #sgdStep} uploads them first. */
+    @Override
+    public synchronized void hostStateChanged() {
+        residentSgd.hostStateChanged();
+    }
+
+    /**
+     * {@code {steps, uploads of the velocities, downloads of the velocities}} of {@link #sgdStep} since this backend
+     * was created.
+     */
+    public synchronized long[] residentSgdTransfers() {
+        long[] c = residentSgd.counters();
+        return new long[] {c[1], c[2], c[3]};
     }
 
     @Override
@@ -368,12 +402,19 @@ public final class TornadoBackend implements ComputeBackend {
                         p[1] / 1e6, p[2] / 1e6));
             }
         }
+        long[] r = residentSgd.counters();
+        if (r[1] > 0) {
+            sb.append(String.format(java.util.Locale.ROOT,
+                    "%-28s %6d calls %10.1f ms %10.1f ms in plan (velocities resident: %d uploads, %d downloads)%n",
+                    "sgd_resident", r[1], r[4] / 1e6, r[5] / 1e6, r[2], r[3]));
+        }
         return sb.toString();
     }
 
-    /** Frees the device memory of every operation. */
+    /** Brings resident velocities back to their host arrays, then frees the device memory of every operation. */
     @Override
     public synchronized void close() {
+        residentSgd.close();
         for (DeviceOperation op : operations) {
             op.close();
         }

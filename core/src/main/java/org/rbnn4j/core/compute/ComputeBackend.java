@@ -79,6 +79,36 @@ public interface ComputeBackend extends AutoCloseable {
     void sgdUpdate(float[] w, float[] g, float[] velocity, int length, float lr, float momentum, float weightDecay);
 
     /**
+     * One SGD step of every parameter of an optimiser: {@link #sgdUpdate} of {@code weights[i]}, {@code grads[i]},
+     * {@code velocities[i]} (whole arrays) for each {@code i} (the default, in order).
+     *
+     * <p>A device backend may keep the velocities on its device from one step to the next instead (only weights and
+     * gradients travel): then their host arrays are out of date until {@link #synchronizeHost}, and a host write to
+     * them must be announced with {@link #hostStateChanged} before the next step. {@code Sgd} does both.
+     */
+    default void sgdStep(float[][] weights, float[][] grads, float[][] velocities, float lr, float momentum,
+                         float weightDecay) {
+        for (int i = 0; i < weights.length; i++) {
+            sgdUpdate(weights[i], grads[i], velocities[i], weights[i].length, lr, momentum, weightDecay);
+        }
+    }
+
+    /**
+     * Copies back to their host arrays the values this backend keeps newer on its device (the velocities of
+     * {@link #sgdStep}), so that the host can read them (checkpoints). The default has nothing to copy.
+     */
+    default void synchronizeHost() {
+    }
+
+    /**
+     * Tells the backend that the host has written arrays it may keep on its device (velocities loaded from a
+     * checkpoint): its device copies are stale and are replaced from the host before their next use. Call
+     * {@link #synchronizeHost} before the write if the host does not overwrite every value. The default keeps nothing.
+     */
+    default void hostStateChanged() {
+    }
+
+    /**
      * Max pooling of {@code planes} NCHW planes of {@code h x w} (PyTorch's {@code MaxPool2d(kernel, stride, padding)},
      * floor rounding, padded taps never win): writes {@code y} and, per output, the index into {@code x} of the element
      * it took ({@code argmax}). The default is {@link PoolingReference#maxPoolArgmax} per output.

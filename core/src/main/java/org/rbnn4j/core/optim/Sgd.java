@@ -31,6 +31,8 @@ public final class Sgd {
     private final double weightDecay;
     private double learningRate;
     private long steps;
+    /** The backend that ran the last step (it may keep the velocities on its device), or null before the first. */
+    private ComputeBackend stepBackend;
 
     public Sgd(Map<String, Parameter> parameters, double learningRate, double momentum, double weightDecay) {
         if (!(learningRate >= 0) || !(momentum >= 0) || !(weightDecay >= 0)) {
@@ -49,16 +51,32 @@ public final class Sgd {
         this(parameters, DEFAULT_LR, DEFAULT_MOMENTUM, DEFAULT_WEIGHT_DECAY);
     }
 
-    /** One update of every parameter from its current gradient (gradients are left as they are). */
+    /**
+     * One update of every parameter from its current gradient (gradients are left as they are), in one
+     * {@link ComputeBackend#sgdStep} of the current backend, which may keep the velocities on its device (then
+     * {@link #velocities()} and {@link #loadVelocities} synchronise with it).
+     */
     public void step() {
         ComputeBackend backend = Backends.current();
-        float lr = (float) learningRate;
-        float mu = (float) momentum;
-        float wd = (float) weightDecay;
+        if (stepBackend != null && stepBackend != backend) {
+            // The previous backend may hold the newest velocities on its device.
+            stepBackend.synchronizeHost();
+            backend.hostStateChanged();
+        }
+        stepBackend = backend;
+        int count = parameters.size();
+        float[][] w = new float[count][];
+        float[][] g = new float[count][];
+        float[][] v = new float[count][];
+        int i = 0;
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
             Parameter p = e.getValue();
-            backend.sgdUpdate(p.value().data(), p.grad().data(), velocities.get(e.getKey()).data(), p.size(), lr, mu, wd);
+            w[i] = p.value().data();
+            g[i] = p.grad().data();
+            v[i] = velocities.get(e.getKey()).data();
+            i++;
         }
+        backend.sgdStep(w, g, v, (float) learningRate, (float) momentum, (float) weightDecay);
         steps++;
     }
 
@@ -99,8 +117,14 @@ public final class Sgd {
         return Collections.unmodifiableMap(parameters);
     }
 
-    /** The momentum buffers by parameter name (read-only map of the live tensors). */
+    /**
+     * The momentum buffers by parameter name (read-only map of the live tensors), brought up to date first from the
+     * backend of the last step if it keeps them on its device.
+     */
     public Map<String, Tensor> velocities() {
+        if (stepBackend != null) {
+            stepBackend.synchronizeHost();
+        }
         return Collections.unmodifiableMap(velocities);
     }
 
@@ -118,7 +142,16 @@ public final class Sgd {
                 throw new IllegalArgumentException("velocity '" + e.getKey() + "' has shape " + Arrays.toString(v.shape())
                         + ", saved one " + Arrays.toString(e.getValue().shape()));
             }
-            v.copyFrom(e.getValue());
+        }
+        if (stepBackend != null) {
+            // Velocities not in saved keep their newest values, which may be on the device.
+            stepBackend.synchronizeHost();
+        }
+        for (Map.Entry<String, Tensor> e : saved.entrySet()) {
+            velocities.get(e.getKey()).copyFrom(e.getValue());
+        }
+        if (stepBackend != null) {
+            stepBackend.hostStateChanged();
         }
     }
 }
