@@ -585,7 +585,7 @@ final class Ops {
         private final int inFeatures;
         private final int outFeatures;
         private final float[] weight;
-        private final float[] weightT;
+        private final LinearKernel kernel;
         private final float[] bias;
 
         Linear(int in, int out, int inFeatures, int outFeatures, float[] weight, float[] bias) {
@@ -594,19 +594,14 @@ final class Ops {
             this.outFeatures = outFeatures;
             this.weight = weight;
             this.bias = bias;
-            this.weightT = new float[weight.length];
-            for (int o = 0; o < outFeatures; o++) {
-                for (int k = 0; k < inFeatures; k++) {
-                    weightT[k * outFeatures + o] = weight[o * inFeatures + k];
-                }
-            }
+            this.kernel = new LinearKernel(weight, inFeatures, outFeatures);
         }
 
+        /** The products as the float simulation's SGEMM rounds them ({@link LinearKernel}), then the bias. */
         @Override
         public void run(Workspace ws, int n, Execution exec) {
             float[] y = ws.buffer(out);
-            exec.backend().sgemm(false, false, n, outFeatures, inFeatures, 1f, ws.buffer(in), 0, inFeatures, weightT, 0,
-                    outFeatures, 0f, y, 0, outFeatures);
+            kernel.forward(ws.buffer(in), n, y);
             if (bias != null) {
                 for (int i = 0; i < n; i++) {
                     for (int o = 0; o < outFeatures; o++) {
