@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.rbnn4j.core.compute.ConvGeometry;
 import org.rbnn4j.core.compute.kernels.PoolingReference;
 import org.rbnn4j.core.rbnn.StandardisationKernels;
+import org.rbnn4j.simd.SimdBackend;
 import org.rbnn4j.simd.packed.ActivationPacker;
 import org.rbnn4j.simd.packed.OutputLayout;
 import org.rbnn4j.simd.packed.PackedActivations;
@@ -597,11 +598,19 @@ final class Ops {
             this.kernel = new LinearKernel(weight, inFeatures, outFeatures);
         }
 
-        /** The products as the float simulation's SGEMM rounds them ({@link LinearKernel}), then the bias. */
+        /**
+         * The products as the float simulation computes them: on the SIMD backend by {@link LinearKernel} (its
+         * rounding), else by the backend's own SGEMM, called as {@code Linear} calls it; then the bias.
+         */
         @Override
         public void run(Workspace ws, int n, Execution exec) {
             float[] y = ws.buffer(out);
-            kernel.forward(ws.buffer(in), n, y);
+            if (exec.backend() instanceof SimdBackend) {
+                kernel.forward(ws.buffer(in), n, y);
+            } else {
+                exec.backend().sgemm(false, true, n, outFeatures, inFeatures, 1f, ws.buffer(in), 0, inFeatures, weight,
+                        0, inFeatures, 0f, y, 0, outFeatures);
+            }
             if (bias != null) {
                 for (int i = 0; i < n; i++) {
                     for (int o = 0; o < outFeatures; o++) {
