@@ -29,6 +29,15 @@ enum Activation {
         this.highValue = highValue;
     }
 
+    /**
+     * The largest magnitude this activation can output (hardtanh: 1), or 0 if it has none: an image's mean is then
+     * decided against the bound {@code size * magnitudeBound()} on its sum of magnitudes before that sum is computed
+     * ({@link SampleMean#decide} only needs an upper bound).
+     */
+    float magnitudeBound() {
+        return this == HARDTANH ? 1f : 0f;
+    }
+
     float apply(float v) {
         v = v < lowBound ? lowValue : v;
         return v > highBound ? highValue : v;

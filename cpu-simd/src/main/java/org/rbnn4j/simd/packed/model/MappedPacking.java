@@ -87,15 +87,24 @@ final class MappedPacking {
         double[] acc = new double[4 * n];
         int end = off + c * hw;
         int chunk = Math.max(c, FusedBinaryConv.CHUNK_FLOATS / c * c);
+        // A bounded activation: the magnitudes are only summed if its bound does not decide the mean (as in
+        // FusedBinaryConv.pack).
+        boolean bounded = act.magnitudeBound() > 0;
         for (int i = off; i < end; i += chunk) {
-            mapNhwcChunk(x, i, Math.min(chunk, end - i), c, scale, shift, act, acc);
+            mapNhwcChunk(x, i, Math.min(chunk, end - i), c, scale, shift, act, acc, !bounded);
         }
         // Each double lane holds one term per vector of floats, then s0 + s1 and the reduction of the lanes.
         double sum = DoubleVector.fromArray(D, acc, 0).add(DoubleVector.fromArray(D, acc, n))
                 .reduceLanes(VectorOperators.ADD);
+        int size = c * hw;
+        int depth = size / lanes + half + 1;
+        if (bounded) {
+            float t = SampleMean.decide(sum, (double) size * act.magnitudeBound(), size, depth);
+            return Float.isNaN(t) ? SampleMean.decide(sum, SampleMean.magnitudeSum(x, off, size), size, depth) : t;
+        }
         double abs = DoubleVector.fromArray(D, acc, 2 * n).add(DoubleVector.fromArray(D, acc, 3 * n))
                 .reduceLanes(VectorOperators.ADD);
-        return SampleMean.decide(sum, abs, c * hw, c * hw / lanes + half + 1);
+        return SampleMean.decide(sum, abs, size, depth);
     }
 
     /**
@@ -106,7 +115,7 @@ final class MappedPacking {
      * runs), its stage branches no longer specialised to one caller.
      */
     private static void mapNhwcChunk(float[] x, int off, int count, int c, float[] scale, float[] shift,
-                                     Activation act, double[] acc) {
+                                     Activation act, double[] acc, boolean magnitudes) {
         int lanes = F.length();
         int half = FD.length();
         int n = D.length();
@@ -131,8 +140,10 @@ final class MappedPacking {
                     .convertShape(VectorOperators.F2D, D, 0);
             s0 = s0.add(lo);
             s1 = s1.add(hi);
-            a0 = a0.add(lo.abs());
-            a1 = a1.add(hi.abs());
+            if (magnitudes) {
+                a0 = a0.add(lo.abs());
+                a1 = a1.add(hi.abs());
+            }
             ch += lanes;
             if (ch == c) {
                 ch = 0;

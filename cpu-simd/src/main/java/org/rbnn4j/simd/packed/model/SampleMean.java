@@ -92,6 +92,30 @@ final class SampleMean {
         return decide(sum, abs, len, len / (2 * lanes) + 3 * lanes + 1);
     }
 
+    /**
+     * {@code sum |x[off + i]|} over {@code len} floats in double (any order: {@link #decide} takes it as a bound on the
+     * magnitudes, with room for its rounding).
+     */
+    static double magnitudeSum(float[] x, int off, int len) {
+        DoubleVector a0 = DoubleVector.zero(D);
+        DoubleVector a1 = DoubleVector.zero(D);
+        int lanes = F.length();
+        int i = 0;
+        if (F.length() == D.length()) {
+            for (int bound = len - 2 * lanes; i <= bound; i += 2 * lanes) {
+                a0 = a0.add(((DoubleVector) FloatVector.fromArray(F, x, off + i)
+                        .convertShape(VectorOperators.F2D, D, 0)).abs());
+                a1 = a1.add(((DoubleVector) FloatVector.fromArray(F, x, off + i + lanes)
+                        .convertShape(VectorOperators.F2D, D, 0)).abs());
+            }
+        }
+        double abs = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            abs += Math.abs(x[off + i]);
+        }
+        return abs;
+    }
+
     /** Most additions any term of {@link StandardisationKernels#mean}'s sum takes part in, for {@code len} terms. */
     static int referenceDepth(int len) {
         // Eight running sums of len/8 terms, up to 7 tail terms added to the first, then a tree of depth 3.

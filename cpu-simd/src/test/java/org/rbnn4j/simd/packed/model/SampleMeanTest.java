@@ -1,6 +1,7 @@
 package org.rbnn4j.simd.packed.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,50 @@ class SampleMeanTest {
                     .isEqualTo(Float.floatToIntBits(expected));
         }
         assertThat(decided).isGreaterThanOrEqualTo(images * 9 / 10);
+    }
+
+    @Test
+    void hardtanhsMagnitudeBoundDecidesMostImagesAndTheirMagnitudesTheRest() {
+        // What the fused layers do for a hardtanh output: decide with sum|x| <= len first, with the summed magnitudes
+        // only if that fails, with the reference last; always the reference's mean.
+        SplittableRandom rnd = new SplittableRandom(9);
+        int c = 256;
+        int hw = 256;
+        int len = c * hw;
+        int images = 80;
+        int byBound = 0;
+        int byMagnitudes = 0;
+        for (int image = 0; image < images; image++) {
+            float[] x = new float[len];
+            double bias = (rnd.nextDouble() - 0.5) * 4e-3;
+            // 16 interleaved partial sums, as the fused layers' vector lanes: depth len / 16 + 4
+            double[] lanes = new double[16];
+            double abs = 0;
+            for (int i = 0; i < len; i++) {
+                x[i] = (float) Math.max(-1, Math.min(1, rnd.nextGaussian() * 0.6 + bias));
+                lanes[i % 16] += x[i];
+                abs += Math.abs(x[i]);
+            }
+            double sum = 0;
+            for (double lane : lanes) {
+                sum += lane;
+            }
+            int depth = len / 16 + 16;
+            assertThat(SampleMean.magnitudeSum(x, 0, len)).isCloseTo(abs, within(abs * 1e-12));
+            float expected = StandardisationKernels.mean(x, 0, len);
+            float t = SampleMean.decide(sum, len, len, depth);
+            if (!Float.isNaN(t)) {
+                byBound++;
+            } else {
+                t = SampleMean.decide(sum, SampleMean.magnitudeSum(x, 0, len), len, depth);
+                byMagnitudes += Float.isNaN(t) ? 0 : 1;
+            }
+            if (!Float.isNaN(t)) {
+                assertThat(Float.floatToIntBits(t)).as("image %d", image).isEqualTo(Float.floatToIntBits(expected));
+            }
+        }
+        assertThat(byBound).as("decided by the bound").isGreaterThanOrEqualTo(images * 3 / 4);
+        assertThat(byBound + byMagnitudes).as("decided without the reference").isGreaterThan(byBound);
     }
 
     @Test
