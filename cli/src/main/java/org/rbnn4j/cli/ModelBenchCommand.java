@@ -4,6 +4,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -116,18 +118,23 @@ final class ModelBenchCommand implements Callable<Integer> {
 
     /**
      * Runs {@code e} at least {@code --warmup} times and {@code --warmup-seconds}, then in windows of half a second
-     * until two windows in a row run at the same speed (within 3%), at most {@value #MAX_WARMUP_SECONDS} s. Why: the JIT
-     * compiles the packed engine's many kernels in the background, and with every core busy running the engine its
-     * compiler threads get little time; a fixed short warm-up measured 2 threads barely faster than 1 (1,244 against
-     * 1,004 images/s for vgg_small_1w1a; 1,773 after 8 s of warm-up, 2,280 warm).
+     * until two windows in a row run at the same speed (within 3%) and the JIT compiled nothing during the second, at
+     * most {@value #MAX_WARMUP_SECONDS} s. Why: the JIT compiles the packed engine's many kernels in the background,
+     * and with every core busy running the engine its compiler threads get little time; a fixed short warm-up measured
+     * 2 threads barely faster than 1 (1,244 against 1,004 images/s for vgg_small_1w1a; 1,773 after 8 s of warm-up,
+     * 2,280 warm). A steady speed alone is not enough: resnet20_1w1a ran steadily at 3,085 images/s for two windows
+     * while C2 was still compiling its kernels (4,053 after 10 s).
      */
     private void warmUp(Engine e) throws OrtException {
         long start = System.nanoTime();
         for (int i = 0; i < warmup || System.nanoTime() - start < warmupSeconds * 1e9; i++) {
             e.run();
         }
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
         double previous = Double.NaN;
         while (warmupSeconds > 0 && System.nanoTime() - start < MAX_WARMUP_SECONDS * 1e9) {
+            long compiling = jitTimed ? jit.getTotalCompilationTime() : 0;
             long windowStart = System.nanoTime();
             int calls = 0;
             while (calls < 1 || System.nanoTime() - windowStart < 0.5e9) {
@@ -135,7 +142,8 @@ final class ModelBenchCommand implements Callable<Integer> {
                 calls++;
             }
             double rate = calls / ((System.nanoTime() - windowStart) / 1e9);
-            if (Math.abs(rate - previous) <= 0.03 * rate) {
+            boolean compiled = jitTimed && jit.getTotalCompilationTime() != compiling;
+            if (Math.abs(rate - previous) <= 0.03 * rate && !compiled) {
                 return;
             }
             previous = rate;
