@@ -414,9 +414,12 @@ public final class TornadoBackend implements ComputeBackend {
     /** Brings resident velocities back to their host arrays, then frees the device memory of every operation. */
     @Override
     public synchronized void close() {
-        residentSgd.close();
-        for (DeviceOperation op : operations) {
-            op.close();
+        try {
+            residentSgd.close();
+        } finally {
+            for (DeviceOperation op : operations) {
+                op.close();
+            }
         }
     }
 

@@ -206,13 +206,17 @@ public final class ResidentSgd implements AutoCloseable {
         }
     }
 
-    /** Brings the velocities home, then frees the device memory. */
+    /** Brings the velocities home, then frees the device memory (also when bringing them home fails). */
     @Override
     public void close() {
-        synchronizeHost();
-        release();
-        hostVelocities = new float[0][];
-        offsets = new int[0];
-        hostIsNewer = true;
+        try {
+            synchronizeHost();
+        } finally {
+            release();
+            hostVelocities = new float[0][];
+            offsets = new int[0];
+            hostIsNewer = true;
+            deviceIsNewer = false;
+        }
     }
 }
