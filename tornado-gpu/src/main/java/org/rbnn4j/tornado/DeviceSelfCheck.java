@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.rbnn4j.core.compute.ComputeBackend;
 import org.rbnn4j.core.compute.ConvGeometry;
 import org.rbnn4j.core.compute.ScalarBackend;
 
@@ -147,6 +148,56 @@ public final class DeviceSelfCheck {
             device.sgdUpdate(out, dy, v.clone(), len, 0.1f, 0.9f, 1e-4f);
         });
         compare("add", shape, len, out -> reference.add(x, dy, out, len), out -> device.add(x, dy, out, len));
+        residentSgd();
+    }
+
+    /**
+     * Two SGD steps of three parameters with the velocities resident on the device, then brought home: weights and
+     * velocities (end to end in the output) against the reference's {@code sgdStep}. Each run loads the velocities
+     * afresh (as a resume does), so the timed run is one upload, two steps and one download.
+     */
+    private void residentSgd() {
+        int[] sizes = {70_000, 1_000, 3};
+        float[][] w0 = new float[sizes.length][];
+        float[][] g = new float[sizes.length][];
+        float[][] v0 = new float[sizes.length][];
+        int total = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            w0[i] = random(sizes[i]);
+            g[i] = random(sizes[i]);
+            v0[i] = random(sizes[i]);
+            total += sizes[i];
+        }
+        float[][] w = new float[sizes.length][];
+        float[][] v = new float[sizes.length][];
+        for (int i = 0; i < sizes.length; i++) {
+            w[i] = new float[sizes[i]];
+            v[i] = new float[sizes[i]];
+        }
+        compare("sgd step, resident state", sizes.length + " parameters, " + total, 2 * total,
+                out -> twoSgdSteps(reference, w0, g, v0, w, v, out),
+                out -> twoSgdSteps(device, w0, g, v0, w, v, out));
+    }
+
+    private static void twoSgdSteps(ComputeBackend backend, float[][] w0, float[][] g, float[][] v0, float[][] w,
+                                    float[][] v, float[] out) {
+        for (int i = 0; i < w.length; i++) {
+            System.arraycopy(w0[i], 0, w[i], 0, w[i].length);
+            System.arraycopy(v0[i], 0, v[i], 0, v[i].length);
+        }
+        backend.hostStateChanged();
+        backend.sgdStep(w, g, v, 0.1f, 0.9f, 1e-4f);
+        backend.sgdStep(w, g, v, 0.1f, 0.9f, 1e-4f);
+        backend.synchronizeHost();
+        int at = 0;
+        for (float[] a : w) {
+            System.arraycopy(a, 0, out, at, a.length);
+            at += a.length;
+        }
+        for (float[] a : v) {
+            System.arraycopy(a, 0, out, at, a.length);
+            at += a.length;
+        }
     }
 
     private void binaryLayerOps() {

@@ -14,7 +14,7 @@ class DeviceSelfCheckTest {
         assertThat(results).extracting(DeviceSelfCheck.Result::operation).contains("conv2d forward",
                 "conv2d backward data", "conv2d backward weights", "sgemm", "batch norm backward dx", "sgd update",
                 "standardise sign backward", "rotate filters", "rotation D1", "rotation D2", "max pool 2x2 backward",
-                "global avg pool backward", "add");
+                "global avg pool backward", "add", "sgd step, resident state");
         assertThat(results).allSatisfy(r -> assertThat(r.passed()).as(r.describe()).isTrue());
         // the profile `rbnn bench train` prints for a device backend names the operations that ran
         assertThat(TestDevice.backend().profile()).contains("conv_forward", "max_pool_backward", "calls", "in plan");
