@@ -1,10 +1,16 @@
 package org.rbnn4j.simd.packed.model;
 
+import static org.rbnn4j.simd.gemm.GemmBlocking.MR;
+import static org.rbnn4j.simd.gemm.GemmBlocking.NR;
+
 import java.util.Arrays;
 import org.rbnn4j.core.compute.ConvGeometry;
 import org.rbnn4j.core.compute.kernels.PoolingReference;
 import org.rbnn4j.core.rbnn.StandardisationKernels;
 import org.rbnn4j.simd.SimdBackend;
+import org.rbnn4j.simd.concurrent.ScratchArrays;
+import org.rbnn4j.simd.gemm.Packing;
+import org.rbnn4j.simd.gemm.Sgemm;
 import org.rbnn4j.simd.packed.ActivationPacker;
 import org.rbnn4j.simd.packed.OutputLayout;
 import org.rbnn4j.simd.packed.PackedActivations;
@@ -586,27 +592,40 @@ final class Ops {
         private final int inFeatures;
         private final int outFeatures;
         private final float[] weight;
-        private final LinearKernel kernel;
+        /** {@code weight^T} packed once as the SGEMM's B operand ({@link Packing#packB}). */
+        private final float[] packedWeight;
         private final float[] bias;
 
         Linear(int in, int out, int inFeatures, int outFeatures, float[] weight, float[] bias) {
+            this(in, out, inFeatures, outFeatures, weight, packWeight(weight, inFeatures, outFeatures), bias);
+        }
+
+        private Linear(int in, int out, int inFeatures, int outFeatures, float[] weight, float[] packedWeight,
+                       float[] bias) {
             super(in, out);
             this.inFeatures = inFeatures;
             this.outFeatures = outFeatures;
             this.weight = weight;
+            this.packedWeight = packedWeight;
             this.bias = bias;
-            this.kernel = new LinearKernel(weight, inFeatures, outFeatures);
+        }
+
+        private static float[] packWeight(float[] weight, int inFeatures, int outFeatures) {
+            float[] packed = new float[(outFeatures + NR - 1) / NR * NR * inFeatures];
+            Packing.packB(true, weight, 0, inFeatures, 0, 0, inFeatures, outFeatures, packed, 0, inFeatures * NR);
+            return packed;
         }
 
         /**
-         * The products as the float simulation computes them: on the SIMD backend by {@link LinearKernel} (its
-         * rounding), else by the backend's own SGEMM, called as {@code Linear} calls it; then the bias.
+         * The products as the float simulation computes them ({@code Linear}'s {@code sgemm(false, true, ...)}): on
+         * the SIMD backend by {@link #product} (the same SGEMM on weights packed once), else by the backend's own
+         * SGEMM; then the bias.
          */
         @Override
         public void run(Workspace ws, int n, Execution exec) {
             float[] y = ws.buffer(out);
             if (exec.backend() instanceof SimdBackend) {
-                kernel.forward(ws.buffer(in), n, y);
+                product(ws.buffer(in), n, y);
             } else {
                 exec.backend().sgemm(false, true, n, outFeatures, inFeatures, 1f, ws.buffer(in), 0, inFeatures, weight,
                         0, inFeatures, 0f, y, 0, outFeatures);
@@ -620,9 +639,29 @@ final class Ops {
             }
         }
 
+        /**
+         * {@code y = x * weight^T} for the {@code n} rows of {@code x}, rounded exactly as {@code Sgemm.multiply}
+         * rounds it (same blocking, same kernels), without packing the weights on every call: for 10 classes of
+         * 8,192 features that packing took about 12 of the 14 us per image. {@code Sgemm.multiplyPacked} reads A in
+         * whole slivers of {@code MR} rows; the rows past the last whole sliver go through a zero-padded copy.
+         */
+        void product(float[] x, int n, float[] y) {
+            int full = n / MR * MR;
+            Sgemm.multiplyPacked(full, outFeatures, inFeatures, 1f, x, 0, inFeatures, 1, MR * inFeatures,
+                    packedWeight, 0, inFeatures * NR, 0f, y, 0, outFeatures);
+            if (full < n) {
+                float[] rows = ScratchArrays.get(ScratchArrays.Slot.GEMM_PACKED_A, MR * inFeatures);
+                int copied = (n - full) * inFeatures;
+                System.arraycopy(x, full * inFeatures, rows, 0, copied);
+                Arrays.fill(rows, copied, MR * inFeatures, 0f);
+                Sgemm.multiplyPacked(n - full, outFeatures, inFeatures, 1f, rows, 0, inFeatures, 1, MR * inFeatures,
+                        packedWeight, 0, inFeatures * NR, 0f, y, full * outFeatures, outFeatures);
+            }
+        }
+
         @Override
         public Op withValues(int[] inputs, int output) {
-            return new Linear(inputs[0], output, inFeatures, outFeatures, weight, bias);
+            return new Linear(inputs[0], output, inFeatures, outFeatures, weight, packedWeight, bias);
         }
 
         @Override
