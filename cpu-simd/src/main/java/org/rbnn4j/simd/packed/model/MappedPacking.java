@@ -99,8 +99,7 @@ final class MappedPacking {
         int size = c * hw;
         int depth = size / lanes + half + 1;
         if (bounded) {
-            float t = SampleMean.decide(sum, (double) size * act.magnitudeBound(), size, depth);
-            return Float.isNaN(t) ? SampleMean.decide(sum, SampleMean.magnitudeSum(x, off, size), size, depth) : t;
+            return SampleMean.decideBounded(sum, act.magnitudeBound(), x, off, size, depth);
         }
         double abs = DoubleVector.fromArray(D, acc, 2 * n).add(DoubleVector.fromArray(D, acc, 3 * n))
                 .reduceLanes(VectorOperators.ADD);

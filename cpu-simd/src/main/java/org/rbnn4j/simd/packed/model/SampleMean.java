@@ -116,6 +116,16 @@ final class SampleMean {
         return abs;
     }
 
+    /**
+     * {@link #decide} for {@code len} values of magnitude at most {@code bound} held at {@code x[off ..]}: first with
+     * {@code len * bound} as the bound on their magnitudes (no pass over them: their sum of magnitudes need not be
+     * gathered), then, only if that leaves the mean undecided, with their {@link #magnitudeSum}.
+     */
+    static float decideBounded(double sum, float bound, float[] x, int off, int len, int depth) {
+        float t = decide(sum, (double) len * bound, len, depth);
+        return Float.isNaN(t) ? decide(sum, magnitudeSum(x, off, len), len, depth) : t;
+    }
+
     /** Most additions any term of {@link StandardisationKernels#mean}'s sum takes part in, for {@code len} terms. */
     static int referenceDepth(int len) {
         // Eight running sums of len/8 terms, up to 7 tail terms added to the first, then a tree of depth 3.

@@ -106,6 +106,8 @@ class SampleMeanTest {
             if (!Float.isNaN(t)) {
                 assertThat(Float.floatToIntBits(t)).as("image %d", image).isEqualTo(Float.floatToIntBits(expected));
             }
+            assertThat(Float.floatToIntBits(SampleMean.decideBounded(sum, 1f, x, 0, len, depth)))
+                    .as("decideBounded, image %d", image).isEqualTo(Float.floatToIntBits(t));
         }
         assertThat(byBound).as("decided by the bound").isGreaterThanOrEqualTo(images * 3 / 4);
         assertThat(byBound + byMagnitudes).as("decided without the reference").isGreaterThan(byBound);
