@@ -4,8 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +18,7 @@ import org.rbnn4j.core.model.ModelZoo;
 import org.rbnn4j.core.model.Network;
 import org.rbnn4j.core.nn.Mode;
 import org.rbnn4j.core.tensor.Tensor;
+import org.rbnn4j.simd.bench.JitActivity;
 import org.rbnn4j.simd.onnx.OnnxExporter;
 import org.rbnn4j.simd.packed.PopcountKernel;
 import org.rbnn4j.simd.packed.model.PackedModel;
@@ -135,11 +134,9 @@ final class ModelBenchCommand implements Callable<Integer> {
         for (int i = 0; i < warmup || System.nanoTime() - start < warmupSeconds * 1e9; i++) {
             e.run();
         }
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
         double previous = Double.NaN;
         while (warmupSeconds > 0 && System.nanoTime() - start < MAX_WARMUP_SECONDS * 1e9) {
-            long compiling = jitTimed ? jit.getTotalCompilationTime() : 0;
+            long compiling = JitActivity.compilationMillis();
             long windowStart = System.nanoTime();
             int calls = 0;
             while (calls < 1 || System.nanoTime() - windowStart < 0.5e9) {
@@ -147,7 +144,7 @@ final class ModelBenchCommand implements Callable<Integer> {
                 calls++;
             }
             double rate = calls / ((System.nanoTime() - windowStart) / 1e9);
-            boolean compiled = jitTimed && jit.getTotalCompilationTime() != compiling;
+            boolean compiled = JitActivity.compilationMillis() != compiling;
             if (Math.abs(rate - previous) <= 0.03 * rate && !compiled) {
                 return;
             }

@@ -1,12 +1,11 @@
 package org.rbnn4j.simd.packed;
 
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.rbnn4j.core.compute.Backends;
 import org.rbnn4j.core.compute.ComputeBackend;
 import org.rbnn4j.core.compute.ConvGeometry;
+import org.rbnn4j.simd.bench.JitActivity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,16 +119,15 @@ public final class BinaryConvBenchmark {
             op.run();
             warm++;
         } while (System.nanoTime() < warmEnd && warm < maxReps);
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        if (waitForJit && jit != null && jit.isCompilationTimeMonitoringSupported()) {
+        if (waitForJit) {
             long compiled;
             do {
-                compiled = jit.getTotalCompilationTime();
+                compiled = JitActivity.compilationMillis();
                 long windowEnd = System.nanoTime() + 250_000_000L;
                 do {
                     op.run();
                 } while (System.nanoTime() < windowEnd);
-            } while (jit.getTotalCompilationTime() != compiled
+            } while (JitActivity.compilationMillis() != compiled
                     && System.nanoTime() - warmStart < MAX_WARMUP_SECONDS * 1e9);
         }
         double[] ms = new double[maxReps];
