@@ -48,8 +48,6 @@ public final class ResidentSgd implements AutoCloseable {
     /** Host mirror of the device's velocity buffer, current only right after an upload or a synchronisation. */
     private float[] velocities;
     private TornadoExecutionPlan plan;
-    private WorkerGrid1D uploadGrid;
-    private WorkerGrid1D stepGrid;
     private TornadoExecutionResult lastStep;
     private boolean hostIsNewer = true;
     private boolean deviceIsNewer;
@@ -94,12 +92,10 @@ public final class ResidentSgd implements AutoCloseable {
             for (int i = 0; i < hostVelocities.length; i++) {
                 System.arraycopy(hostVelocities[i], 0, velocities, offsets[i], hostVelocities[i].length);
             }
-            uploadGrid.setGlobalWork(1, 1, 1);
             plan.withGraph(0).execute();
             hostIsNewer = false;
             uploads++;
         }
-        stepGrid.setGlobalWork(total, 1, 1);
         lastStep = plan.withGraph(1).execute();
         planNanos += System.nanoTime() - planStart;
         deviceIsNewer = true;
@@ -182,11 +178,10 @@ public final class ResidentSgd implements AutoCloseable {
                 .transferToHost(EVERY_EXECUTION, weights)
                 .persistOnDevice(velocities)
                 .transferToHost(UNDER_DEMAND, velocities);
-        uploadGrid = new WorkerGrid1D(1);
-        stepGrid = new WorkerGrid1D(1);
+        // The layout fixes both grids: one work item for the upload's task, one per value for the step.
         GridScheduler scheduler = new GridScheduler();
-        scheduler.addWorkerGrid(name + "_upload.t0", uploadGrid);
-        scheduler.addWorkerGrid(name + ".t0", stepGrid);
+        scheduler.addWorkerGrid(name + "_upload.t0", new WorkerGrid1D(1));
+        scheduler.addWorkerGrid(name + ".t0", new WorkerGrid1D(total));
         plan = new TornadoExecutionPlan(upload.snapshot(), step.snapshot())
                 .withDevice(device)
                 .withGridScheduler(scheduler)
