@@ -1,9 +1,9 @@
 package org.rbnn4j.simd.packed;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -28,12 +28,6 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The micro-kernel also finishes the result ({@code bias - 2*pop}, to float, vector store of the whole panel):
  * for small K (64 channels, 9 words) a separate epilogue through a scratch array cost about a quarter of the time.
- * The epilogue works on pairs of accumulators: {@link PackedFilters} stores filters {@code 2m} and {@code 2m + 1} of
- * each group of {@code 2 * LANES} in lane {@code m} of two consecutive vectors, and counts fit in 31 bits, so
- * {@code even + (odd << 32)} read as ints holds the group's counts in filter order; one int subtraction from the
- * (int) bias table, one int-to-float conversion (exact below 2^24) and one store finish both vectors, where converting
- * each long vector to floats on its own took twice the instructions (+3% on 64-channel and +2-3% on 128-channel
- * convolutions, vgg_small_1w1a +1-1.5%).
  * NHWC output is stored directly; NCHW goes through a {@code [pixel][filter]} block buffer transposed into place
  * with sequential stores (per-lane stores straight into NCHW were about 4x slower); so does the partial last panel of
  * NHWC output, copying only the filters that exist.
@@ -48,8 +42,9 @@ final class VectorBinaryConv {
     static final int WIDE_PANEL = 4 * LANES;
     /** Filters per panel of the 4 x 2 kernel. */
     static final int NARROW_PANEL = 2 * LANES;
-    /** Ints of the same width as {@link #LS}: the counts of two accumulators, in filter order (see the epilogue). */
-    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, LS.vectorShape());
+    /** Floats of the same lane count as {@link #LS}, for the long-to-float conversion of results. */
+    private static final VectorSpecies<Float> FS =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(Math.max(64, LS.vectorBitSize() / 2)));
     static final int PIXEL_BLOCK = 64;
 
     private VectorBinaryConv() {
@@ -73,7 +68,7 @@ final class VectorBinaryConv {
         boolean wide = panelWidth == WIDE_PANEL;
         long[] act = in.bits();
         long[] w = f.bits();
-        int[] bias = conv.biasTable();
+        long[] bias = conv.biasTable();
         int kh = f.kernelH();
         int run = f.kernelW() * f.wordsPerPixel();
         int kWords = f.kWords();
@@ -172,7 +167,7 @@ final class VectorBinaryConv {
      * flattened, a call per tile measured 1-3% slower.)
      */
     private static void fusedTiles2x4(long[] act, int[] actOff, int[] biasOff, int[] dstOff, int count,
-                                      int[] taps, long[] w, int wOff, int[] bias, int co0,
+                                      int[] taps, long[] w, int wOff, long[] bias, int co0,
                                       int dstAdd, float[] out) {
         for (int t = 0; t < count; t += 2) {
             int i1 = t + 1 < count ? t + 1 : t;
@@ -191,7 +186,7 @@ final class VectorBinaryConv {
      * (same JVM, alternating). The epilogue is spelled out rather than called: one more call level hits C2's
      * {@code NodeCountInliningCutoff} here, and a vector that is not inlined is boxed.
      */
-    private static void tile2x4(long[] act, int a0, int a1, int[] taps, long[] w, int wOff, int[] bias, int b0,
+    private static void tile2x4(long[] act, int a0, int a1, int[] taps, long[] w, int wOff, long[] bias, int b0,
                                 int b1, float[] out, int o0, int o1) {
         LongVector c00 = LongVector.zero(LS);
         LongVector c01 = LongVector.zero(LS);
@@ -218,22 +213,22 @@ final class VectorBinaryConv {
             c12 = c12.add(x.lanewise(VectorOperators.XOR, w2).lanewise(VectorOperators.BIT_COUNT));
             c13 = c13.add(x.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT));
         }
-        IntVector.fromArray(IS, bias, b0)
-                .sub(c00.add(c01.lanewise(VectorOperators.LSHL, 32)).lanewise(VectorOperators.LSHL, 1)
-                        .reinterpretAsInts())
-                .convert(VectorOperators.I2F, 0).reinterpretAsFloats().intoArray(out, o0);
-        IntVector.fromArray(IS, bias, b0 + 2 * LANES)
-                .sub(c02.add(c03.lanewise(VectorOperators.LSHL, 32)).lanewise(VectorOperators.LSHL, 1)
-                        .reinterpretAsInts())
-                .convert(VectorOperators.I2F, 0).reinterpretAsFloats().intoArray(out, o0 + 2 * LANES);
-        IntVector.fromArray(IS, bias, b1)
-                .sub(c10.add(c11.lanewise(VectorOperators.LSHL, 32)).lanewise(VectorOperators.LSHL, 1)
-                        .reinterpretAsInts())
-                .convert(VectorOperators.I2F, 0).reinterpretAsFloats().intoArray(out, o1);
-        IntVector.fromArray(IS, bias, b1 + 2 * LANES)
-                .sub(c12.add(c13.lanewise(VectorOperators.LSHL, 32)).lanewise(VectorOperators.LSHL, 1)
-                        .reinterpretAsInts())
-                .convert(VectorOperators.I2F, 0).reinterpretAsFloats().intoArray(out, o1 + 2 * LANES);
+        ((FloatVector) LongVector.fromArray(LS, bias, b0).sub(c00.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0);
+        ((FloatVector) LongVector.fromArray(LS, bias, b0 + LANES).sub(c01.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0 + LANES);
+        ((FloatVector) LongVector.fromArray(LS, bias, b0 + 2 * LANES).sub(c02.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0 + 2 * LANES);
+        ((FloatVector) LongVector.fromArray(LS, bias, b0 + 3 * LANES).sub(c03.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0 + 3 * LANES);
+        ((FloatVector) LongVector.fromArray(LS, bias, b1).sub(c10.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1);
+        ((FloatVector) LongVector.fromArray(LS, bias, b1 + LANES).sub(c11.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1 + LANES);
+        ((FloatVector) LongVector.fromArray(LS, bias, b1 + 2 * LANES).sub(c12.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1 + 2 * LANES);
+        ((FloatVector) LongVector.fromArray(LS, bias, b1 + 3 * LANES).sub(c13.lanewise(VectorOperators.LSHL, 1))
+                .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1 + 3 * LANES);
     }
 
     /**
@@ -241,7 +236,7 @@ final class VectorBinaryConv {
      * The tile loop stays inside: a call per tile (18 arguments) measured equal or up to 3% slower on resnet20_1w1a.
      */
     private static void fusedTiles4x2(long[] act, int[] actOff, int[] biasOff, int[] dstOff, int count,
-                                      int[] taps, long[] w, int wOff, int[] bias, int co0,
+                                      int[] taps, long[] w, int wOff, long[] bias, int co0,
                                       int dstAdd, float[] out) {
         for (int t = 0; t < count; t += 4) {
             // A short last tile repeats its first pixel; the repeats store the same values again.
@@ -285,22 +280,22 @@ final class VectorBinaryConv {
                 c30 = c30.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
                 c31 = c31.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
             }
-            IntVector.fromArray(IS, bias, b0)
-                    .sub(c00.add(c01.lanewise(VectorOperators.LSHL, 32)).lanewise(VectorOperators.LSHL, 1)
-                            .reinterpretAsInts())
-                    .convert(VectorOperators.I2F, 0).reinterpretAsFloats().intoArray(out, o0);
-            IntVector.fromArray(IS, bias, b1)
-                    .sub(c10.add(c11.lanewise(VectorOperators.LSHL, 32)).lanewise(VectorOperators.LSHL, 1)
-                            .reinterpretAsInts())
-                    .convert(VectorOperators.I2F, 0).reinterpretAsFloats().intoArray(out, o1);
-            IntVector.fromArray(IS, bias, b2)
-                    .sub(c20.add(c21.lanewise(VectorOperators.LSHL, 32)).lanewise(VectorOperators.LSHL, 1)
-                            .reinterpretAsInts())
-                    .convert(VectorOperators.I2F, 0).reinterpretAsFloats().intoArray(out, o2);
-            IntVector.fromArray(IS, bias, b3)
-                    .sub(c30.add(c31.lanewise(VectorOperators.LSHL, 32)).lanewise(VectorOperators.LSHL, 1)
-                            .reinterpretAsInts())
-                    .convert(VectorOperators.I2F, 0).reinterpretAsFloats().intoArray(out, o3);
+            ((FloatVector) LongVector.fromArray(LS, bias, b0).sub(c00.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0);
+            ((FloatVector) LongVector.fromArray(LS, bias, b0 + LANES).sub(c01.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0 + LANES);
+            ((FloatVector) LongVector.fromArray(LS, bias, b1).sub(c10.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1);
+            ((FloatVector) LongVector.fromArray(LS, bias, b1 + LANES).sub(c11.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1 + LANES);
+            ((FloatVector) LongVector.fromArray(LS, bias, b2).sub(c20.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o2);
+            ((FloatVector) LongVector.fromArray(LS, bias, b2 + LANES).sub(c21.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o2 + LANES);
+            ((FloatVector) LongVector.fromArray(LS, bias, b3).sub(c30.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o3);
+            ((FloatVector) LongVector.fromArray(LS, bias, b3 + LANES).sub(c31.lanewise(VectorOperators.LSHL, 1))
+                    .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o3 + LANES);
         }
     }
 }
