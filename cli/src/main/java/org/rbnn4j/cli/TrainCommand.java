@@ -105,11 +105,12 @@ final class TrainCommand implements Callable<Integer> {
             cb.bnRecalibrationBatches(bnRecalibration);
         }
         TrainingConfig config = cb.build();
+        // An unknown architecture fails here, before the backend starts and the dataset loads.
+        String arch = ModelZoo.canonicalName(model);
 
         try (ComputeBackend compute = Backends.create(backend, threads);
              DataSelection.Splits splits = data.open(batchSize, testBatchSize, seed)) {
             Backends.use(compute);
-            String arch = ModelZoo.canonicalName(model);
             ModelSpec spec = new ModelSpec(arch, splits.channels(), splits.classes(), 32, java.util.Map.of());
             if (ModelZoo.isBinary(arch)) {
                 spec = binary.apply(spec);
