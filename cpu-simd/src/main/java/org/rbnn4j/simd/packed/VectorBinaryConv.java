@@ -203,31 +203,31 @@ final class VectorBinaryConv {
             LongVector w2 = LongVector.fromArray(LS, w, wi + 2 * LANES);
             LongVector w3 = LongVector.fromArray(LS, w, wi + 3 * LANES);
             LongVector x = LongVector.broadcast(LS, act[a0 + d]);
-            c00 = c00.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
-            c01 = c01.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
-            c02 = c02.add(x.lanewise(VectorOperators.XOR, w2).lanewise(VectorOperators.BIT_COUNT));
-            c03 = c03.add(x.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT));
+            c00 = x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT).add(c00);
+            c01 = x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT).add(c01);
+            c02 = x.lanewise(VectorOperators.XOR, w2).lanewise(VectorOperators.BIT_COUNT).add(c02);
+            c03 = x.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT).add(c03);
             x = LongVector.broadcast(LS, act[a1 + d]);
-            c10 = c10.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
-            c11 = c11.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
-            c12 = c12.add(x.lanewise(VectorOperators.XOR, w2).lanewise(VectorOperators.BIT_COUNT));
-            c13 = c13.add(x.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT));
+            c10 = x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT).add(c10);
+            c11 = x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT).add(c11);
+            c12 = x.lanewise(VectorOperators.XOR, w2).lanewise(VectorOperators.BIT_COUNT).add(c12);
+            c13 = x.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT).add(c13);
         }
-        ((FloatVector) LongVector.fromArray(LS, bias, b0).sub(c00.lanewise(VectorOperators.LSHL, 1))
+        ((FloatVector) LongVector.fromArray(LS, bias, b0).sub(c00).sub(c00)
                 .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0);
-        ((FloatVector) LongVector.fromArray(LS, bias, b0 + LANES).sub(c01.lanewise(VectorOperators.LSHL, 1))
+        ((FloatVector) LongVector.fromArray(LS, bias, b0 + LANES).sub(c01).sub(c01)
                 .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0 + LANES);
-        ((FloatVector) LongVector.fromArray(LS, bias, b0 + 2 * LANES).sub(c02.lanewise(VectorOperators.LSHL, 1))
+        ((FloatVector) LongVector.fromArray(LS, bias, b0 + 2 * LANES).sub(c02).sub(c02)
                 .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0 + 2 * LANES);
-        ((FloatVector) LongVector.fromArray(LS, bias, b0 + 3 * LANES).sub(c03.lanewise(VectorOperators.LSHL, 1))
+        ((FloatVector) LongVector.fromArray(LS, bias, b0 + 3 * LANES).sub(c03).sub(c03)
                 .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0 + 3 * LANES);
-        ((FloatVector) LongVector.fromArray(LS, bias, b1).sub(c10.lanewise(VectorOperators.LSHL, 1))
+        ((FloatVector) LongVector.fromArray(LS, bias, b1).sub(c10).sub(c10)
                 .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1);
-        ((FloatVector) LongVector.fromArray(LS, bias, b1 + LANES).sub(c11.lanewise(VectorOperators.LSHL, 1))
+        ((FloatVector) LongVector.fromArray(LS, bias, b1 + LANES).sub(c11).sub(c11)
                 .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1 + LANES);
-        ((FloatVector) LongVector.fromArray(LS, bias, b1 + 2 * LANES).sub(c12.lanewise(VectorOperators.LSHL, 1))
+        ((FloatVector) LongVector.fromArray(LS, bias, b1 + 2 * LANES).sub(c12).sub(c12)
                 .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1 + 2 * LANES);
-        ((FloatVector) LongVector.fromArray(LS, bias, b1 + 3 * LANES).sub(c13.lanewise(VectorOperators.LSHL, 1))
+        ((FloatVector) LongVector.fromArray(LS, bias, b1 + 3 * LANES).sub(c13).sub(c13)
                 .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1 + 3 * LANES);
     }
 
@@ -268,33 +268,33 @@ final class VectorBinaryConv {
                 LongVector w0 = LongVector.fromArray(LS, w, wi);
                 LongVector w1 = LongVector.fromArray(LS, w, wi + LANES);
                 LongVector x = LongVector.broadcast(LS, act[a0 + d]);
-                c00 = c00.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
-                c01 = c01.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
+                c00 = x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT).add(c00);
+                c01 = x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT).add(c01);
                 x = LongVector.broadcast(LS, act[a1 + d]);
-                c10 = c10.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
-                c11 = c11.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
+                c10 = x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT).add(c10);
+                c11 = x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT).add(c11);
                 x = LongVector.broadcast(LS, act[a2 + d]);
-                c20 = c20.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
-                c21 = c21.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
+                c20 = x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT).add(c20);
+                c21 = x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT).add(c21);
                 x = LongVector.broadcast(LS, act[a3 + d]);
-                c30 = c30.add(x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
-                c31 = c31.add(x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
+                c30 = x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT).add(c30);
+                c31 = x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT).add(c31);
             }
-            ((FloatVector) LongVector.fromArray(LS, bias, b0).sub(c00.lanewise(VectorOperators.LSHL, 1))
+            ((FloatVector) LongVector.fromArray(LS, bias, b0).sub(c00).sub(c00)
                     .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0);
-            ((FloatVector) LongVector.fromArray(LS, bias, b0 + LANES).sub(c01.lanewise(VectorOperators.LSHL, 1))
+            ((FloatVector) LongVector.fromArray(LS, bias, b0 + LANES).sub(c01).sub(c01)
                     .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o0 + LANES);
-            ((FloatVector) LongVector.fromArray(LS, bias, b1).sub(c10.lanewise(VectorOperators.LSHL, 1))
+            ((FloatVector) LongVector.fromArray(LS, bias, b1).sub(c10).sub(c10)
                     .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1);
-            ((FloatVector) LongVector.fromArray(LS, bias, b1 + LANES).sub(c11.lanewise(VectorOperators.LSHL, 1))
+            ((FloatVector) LongVector.fromArray(LS, bias, b1 + LANES).sub(c11).sub(c11)
                     .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o1 + LANES);
-            ((FloatVector) LongVector.fromArray(LS, bias, b2).sub(c20.lanewise(VectorOperators.LSHL, 1))
+            ((FloatVector) LongVector.fromArray(LS, bias, b2).sub(c20).sub(c20)
                     .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o2);
-            ((FloatVector) LongVector.fromArray(LS, bias, b2 + LANES).sub(c21.lanewise(VectorOperators.LSHL, 1))
+            ((FloatVector) LongVector.fromArray(LS, bias, b2 + LANES).sub(c21).sub(c21)
                     .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o2 + LANES);
-            ((FloatVector) LongVector.fromArray(LS, bias, b3).sub(c30.lanewise(VectorOperators.LSHL, 1))
+            ((FloatVector) LongVector.fromArray(LS, bias, b3).sub(c30).sub(c30)
                     .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o3);
-            ((FloatVector) LongVector.fromArray(LS, bias, b3 + LANES).sub(c31.lanewise(VectorOperators.LSHL, 1))
+            ((FloatVector) LongVector.fromArray(LS, bias, b3 + LANES).sub(c31).sub(c31)
                     .convertShape(VectorOperators.L2F, FS, 0)).intoArray(out, o3 + LANES);
         }
     }
