@@ -70,7 +70,12 @@ final class VectorActivationPacker {
         }
     }
 
-    /** Words of {@code 4 * PIXELS} pixels from {@code channels} planes {@code plane} floats apart. */
+    /**
+     * Words of {@code 4 * PIXELS} pixels from {@code channels} planes {@code plane} floats apart. Each channel's bit
+     * is made into a new vector and OR-ed with the running word ({@code bits.or(acc)}, not {@code acc.lanewise(OR,
+     * bit, mask)}): operations are called on vectors of known class only, never on one carried around the loop, which
+     * C2 cannot inline without a type profile ({@code ProfileFreeJitTest}); {@code zero.or(acc)} stores it.
+     */
     private static void chunk4(float[] x, int src, int plane, int channels, float t, long[] lanes) {
         LongVector acc0 = LongVector.zero(LS);
         LongVector acc1 = LongVector.zero(LS);
@@ -78,19 +83,19 @@ final class VectorActivationPacker {
         LongVector acc3 = LongVector.zero(LS);
         for (int ch = 0; ch < channels; ch++, src += plane) {
             long bit = 1L << ch;
-            acc0 = acc0.lanewise(VectorOperators.OR, bit,
-                    FloatVector.fromArray(PS, x, src).compare(VectorOperators.LT, t).cast(LS));
-            acc1 = acc1.lanewise(VectorOperators.OR, bit,
-                    FloatVector.fromArray(PS, x, src + PIXELS).compare(VectorOperators.LT, t).cast(LS));
-            acc2 = acc2.lanewise(VectorOperators.OR, bit,
-                    FloatVector.fromArray(PS, x, src + 2 * PIXELS).compare(VectorOperators.LT, t).cast(LS));
-            acc3 = acc3.lanewise(VectorOperators.OR, bit,
-                    FloatVector.fromArray(PS, x, src + 3 * PIXELS).compare(VectorOperators.LT, t).cast(LS));
+            acc0 = LongVector.zero(LS).blend(bit,
+                    FloatVector.fromArray(PS, x, src).compare(VectorOperators.LT, t).cast(LS)).or(acc0);
+            acc1 = LongVector.zero(LS).blend(bit,
+                    FloatVector.fromArray(PS, x, src + PIXELS).compare(VectorOperators.LT, t).cast(LS)).or(acc1);
+            acc2 = LongVector.zero(LS).blend(bit,
+                    FloatVector.fromArray(PS, x, src + 2 * PIXELS).compare(VectorOperators.LT, t).cast(LS)).or(acc2);
+            acc3 = LongVector.zero(LS).blend(bit,
+                    FloatVector.fromArray(PS, x, src + 3 * PIXELS).compare(VectorOperators.LT, t).cast(LS)).or(acc3);
         }
-        acc0.intoArray(lanes, 0);
-        acc1.intoArray(lanes, PIXELS);
-        acc2.intoArray(lanes, 2 * PIXELS);
-        acc3.intoArray(lanes, 3 * PIXELS);
+        LongVector.zero(LS).or(acc0).intoArray(lanes, 0);
+        LongVector.zero(LS).or(acc1).intoArray(lanes, PIXELS);
+        LongVector.zero(LS).or(acc2).intoArray(lanes, 2 * PIXELS);
+        LongVector.zero(LS).or(acc3).intoArray(lanes, 3 * PIXELS);
     }
 
     /** Words of one vector of pixels; {@code inRow} masks the pixels past the row end unless {@code full}. */
@@ -99,16 +104,17 @@ final class VectorActivationPacker {
         LongVector acc = LongVector.zero(LS);
         if (full) {
             for (int ch = 0; ch < channels; ch++, src += plane) {
-                acc = acc.lanewise(VectorOperators.OR, 1L << ch,
-                        FloatVector.fromArray(PS, x, src).compare(VectorOperators.LT, t).cast(LS));
+                acc = LongVector.zero(LS).blend(1L << ch,
+                        FloatVector.fromArray(PS, x, src).compare(VectorOperators.LT, t).cast(LS)).or(acc);
             }
         } else {
             for (int ch = 0; ch < channels; ch++, src += plane) {
-                acc = acc.lanewise(VectorOperators.OR, 1L << ch,
-                        FloatVector.fromArray(PS, x, src, inRow).compare(VectorOperators.LT, t, inRow).cast(LS));
+                acc = LongVector.zero(LS).blend(1L << ch,
+                        FloatVector.fromArray(PS, x, src, inRow).compare(VectorOperators.LT, t, inRow).cast(LS))
+                        .or(acc);
             }
         }
-        acc.intoArray(lanes, 0);
+        LongVector.zero(LS).or(acc).intoArray(lanes, 0);
     }
 
     /** Stores the words of {@code count} pixels starting at flat interior pixel {@code p0} of image {@code n}. */

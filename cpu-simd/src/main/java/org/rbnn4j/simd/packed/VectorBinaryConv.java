@@ -32,6 +32,12 @@ import jdk.incubator.vector.VectorSpecies;
  * with sequential stores (per-lane stores straight into NCHW were about 4x slower); so does the partial last panel of
  * NHWC output, copying only the filters that exist.
  *
+ * <p>Every vector operation is called on a vector whose class C2 knows (a load, a broadcast, the new popcount) and
+ * takes the accumulators as arguments ({@code pop.add(acc)}, {@code bias.sub(acc).sub(acc)}): an operation called on
+ * an accumulator, carried around the tap loop, is a virtual call that C2 inlines only with a type profile, and a C2
+ * compile from C1's profile-less tier boxed the whole loop (10-27 instead of ~850 Gbit-MAC/s; always so with
+ * {@code -XX:-UseTypeProfile}, which {@code ProfileFreeJitTest} runs).
+ *
  * <p>Loop order: pixel blocks of {@link #PIXEL_BLOCK} outer, panels, then pixel tiles, so that one panel of filters
  * (at most 18 KB for 512 input channels) and one block of activations stay in L1.
  */

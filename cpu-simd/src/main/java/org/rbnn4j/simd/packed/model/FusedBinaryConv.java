@@ -36,6 +36,8 @@ final class FusedBinaryConv implements Op {
     static final int GROUP_PIXELS = 256;
     /** Floats per call of the epilogue's vector loop at most (see {@link #finishChunk}). */
     static final int CHUNK_FLOATS = 2048;
+    /** All lanes: {@code a.blend(v, ALL)} is {@code v} as a vector of known class (see the class comment). */
+    private static final VectorMask<Float> ALL = S.maskAll(true);
 
     private final int packedId;
     private final PackedConv2d conv;
@@ -316,15 +318,16 @@ final class FusedBinaryConv implements Op {
             v = v.blend(hv, v.compare(VectorOperators.GT, hb));
             v.intoArray(y, yOff + i);
             if (sum) {
+                // The new terms receive the running sums, never the other way round (ProfileFreeJitTest).
                 DoubleVector lo = (DoubleVector) FloatVector.fromArray(HALF, y, yOff + i)
                         .convertShape(VectorOperators.F2D, D, 0);
                 DoubleVector hi = (DoubleVector) FloatVector.fromArray(HALF, y, yOff + i + half)
                         .convertShape(VectorOperators.F2D, D, 0);
-                s0 = s0.add(lo);
-                s1 = s1.add(hi);
+                s0 = lo.add(s0);
+                s1 = hi.add(s1);
                 if (mag) {
-                    a0 = a0.add(lo.abs());
-                    a1 = a1.add(hi.abs());
+                    a0 = lo.abs().add(a0);
+                    a1 = hi.abs().add(a1);
                 }
             }
             c += LANES;
@@ -369,16 +372,17 @@ final class FusedBinaryConv implements Op {
                         for (int ky = 0; ky < poolKernel; ky++) {
                             for (int kx = ky == 0 ? 1 : 0; kx < poolKernel; kx++) {
                                 FloatVector v = FloatVector.fromArray(S, r, first + (ky * convW + kx) * cout + c);
-                                max = max.max(v);
+                                // On the new value, the running extremes as arguments (ProfileFreeJitTest).
+                                max = v.max(max);
                                 if (anyNegativeAlpha) {
-                                    min = min.min(v);
+                                    min = v.min(min);
                                 }
                             }
                         }
                         if (anyNegativeAlpha) {
-                            max = max.blend(min, a.compare(VectorOperators.LT, 0f));
+                            max = min.blend(max, a.compare(VectorOperators.LT, 0f).not());
                         }
-                        max.mul(a).intoArray(y, yp + c);
+                        a.mul(max).intoArray(y, yp + c);
                     }
                 } else {
                     for (; c < bound; c += LANES) {
@@ -391,10 +395,10 @@ final class FusedBinaryConv implements Op {
                                 // As Ops.MaxPool: a later value replaces the maximum if larger, or if it is NaN.
                                 VectorMask<Float> take = v.compare(VectorOperators.GT, max)
                                         .or(v.compare(VectorOperators.NE, v));
-                                max = max.blend(v, take);
+                                max = v.blend(max, take.not());
                             }
                         }
-                        max.intoArray(y, yp + c);
+                        a.blend(max, ALL).intoArray(y, yp + c);
                     }
                 }
                 for (; c < cout; c++) {

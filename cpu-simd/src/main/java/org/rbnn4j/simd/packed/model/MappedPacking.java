@@ -137,11 +137,12 @@ final class MappedPacking {
             DoubleVector lo = (DoubleVector) FloatVector.fromArray(FD, x, i).convertShape(VectorOperators.F2D, D, 0);
             DoubleVector hi = (DoubleVector) FloatVector.fromArray(FD, x, i + half)
                     .convertShape(VectorOperators.F2D, D, 0);
-            s0 = s0.add(lo);
-            s1 = s1.add(hi);
+            // The new terms receive the running sums, never the other way round (ProfileFreeJitTest).
+            s0 = lo.add(s0);
+            s1 = hi.add(s1);
             if (magnitudes) {
-                a0 = a0.add(lo.abs());
-                a1 = a1.add(hi.abs());
+                a0 = lo.abs().add(a0);
+                a1 = hi.abs().add(a1);
             }
             ch += lanes;
             if (ch == c) {
@@ -185,10 +186,10 @@ final class MappedPacking {
                 v = v.blend(hv, v.compare(VectorOperators.GT, hb));
                 DoubleVector lo = (DoubleVector) u.convertShape(VectorOperators.F2D, D, 0);
                 DoubleVector hi = (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
-                s0 = s0.add(lo);
-                s1 = s1.add(hi);
-                a0 = a0.add(lo.abs());
-                a1 = a1.add(hi.abs());
+                s0 = lo.add(s0);
+                s1 = hi.add(s1);
+                a0 = lo.abs().add(a0);
+                a1 = hi.abs().add(a1);
             }
             for (; p < hw; p++) {
                 float v = act.apply(x[base + p] * a + b);

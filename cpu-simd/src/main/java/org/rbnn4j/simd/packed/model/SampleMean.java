@@ -77,10 +77,11 @@ final class SampleMean {
                     .convertShape(VectorOperators.F2D, D, 0);
             DoubleVector hi = (DoubleVector) FloatVector.fromArray(F, x, off + i + lanes)
                     .convertShape(VectorOperators.F2D, D, 0);
-            s0 = s0.add(lo);
-            s1 = s1.add(hi);
-            a0 = a0.add(lo.abs());
-            a1 = a1.add(hi.abs());
+            // The new terms receive the running sums, never the other way round (ProfileFreeJitTest).
+            s0 = lo.add(s0);
+            s1 = hi.add(s1);
+            a0 = lo.abs().add(a0);
+            a1 = hi.abs().add(a1);
         }
         double sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
         double abs = a0.add(a1).reduceLanes(VectorOperators.ADD);
@@ -103,10 +104,10 @@ final class SampleMean {
         int i = 0;
         if (F.length() == D.length()) {
             for (int bound = len - 2 * lanes; i <= bound; i += 2 * lanes) {
-                a0 = a0.add(((DoubleVector) FloatVector.fromArray(F, x, off + i)
-                        .convertShape(VectorOperators.F2D, D, 0)).abs());
-                a1 = a1.add(((DoubleVector) FloatVector.fromArray(F, x, off + i + lanes)
-                        .convertShape(VectorOperators.F2D, D, 0)).abs());
+                a0 = ((DoubleVector) FloatVector.fromArray(F, x, off + i)
+                        .convertShape(VectorOperators.F2D, D, 0)).abs().add(a0);
+                a1 = ((DoubleVector) FloatVector.fromArray(F, x, off + i + lanes)
+                        .convertShape(VectorOperators.F2D, D, 0)).abs().add(a1);
             }
         }
         double abs = a0.add(a1).reduceLanes(VectorOperators.ADD);
