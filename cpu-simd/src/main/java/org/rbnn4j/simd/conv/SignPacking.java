@@ -63,15 +63,18 @@ final class SignPacking {
                 int s = src + p0;
                 for (int ch = c0; ch < cMid; ch++, s += plane) {
                     VectorMask<Integer> negative = FloatVector.fromArray(FS, x, s).lt(0f).cast(IS);
-                    lo = lo.lanewise(VectorOperators.OR, 1 << (ch & 31), negative);
+                    // The new bit receives the running word (ProfileFreeJitTest: no call on a loop-carried vector).
+                    lo = IntVector.zero(IS).blend(1 << (ch & 31), negative).or(lo);
                 }
                 for (int ch = cMid; ch < c1; ch++, s += plane) {
                     VectorMask<Integer> negative = FloatVector.fromArray(FS, x, s).lt(0f).cast(IS);
-                    hi = hi.lanewise(VectorOperators.OR, 1 << (ch & 31), negative);
+                    hi = IntVector.zero(IS).blend(1 << (ch & 31), negative).or(hi);
                 }
                 for (int part = 0; part < 2; part++) {
-                    LongVector low = ((LongVector) lo.convertShape(VectorOperators.I2L, LS, part)).and(0xFFFFFFFFL);
-                    LongVector word = ((LongVector) hi.convertShape(VectorOperators.I2L, LS, part))
+                    LongVector low = ((LongVector) IntVector.zero(IS).or(lo)
+                            .convertShape(VectorOperators.I2L, LS, part)).and(0xFFFFFFFFL);
+                    LongVector word = ((LongVector) IntVector.zero(IS).or(hi)
+                            .convertShape(VectorOperators.I2L, LS, part))
                             .lanewise(VectorOperators.LSHL, 32).or(low);
                     int q = p0 + part * half;
                     if (rowsOfVectors) {

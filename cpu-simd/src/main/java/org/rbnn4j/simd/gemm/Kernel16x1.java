@@ -72,22 +72,25 @@ final class Kernel16x1 {
             c14 = FloatVector.broadcast(S, a[a14 + ai]).fma(b0, c14);
             c15 = FloatVector.broadcast(S, a[a15 + ai]).fma(b0, c15);
         }
-        c0.mul(alpha).intoArray(c, cOff);
-        c1.mul(alpha).intoArray(c, cOff + 1 * ldc);
-        c2.mul(alpha).intoArray(c, cOff + 2 * ldc);
-        c3.mul(alpha).intoArray(c, cOff + 3 * ldc);
-        c4.mul(alpha).intoArray(c, cOff + 4 * ldc);
-        c5.mul(alpha).intoArray(c, cOff + 5 * ldc);
-        c6.mul(alpha).intoArray(c, cOff + 6 * ldc);
-        c7.mul(alpha).intoArray(c, cOff + 7 * ldc);
-        c8.mul(alpha).intoArray(c, cOff + 8 * ldc);
-        c9.mul(alpha).intoArray(c, cOff + 9 * ldc);
-        c10.mul(alpha).intoArray(c, cOff + 10 * ldc);
-        c11.mul(alpha).intoArray(c, cOff + 11 * ldc);
-        c12.mul(alpha).intoArray(c, cOff + 12 * ldc);
-        c13.mul(alpha).intoArray(c, cOff + 13 * ldc);
-        c14.mul(alpha).intoArray(c, cOff + 14 * ldc);
-        c15.mul(alpha).intoArray(c, cOff + 15 * ldc);
+        // alpha times the sums, not the sums times alpha: an operation on a loop-carried vector is not inlined
+        // without a type profile (see org.rbnn4j.simd.packed.model.ProfileFreeJitTest).
+        final FloatVector av = FloatVector.broadcast(S, alpha);
+        av.mul(c0).intoArray(c, cOff);
+        av.mul(c1).intoArray(c, cOff + 1 * ldc);
+        av.mul(c2).intoArray(c, cOff + 2 * ldc);
+        av.mul(c3).intoArray(c, cOff + 3 * ldc);
+        av.mul(c4).intoArray(c, cOff + 4 * ldc);
+        av.mul(c5).intoArray(c, cOff + 5 * ldc);
+        av.mul(c6).intoArray(c, cOff + 6 * ldc);
+        av.mul(c7).intoArray(c, cOff + 7 * ldc);
+        av.mul(c8).intoArray(c, cOff + 8 * ldc);
+        av.mul(c9).intoArray(c, cOff + 9 * ldc);
+        av.mul(c10).intoArray(c, cOff + 10 * ldc);
+        av.mul(c11).intoArray(c, cOff + 11 * ldc);
+        av.mul(c12).intoArray(c, cOff + 12 * ldc);
+        av.mul(c13).intoArray(c, cOff + 13 * ldc);
+        av.mul(c14).intoArray(c, cOff + 14 * ldc);
+        av.mul(c15).intoArray(c, cOff + 15 * ldc);
     }
 
     /** {@code C += alpha * A * B}. */
@@ -146,21 +149,21 @@ final class Kernel16x1 {
             c15 = FloatVector.broadcast(S, a[a15 + ai]).fma(b0, c15);
         }
         final FloatVector va = FloatVector.broadcast(S, alpha);
-        c0.fma(va, FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
-        c1.fma(va, FloatVector.fromArray(S, c, cOff + 1 * ldc)).intoArray(c, cOff + 1 * ldc);
-        c2.fma(va, FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
-        c3.fma(va, FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
-        c4.fma(va, FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
-        c5.fma(va, FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
-        c6.fma(va, FloatVector.fromArray(S, c, cOff + 6 * ldc)).intoArray(c, cOff + 6 * ldc);
-        c7.fma(va, FloatVector.fromArray(S, c, cOff + 7 * ldc)).intoArray(c, cOff + 7 * ldc);
-        c8.fma(va, FloatVector.fromArray(S, c, cOff + 8 * ldc)).intoArray(c, cOff + 8 * ldc);
-        c9.fma(va, FloatVector.fromArray(S, c, cOff + 9 * ldc)).intoArray(c, cOff + 9 * ldc);
-        c10.fma(va, FloatVector.fromArray(S, c, cOff + 10 * ldc)).intoArray(c, cOff + 10 * ldc);
-        c11.fma(va, FloatVector.fromArray(S, c, cOff + 11 * ldc)).intoArray(c, cOff + 11 * ldc);
-        c12.fma(va, FloatVector.fromArray(S, c, cOff + 12 * ldc)).intoArray(c, cOff + 12 * ldc);
-        c13.fma(va, FloatVector.fromArray(S, c, cOff + 13 * ldc)).intoArray(c, cOff + 13 * ldc);
-        c14.fma(va, FloatVector.fromArray(S, c, cOff + 14 * ldc)).intoArray(c, cOff + 14 * ldc);
-        c15.fma(va, FloatVector.fromArray(S, c, cOff + 15 * ldc)).intoArray(c, cOff + 15 * ldc);
+        va.fma(c0, FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
+        va.fma(c1, FloatVector.fromArray(S, c, cOff + 1 * ldc)).intoArray(c, cOff + 1 * ldc);
+        va.fma(c2, FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+        va.fma(c3, FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+        va.fma(c4, FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+        va.fma(c5, FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+        va.fma(c6, FloatVector.fromArray(S, c, cOff + 6 * ldc)).intoArray(c, cOff + 6 * ldc);
+        va.fma(c7, FloatVector.fromArray(S, c, cOff + 7 * ldc)).intoArray(c, cOff + 7 * ldc);
+        va.fma(c8, FloatVector.fromArray(S, c, cOff + 8 * ldc)).intoArray(c, cOff + 8 * ldc);
+        va.fma(c9, FloatVector.fromArray(S, c, cOff + 9 * ldc)).intoArray(c, cOff + 9 * ldc);
+        va.fma(c10, FloatVector.fromArray(S, c, cOff + 10 * ldc)).intoArray(c, cOff + 10 * ldc);
+        va.fma(c11, FloatVector.fromArray(S, c, cOff + 11 * ldc)).intoArray(c, cOff + 11 * ldc);
+        va.fma(c12, FloatVector.fromArray(S, c, cOff + 12 * ldc)).intoArray(c, cOff + 12 * ldc);
+        va.fma(c13, FloatVector.fromArray(S, c, cOff + 13 * ldc)).intoArray(c, cOff + 13 * ldc);
+        va.fma(c14, FloatVector.fromArray(S, c, cOff + 14 * ldc)).intoArray(c, cOff + 14 * ldc);
+        va.fma(c15, FloatVector.fromArray(S, c, cOff + 15 * ldc)).intoArray(c, cOff + 15 * ldc);
     }
 }

@@ -65,22 +65,25 @@ final class Kernel8x2 {
             c70 = av.fma(b0, c70);
             c71 = av.fma(b1, c71);
         }
-        c00.mul(alpha).intoArray(c, cOff);
-        c01.mul(alpha).intoArray(c, cOff + LANES);
-        c10.mul(alpha).intoArray(c, cOff + 1 * ldc);
-        c11.mul(alpha).intoArray(c, cOff + 1 * ldc + LANES);
-        c20.mul(alpha).intoArray(c, cOff + 2 * ldc);
-        c21.mul(alpha).intoArray(c, cOff + 2 * ldc + LANES);
-        c30.mul(alpha).intoArray(c, cOff + 3 * ldc);
-        c31.mul(alpha).intoArray(c, cOff + 3 * ldc + LANES);
-        c40.mul(alpha).intoArray(c, cOff + 4 * ldc);
-        c41.mul(alpha).intoArray(c, cOff + 4 * ldc + LANES);
-        c50.mul(alpha).intoArray(c, cOff + 5 * ldc);
-        c51.mul(alpha).intoArray(c, cOff + 5 * ldc + LANES);
-        c60.mul(alpha).intoArray(c, cOff + 6 * ldc);
-        c61.mul(alpha).intoArray(c, cOff + 6 * ldc + LANES);
-        c70.mul(alpha).intoArray(c, cOff + 7 * ldc);
-        c71.mul(alpha).intoArray(c, cOff + 7 * ldc + LANES);
+        // alpha times the sums, not the sums times alpha: an operation on a loop-carried vector is not inlined
+        // without a type profile (see org.rbnn4j.simd.packed.model.ProfileFreeJitTest).
+        final FloatVector av = FloatVector.broadcast(S, alpha);
+        av.mul(c00).intoArray(c, cOff);
+        av.mul(c01).intoArray(c, cOff + LANES);
+        av.mul(c10).intoArray(c, cOff + 1 * ldc);
+        av.mul(c11).intoArray(c, cOff + 1 * ldc + LANES);
+        av.mul(c20).intoArray(c, cOff + 2 * ldc);
+        av.mul(c21).intoArray(c, cOff + 2 * ldc + LANES);
+        av.mul(c30).intoArray(c, cOff + 3 * ldc);
+        av.mul(c31).intoArray(c, cOff + 3 * ldc + LANES);
+        av.mul(c40).intoArray(c, cOff + 4 * ldc);
+        av.mul(c41).intoArray(c, cOff + 4 * ldc + LANES);
+        av.mul(c50).intoArray(c, cOff + 5 * ldc);
+        av.mul(c51).intoArray(c, cOff + 5 * ldc + LANES);
+        av.mul(c60).intoArray(c, cOff + 6 * ldc);
+        av.mul(c61).intoArray(c, cOff + 6 * ldc + LANES);
+        av.mul(c70).intoArray(c, cOff + 7 * ldc);
+        av.mul(c71).intoArray(c, cOff + 7 * ldc + LANES);
     }
 
     /** {@code C += alpha * A * B}. */
@@ -134,21 +137,21 @@ final class Kernel8x2 {
             c71 = av.fma(b1, c71);
         }
         final FloatVector va = FloatVector.broadcast(S, alpha);
-        c00.fma(va, FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
-        c01.fma(va, FloatVector.fromArray(S, c, cOff + LANES)).intoArray(c, cOff + LANES);
-        c10.fma(va, FloatVector.fromArray(S, c, cOff + 1 * ldc)).intoArray(c, cOff + 1 * ldc);
-        c11.fma(va, FloatVector.fromArray(S, c, cOff + 1 * ldc + LANES)).intoArray(c, cOff + 1 * ldc + LANES);
-        c20.fma(va, FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
-        c21.fma(va, FloatVector.fromArray(S, c, cOff + 2 * ldc + LANES)).intoArray(c, cOff + 2 * ldc + LANES);
-        c30.fma(va, FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
-        c31.fma(va, FloatVector.fromArray(S, c, cOff + 3 * ldc + LANES)).intoArray(c, cOff + 3 * ldc + LANES);
-        c40.fma(va, FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
-        c41.fma(va, FloatVector.fromArray(S, c, cOff + 4 * ldc + LANES)).intoArray(c, cOff + 4 * ldc + LANES);
-        c50.fma(va, FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
-        c51.fma(va, FloatVector.fromArray(S, c, cOff + 5 * ldc + LANES)).intoArray(c, cOff + 5 * ldc + LANES);
-        c60.fma(va, FloatVector.fromArray(S, c, cOff + 6 * ldc)).intoArray(c, cOff + 6 * ldc);
-        c61.fma(va, FloatVector.fromArray(S, c, cOff + 6 * ldc + LANES)).intoArray(c, cOff + 6 * ldc + LANES);
-        c70.fma(va, FloatVector.fromArray(S, c, cOff + 7 * ldc)).intoArray(c, cOff + 7 * ldc);
-        c71.fma(va, FloatVector.fromArray(S, c, cOff + 7 * ldc + LANES)).intoArray(c, cOff + 7 * ldc + LANES);
+        va.fma(c00, FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
+        va.fma(c01, FloatVector.fromArray(S, c, cOff + LANES)).intoArray(c, cOff + LANES);
+        va.fma(c10, FloatVector.fromArray(S, c, cOff + 1 * ldc)).intoArray(c, cOff + 1 * ldc);
+        va.fma(c11, FloatVector.fromArray(S, c, cOff + 1 * ldc + LANES)).intoArray(c, cOff + 1 * ldc + LANES);
+        va.fma(c20, FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+        va.fma(c21, FloatVector.fromArray(S, c, cOff + 2 * ldc + LANES)).intoArray(c, cOff + 2 * ldc + LANES);
+        va.fma(c30, FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+        va.fma(c31, FloatVector.fromArray(S, c, cOff + 3 * ldc + LANES)).intoArray(c, cOff + 3 * ldc + LANES);
+        va.fma(c40, FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+        va.fma(c41, FloatVector.fromArray(S, c, cOff + 4 * ldc + LANES)).intoArray(c, cOff + 4 * ldc + LANES);
+        va.fma(c50, FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+        va.fma(c51, FloatVector.fromArray(S, c, cOff + 5 * ldc + LANES)).intoArray(c, cOff + 5 * ldc + LANES);
+        va.fma(c60, FloatVector.fromArray(S, c, cOff + 6 * ldc)).intoArray(c, cOff + 6 * ldc);
+        va.fma(c61, FloatVector.fromArray(S, c, cOff + 6 * ldc + LANES)).intoArray(c, cOff + 6 * ldc + LANES);
+        va.fma(c70, FloatVector.fromArray(S, c, cOff + 7 * ldc)).intoArray(c, cOff + 7 * ldc);
+        va.fma(c71, FloatVector.fromArray(S, c, cOff + 7 * ldc + LANES)).intoArray(c, cOff + 7 * ldc + LANES);
     }
 }

@@ -189,11 +189,11 @@ public final class ChannelKernels {
         int lanes = S.length();
         int i = 0;
         for (int upper = len - 2 * lanes; i <= upper; i += 2 * lanes) {
-            acc0 = acc0.add(FloatVector.fromArray(S, x, off + i));
-            acc1 = acc1.add(FloatVector.fromArray(S, x, off + i + lanes));
+            acc0 = FloatVector.fromArray(S, x, off + i).add(acc0);
+            acc1 = FloatVector.fromArray(S, x, off + i + lanes).add(acc1);
         }
         for (int upper = S.loopBound(len); i < upper; i += lanes) {
-            acc0 = acc0.add(FloatVector.fromArray(S, x, off + i));
+            acc0 = FloatVector.fromArray(S, x, off + i).add(acc0);
         }
         double s = laneSum(acc0.add(acc1));
         for (; i < len; i++) {

@@ -55,10 +55,10 @@ public final class FilterRotationKernels {
                 for (int q = 0; q < k; q++) {
                     FloatVector bv = FloatVector.fromArray(SPECIES, bm, bOff + q * n + col, mask);
                     int aq = a0 + q * aColStride;
-                    acc0 = acc0.add(bv.mul(a[aq]));
-                    acc1 = acc1.add(bv.mul(a[aq + aRowStride]));
-                    acc2 = acc2.add(bv.mul(a[aq + 2 * aRowStride]));
-                    acc3 = acc3.add(bv.mul(a[aq + 3 * aRowStride]));
+                    acc0 = bv.mul(a[aq]).add(acc0);
+                    acc1 = bv.mul(a[aq + aRowStride]).add(acc1);
+                    acc2 = bv.mul(a[aq + 2 * aRowStride]).add(acc2);
+                    acc3 = bv.mul(a[aq + 3 * aRowStride]).add(acc3);
                 }
                 int c0 = cOff + p * n + col;
                 acc0.intoArray(c, c0, mask);
@@ -71,7 +71,7 @@ public final class FilterRotationKernels {
                 int ap = aOff + p * aRowStride;
                 for (int q = 0; q < k; q++) {
                     FloatVector bv = FloatVector.fromArray(SPECIES, bm, bOff + q * n + col, mask);
-                    acc = acc.add(bv.mul(a[ap + q * aColStride]));
+                    acc = bv.mul(a[ap + q * aColStride]).add(acc);
                 }
                 acc.intoArray(c, cOff + p * n + col, mask);
             }

@@ -98,8 +98,8 @@ public final class RunStandardisation {
                 g.intoArray(grad, gOff + i);
                 DoubleVector gd = (DoubleVector) g.convertShape(VectorOperators.F2D, D8, 0);
                 DoubleVector xd = (DoubleVector) xh.convertShape(VectorOperators.F2D, D8, 0);
-                accG = accG.add(gd);
-                accP = accP.add(gd.mul(xd));
+                accG = gd.add(accG);
+                accP = gd.mul(xd).add(accP);
             }
             accG.intoArray(sums, 0);
             accP.intoArray(sums, 8);
@@ -117,10 +117,10 @@ public final class RunStandardisation {
                 g1.intoArray(grad, gOff + i + 4);
                 DoubleVector gd0 = (DoubleVector) g0.convertShape(VectorOperators.F2D, D4, 0);
                 DoubleVector gd1 = (DoubleVector) g1.convertShape(VectorOperators.F2D, D4, 0);
-                accG0 = accG0.add(gd0);
-                accG1 = accG1.add(gd1);
-                accP0 = accP0.add(gd0.mul((DoubleVector) xh0.convertShape(VectorOperators.F2D, D4, 0)));
-                accP1 = accP1.add(gd1.mul((DoubleVector) xh1.convertShape(VectorOperators.F2D, D4, 0)));
+                accG0 = gd0.add(accG0);
+                accG1 = gd1.add(accG1);
+                accP0 = gd0.mul((DoubleVector) xh0.convertShape(VectorOperators.F2D, D4, 0)).add(accP0);
+                accP1 = gd1.mul((DoubleVector) xh1.convertShape(VectorOperators.F2D, D4, 0)).add(accP1);
             }
             accG0.intoArray(sums, 0);
             accG1.intoArray(sums, 4);
@@ -160,15 +160,18 @@ public final class RunStandardisation {
         if (lanes == 8) {
             DoubleVector acc = DoubleVector.zero(D8);
             for (; i <= len - 8; i += 8) {
-                acc = acc.add(FloatVector.fromArray(F8, x, off + i).convertShape(VectorOperators.F2D, D8, 0));
+                acc = ((DoubleVector) FloatVector.fromArray(F8, x, off + i)
+                        .convertShape(VectorOperators.F2D, D8, 0)).add(acc);
             }
             acc.intoArray(sums, 0);
         } else {
             DoubleVector acc0 = DoubleVector.zero(D4);
             DoubleVector acc1 = DoubleVector.zero(D4);
             for (; i <= len - 8; i += 8) {
-                acc0 = acc0.add(FloatVector.fromArray(F4, x, off + i).convertShape(VectorOperators.F2D, D4, 0));
-                acc1 = acc1.add(FloatVector.fromArray(F4, x, off + i + 4).convertShape(VectorOperators.F2D, D4, 0));
+                acc0 = ((DoubleVector) FloatVector.fromArray(F4, x, off + i)
+                        .convertShape(VectorOperators.F2D, D4, 0)).add(acc0);
+                acc1 = ((DoubleVector) FloatVector.fromArray(F4, x, off + i + 4)
+                        .convertShape(VectorOperators.F2D, D4, 0)).add(acc1);
             }
             acc0.intoArray(sums, 0);
             acc1.intoArray(sums, 4);
@@ -187,7 +190,7 @@ public final class RunStandardisation {
             for (; i <= len - 8; i += 8) {
                 DoubleVector d = (DoubleVector) FloatVector.fromArray(F8, x, off + i).sub(mean)
                         .convertShape(VectorOperators.F2D, D8, 0);
-                acc = acc.add(d.mul(d));
+                acc = d.mul(d).add(acc);
             }
             acc.intoArray(sums, 0);
         } else {
@@ -198,8 +201,8 @@ public final class RunStandardisation {
                         .convertShape(VectorOperators.F2D, D4, 0);
                 DoubleVector d1 = (DoubleVector) FloatVector.fromArray(F4, x, off + i + 4).sub(mean)
                         .convertShape(VectorOperators.F2D, D4, 0);
-                acc0 = acc0.add(d0.mul(d0));
-                acc1 = acc1.add(d1.mul(d1));
+                acc0 = d0.mul(d0).add(acc0);
+                acc1 = d1.mul(d1).add(acc1);
             }
             acc0.intoArray(sums, 0);
             acc1.intoArray(sums, 4);
