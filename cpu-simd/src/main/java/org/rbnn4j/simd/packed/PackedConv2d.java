@@ -33,7 +33,7 @@ public final class PackedConv2d {
     private final int[] rowClass;
     private final int[] colClass;
     private final int colClasses;
-    private final long[] bias;
+    private final int[] bias;
 
     /**
      * @param filters packed weights {@code [Cout, Cin, kh, kw]}
@@ -73,12 +73,12 @@ public final class PackedConv2d {
             colMaskOf[colClass[i]] = colMasks[i];
         }
         int coutPadded = paddedOutChannels();
-        this.bias = new long[rowIds.size() * colClasses * coutPadded];
+        this.bias = new int[rowIds.size() * colClasses * coutPadded];
         for (int rc = 0; rc < rowMaskOf.length; rc++) {
             for (int cc = 0; cc < colClasses; cc++) {
                 int base = (rc * colClasses + cc) * coutPadded;
                 for (int co = 0; co < filters.outChannels(); co++) {
-                    long corr = 0;
+                    int corr = 0;
                     if (border == BorderMode.ZERO) {
                         for (int ky = 0; ky < kh; ky++) {
                             for (int kx = 0; kx < kw; kx++) {
@@ -199,8 +199,11 @@ public final class PackedConv2d {
         return (rowClass[oy] * colClasses + colClass[ox]) * paddedOutChannels();
     }
 
-    /** {@code kBits - correction} per (row class, column class, padded filter). */
-    long[] biasTable() {
+    /**
+     * {@code kBits - correction} per (row class, column class, padded filter), in filter order; ints, as the vector
+     * kernel finishes its counts ({@link PackedFilters}'s limit keeps them exact).
+     */
+    int[] biasTable() {
         return bias;
     }
 

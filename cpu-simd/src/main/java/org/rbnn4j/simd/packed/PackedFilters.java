@@ -11,15 +11,30 @@ import java.util.Objects;
  *
  * <p><b>Layout</b>: output channels are grouped into panels of {@link #panelWidth()} filters (the last one padded
  * with all-zero filters whose outputs are never stored). Within a panel the reduction index
- * {@code k = (ky * kw + kx) * wordsPerPixel + word} runs outermost and the filter innermost:
- * {@code bits[(panel * kWords + k) * panelWidth + (co % panelWidth)]}. One {@code k} step of the kernel thus
+ * {@code k = (ky * kw + kx) * wordsPerPixel + word} runs outermost and the filter's slot innermost:
+ * {@code bits[(panel * kWords + k) * panelWidth + slot(co % panelWidth)]}. One {@code k} step of the kernel thus
  * loads {@code panelWidth} consecutive words, and a kernel row {@code ky} of the window is one contiguous run of
  * {@code kw * wordsPerPixel} words both here and in the NHWC-words activations, whatever the stride.
+ *
+ * <p><b>Slots</b>: when the panel width is a multiple of {@code 2 * L} ({@code L} = {@link #PAIR_LANES}, the long
+ * lanes of the vector kernel, where it can run), each group of {@code 2 * L} filters is stored even filters first,
+ * then odd ones: filter {@code 2m + h} of a group sits in slot {@code h * L + m}. The vector kernel then holds
+ * filters {@code 2m} and {@code 2m + 1} of a group in lane {@code m} of two accumulators, and one shift and add
+ * ({@code c0 + (c1 << 32)}, read as ints) puts the group's counts in filter order in one int vector, converted and
+ * stored at once (see {@code VectorBinaryConv}). Other widths keep filters in order.
  *
  * <p>Also kept: per filter and tap, the sum of that tap's binary weights over the input channels
  * ({@code Cin - 2 * popcount}), from which {@link PackedConv2d} builds its zero-padding corrections. Immutable.
  */
 public final class PackedFilters {
+    /**
+     * Long lanes of the vector kernel's accumulators, the size of the halves of an interleaved slot group; 0 where the
+     * vector kernel cannot run (then filters stay in order).
+     */
+    static final int PAIR_LANES = PopcountKernel.vectorLongLanes();
+    /** Filters must stay below this many bits, so that every count and result is exact as an int and as a float. */
+    static final long MAX_FILTER_BITS = 1L << 24;
+
     private final int outChannels;
     private final int inChannels;
     private final int kernelH;
@@ -29,6 +44,8 @@ public final class PackedFilters {
     private final int panelCount;
     private final long[] bits;
     private final int[] tapSums;
+    /** {@code slots[j]}: where filter {@code j} of a panel is stored within the panel's {@code panelWidth} words. */
+    private final int[] slots;
 
     private PackedFilters(int outChannels, int inChannels, int kernelH, int kernelW, int panelWidth) {
         if (outChannels <= 0 || inChannels <= 0 || kernelH <= 0 || kernelW <= 0 || panelWidth <= 0) {
@@ -42,12 +59,29 @@ public final class PackedFilters {
         this.wordsPerPixel = PackedActivations.wordsFor(inChannels);
         this.panelWidth = panelWidth;
         this.panelCount = (outChannels + panelWidth - 1) / panelWidth;
+        if ((long) kernelH * kernelW * wordsPerPixel * 64 >= MAX_FILTER_BITS) {
+            throw new IllegalArgumentException("filters of " + kernelH + "x" + kernelW + " taps over " + inChannels
+                    + " channels have too many bits for exact integer results (at most 2^24)");
+        }
         long size = (long) panelCount * kernelH * kernelW * wordsPerPixel * panelWidth;
         if (size > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("packed filters too large for one array: " + size + " words");
         }
         this.bits = new long[(int) size];
         this.tapSums = new int[outChannels * kernelH * kernelW];
+        this.slots = slotsFor(panelWidth);
+    }
+
+    /** The slot of each filter of a panel of {@code panelWidth} (see the class comment). */
+    static int[] slotsFor(int panelWidth) {
+        int[] slots = new int[panelWidth];
+        int group = 2 * PAIR_LANES;
+        boolean interleaved = PAIR_LANES > 0 && panelWidth % group == 0;
+        for (int j = 0; j < panelWidth; j++) {
+            int r = j % group;
+            slots[j] = interleaved ? j - r + (r & 1) * PAIR_LANES + (r >>> 1) : j;
+        }
+        return slots;
     }
 
     /** Packs {@code sign(w)} with the panel width of the best available kernel ({@link PopcountKernel#vectorPanelWidth(int)}). */
@@ -72,7 +106,7 @@ public final class PackedFilters {
         int taps = kernelH * kernelW;
         int kWords = f.kWords();
         for (int co = 0; co < outChannels; co++) {
-            int panelBase = (co / panelWidth) * kWords * panelWidth + co % panelWidth;
+            int panelBase = (co / panelWidth) * kWords * panelWidth + f.slots[co % panelWidth];
             for (int ci = 0; ci < inChannels; ci++) {
                 int src = wOffset + (co * inChannels + ci) * taps;
                 for (int tap = 0; tap < taps; tap++) {
@@ -134,7 +168,12 @@ public final class PackedFilters {
     /** Word {@code g} (channels {@code 64g ..}) of tap {@code (ky, kx)} of filter {@code co}. */
     public long word(int co, int ky, int kx, int g) {
         int k = (ky * kernelW + kx) * wordsPerPixel + g;
-        return bits[((co / panelWidth) * kWords() + k) * panelWidth + co % panelWidth];
+        return bits[((co / panelWidth) * kWords() + k) * panelWidth + slots[co % panelWidth]];
+    }
+
+    /** Slot of filter {@code j} of a panel: its word's index among the panel's {@code panelWidth} words of one step. */
+    public int slot(int j) {
+        return slots[j];
     }
 
     /** Sum of the binary weights of tap {@code (ky, kx)} of filter {@code co} over the input channels. */

@@ -63,6 +63,11 @@ public enum PopcountKernel {
         return Holder.BEST;
     }
 
+    /** Long lanes of the vector kernel's {@code LongVector}s, or 0 where it cannot run. */
+    static int vectorLongLanes() {
+        return Holder.VECTOR_AVAILABLE ? VectorBinaryConv.LANES : 0;
+    }
+
     /** Whether the vector kernel can run at all here (the incubator module is present and vectors are wider than a long). */
     public static boolean vectorAvailable() {
         return Holder.VECTOR_AVAILABLE;

@@ -34,6 +34,10 @@ final class ScalarBinaryConv {
         int outPixels = conv.outH() * outW;
         boolean onePadding = conv.border() == BorderMode.ONE;
         int[] sum = new int[panelWidth];
+        int[] slots = new int[panelWidth];
+        for (int l = 0; l < panelWidth; l++) {
+            slots[l] = f.slot(l);
+        }
         for (int p = pixelFrom; p < pixelTo; p++) {
             int n = p / outPixels;
             int pix = p - n * outPixels;
@@ -65,7 +69,7 @@ final class ScalarBinaryConv {
                             long aw = act[a + g];
                             int w = (panel * kWords + k + g) * panelWidth;
                             for (int l = 0; l < panelWidth; l++) {
-                                sum[l] -= 2 * Long.bitCount(aw ^ wts[w + l]);
+                                sum[l] -= 2 * Long.bitCount(aw ^ wts[w + slots[l]]);
                             }
                         }
                     }
