@@ -237,6 +237,7 @@ final class MappedPacking {
         // always lies in [-1, 1], so only all-equal images take the clamped loop.
         boolean clampFree = act == Activation.NONE || act == Activation.HARDTANH && threshold > -1f && threshold <= 1f
                 || act == Activation.RELU && threshold > 0f;
+        // Each channel's bit is a new vector OR-ed with the running words, never a call on them (ProfileFreeJitTest).
         for (int g = 0; g < words; g++) {
             int c0 = g << 6;
             int channels = Math.min(c, c0 + 64) - c0;
@@ -258,14 +259,14 @@ final class MappedPacking {
                         FloatVector v1 = FloatVector.fromArray(PS, x, base + PIXELS).mul(a).add(b);
                         FloatVector v2 = FloatVector.fromArray(PS, x, base + 2 * PIXELS).mul(a).add(b);
                         FloatVector v3 = FloatVector.fromArray(PS, x, base + 3 * PIXELS).mul(a).add(b);
-                        acc0 = acc0.lanewise(VectorOperators.OR, bit,
-                                v0.compare(VectorOperators.LT, threshold).cast(LS));
-                        acc1 = acc1.lanewise(VectorOperators.OR, bit,
-                                v1.compare(VectorOperators.LT, threshold).cast(LS));
-                        acc2 = acc2.lanewise(VectorOperators.OR, bit,
-                                v2.compare(VectorOperators.LT, threshold).cast(LS));
-                        acc3 = acc3.lanewise(VectorOperators.OR, bit,
-                                v3.compare(VectorOperators.LT, threshold).cast(LS));
+                        acc0 = LongVector.zero(LS).blend(bit,
+                                v0.compare(VectorOperators.LT, threshold).cast(LS)).or(acc0);
+                        acc1 = LongVector.zero(LS).blend(bit,
+                                v1.compare(VectorOperators.LT, threshold).cast(LS)).or(acc1);
+                        acc2 = LongVector.zero(LS).blend(bit,
+                                v2.compare(VectorOperators.LT, threshold).cast(LS)).or(acc2);
+                        acc3 = LongVector.zero(LS).blend(bit,
+                                v3.compare(VectorOperators.LT, threshold).cast(LS)).or(acc3);
                     }
                 } else {
                     for (int k = 0; k < channels; k++) {
@@ -286,20 +287,20 @@ final class MappedPacking {
                         v1 = v1.blend(hv, v1.compare(VectorOperators.GT, hb));
                         v2 = v2.blend(hv, v2.compare(VectorOperators.GT, hb));
                         v3 = v3.blend(hv, v3.compare(VectorOperators.GT, hb));
-                        acc0 = acc0.lanewise(VectorOperators.OR, bit,
-                                v0.compare(VectorOperators.LT, threshold).cast(LS));
-                        acc1 = acc1.lanewise(VectorOperators.OR, bit,
-                                v1.compare(VectorOperators.LT, threshold).cast(LS));
-                        acc2 = acc2.lanewise(VectorOperators.OR, bit,
-                                v2.compare(VectorOperators.LT, threshold).cast(LS));
-                        acc3 = acc3.lanewise(VectorOperators.OR, bit,
-                                v3.compare(VectorOperators.LT, threshold).cast(LS));
+                        acc0 = LongVector.zero(LS).blend(bit,
+                                v0.compare(VectorOperators.LT, threshold).cast(LS)).or(acc0);
+                        acc1 = LongVector.zero(LS).blend(bit,
+                                v1.compare(VectorOperators.LT, threshold).cast(LS)).or(acc1);
+                        acc2 = LongVector.zero(LS).blend(bit,
+                                v2.compare(VectorOperators.LT, threshold).cast(LS)).or(acc2);
+                        acc3 = LongVector.zero(LS).blend(bit,
+                                v3.compare(VectorOperators.LT, threshold).cast(LS)).or(acc3);
                     }
                 }
-                acc0.intoArray(lanes, 0);
-                acc1.intoArray(lanes, PIXELS);
-                acc2.intoArray(lanes, 2 * PIXELS);
-                acc3.intoArray(lanes, 3 * PIXELS);
+                LongVector.zero(LS).or(acc0).intoArray(lanes, 0);
+                LongVector.zero(LS).or(acc1).intoArray(lanes, PIXELS);
+                LongVector.zero(LS).or(acc2).intoArray(lanes, 2 * PIXELS);
+                LongVector.zero(LS).or(acc3).intoArray(lanes, 3 * PIXELS);
                 store(dst, image, g, p0, lanes, 4 * PIXELS);
             }
             // The last pixels (fewer than 4 vectors): one by one.
