@@ -36,7 +36,7 @@ final class FusedBinaryConv implements Op {
     static final int GROUP_PIXELS = 256;
     /** Floats per call of the epilogue's vector loop at most (see {@link #finishChunk}). */
     static final int CHUNK_FLOATS = 2048;
-    /** All lanes: {@code a.blend(v, ALL)} is {@code v} as a vector of known class (see the class comment). */
+    /** All lanes: {@code a.blend(v, ALL)} is {@code v} as a vector of known class (see ProfileFreeJitTest). */
     private static final VectorMask<Float> ALL = S.maskAll(true);
 
     private final int packedId;
