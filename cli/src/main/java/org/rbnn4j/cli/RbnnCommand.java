@@ -35,7 +35,8 @@ public final class RbnnCommand implements Runnable {
     static int handleError(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
         PrintWriter err = cl.getErr();
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        err.println("rbnn " + cl.getCommandName() + ": " + msg);
+        // The whole command path ("rbnn bench binconv"), not only the last word.
+        err.println(cl.getCommandSpec().qualifiedName() + ": " + msg);
         if (System.getenv("RBNN_DEBUG") != null) {
             e.printStackTrace(err);
         }

@@ -28,4 +28,18 @@ class TrainCommandTest {
         assertThat(err.toString()).contains("unknown model architecture 'nosuch'")
                 .doesNotContain("cifar").doesNotContain("\tat ");
     }
+
+    @Test
+    void errorsOfNestedCommandsNameTheWholeCommand() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = RbnnCommand.commandLine();
+        cl.setErr(new PrintWriter(err));
+        cl.getSubcommands().get("bench").getSubcommands().get("binconv").setErr(new PrintWriter(err));
+
+        int code = cl.execute("bench", "binconv", "--cin", "0", "--cout", "5", "--hw", "3");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).startsWith("rbnn bench binconv: invalid convolution geometry")
+                .doesNotContain("\tat ");
+    }
 }
