@@ -58,22 +58,23 @@ final class SignPacking {
             int p0 = 0;
             for (; VECTOR && p0 + L <= plane; p0 += L) {
                 // Channels c0 .. c0+31 into the low halves, c0+32 .. c0+63 into the high halves.
-                IntVector lo = IntVector.zero(IS);
-                IntVector hi = IntVector.zero(IS);
+                IntVector zero = IntVector.zero(IS);
+                IntVector lo = zero;
+                IntVector hi = zero;
                 int s = src + p0;
                 for (int ch = c0; ch < cMid; ch++, s += plane) {
                     VectorMask<Integer> negative = FloatVector.fromArray(FS, x, s).lt(0f).cast(IS);
                     // The new bit receives the running word (ProfileFreeJitTest: no call on a loop-carried vector).
-                    lo = IntVector.zero(IS).blend(1 << (ch & 31), negative).or(lo);
+                    lo = zero.blend(1 << (ch & 31), negative).or(lo);
                 }
                 for (int ch = cMid; ch < c1; ch++, s += plane) {
                     VectorMask<Integer> negative = FloatVector.fromArray(FS, x, s).lt(0f).cast(IS);
-                    hi = IntVector.zero(IS).blend(1 << (ch & 31), negative).or(hi);
+                    hi = zero.blend(1 << (ch & 31), negative).or(hi);
                 }
                 for (int part = 0; part < 2; part++) {
-                    LongVector low = ((LongVector) IntVector.zero(IS).or(lo)
+                    LongVector low = ((LongVector) zero.or(lo)
                             .convertShape(VectorOperators.I2L, LS, part)).and(0xFFFFFFFFL);
-                    LongVector word = ((LongVector) IntVector.zero(IS).or(hi)
+                    LongVector word = ((LongVector) zero.or(hi)
                             .convertShape(VectorOperators.I2L, LS, part))
                             .lanewise(VectorOperators.LSHL, 32).or(low);
                     int q = p0 + part * half;

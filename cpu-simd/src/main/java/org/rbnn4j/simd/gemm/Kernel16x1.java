@@ -72,8 +72,7 @@ final class Kernel16x1 {
             c14 = FloatVector.broadcast(S, a[a14 + ai]).fma(b0, c14);
             c15 = FloatVector.broadcast(S, a[a15 + ai]).fma(b0, c15);
         }
-        // alpha times the sums, not the sums times alpha: an operation on a loop-carried vector is not inlined
-        // without a type profile (see org.rbnn4j.simd.packed.model.ProfileFreeJitTest).
+        // alpha times the sums, not the other way round (see MicroKernel).
         final FloatVector av = FloatVector.broadcast(S, alpha);
         av.mul(c0).intoArray(c, cOff);
         av.mul(c1).intoArray(c, cOff + 1 * ldc);

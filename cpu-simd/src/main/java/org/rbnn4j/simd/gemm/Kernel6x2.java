@@ -55,8 +55,7 @@ final class Kernel6x2 {
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
         }
-        // alpha times the sums, not the sums times alpha: an operation on a loop-carried vector is not inlined
-        // without a type profile (see org.rbnn4j.simd.packed.model.ProfileFreeJitTest).
+        // alpha times the sums, not the other way round (see MicroKernel).
         final FloatVector av = FloatVector.broadcast(S, alpha);
         av.mul(c00).intoArray(c, cOff);
         av.mul(c01).intoArray(c, cOff + LANES);

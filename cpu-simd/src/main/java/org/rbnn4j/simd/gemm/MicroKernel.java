@@ -19,6 +19,11 @@ import static org.rbnn4j.simd.gemm.GemmBlocking.NR;
  * row is not inlined once the loop body has used up the inlining node budget (checked with
  * {@code -XX:+PrintInlining}), and every vector passed to it is then boxed: 5x slower. Hence one kernel per store
  * mode with a branch-free epilogue; {@code beta} other than 0 and 1 is applied to C beforehand by the callers.
+ *
+ * <p>Every operation is called on a vector of known class (the broadcast of A, the broadcast of alpha) with the
+ * accumulators as arguments ({@code av.fma(b, c)}, {@code alpha.mul(c)}, {@code alpha.fma(c, C)}): a call on an
+ * accumulator, carried around the {@code p} loop, is inlined only with a type profile, and C2 compiles without one
+ * from C1's profile-less tier ({@code ProfileFreeJitTest}).
  */
 final class MicroKernel {
     private MicroKernel() {

@@ -77,44 +77,46 @@ final class VectorActivationPacker {
      * C2 cannot inline without a type profile ({@code ProfileFreeJitTest}); {@code zero.or(acc)} stores it.
      */
     private static void chunk4(float[] x, int src, int plane, int channels, float t, long[] lanes) {
-        LongVector acc0 = LongVector.zero(LS);
-        LongVector acc1 = LongVector.zero(LS);
-        LongVector acc2 = LongVector.zero(LS);
-        LongVector acc3 = LongVector.zero(LS);
+        LongVector zero = LongVector.zero(LS);
+        LongVector acc0 = zero;
+        LongVector acc1 = zero;
+        LongVector acc2 = zero;
+        LongVector acc3 = zero;
         for (int ch = 0; ch < channels; ch++, src += plane) {
             long bit = 1L << ch;
-            acc0 = LongVector.zero(LS).blend(bit,
+            acc0 = zero.blend(bit,
                     FloatVector.fromArray(PS, x, src).compare(VectorOperators.LT, t).cast(LS)).or(acc0);
-            acc1 = LongVector.zero(LS).blend(bit,
+            acc1 = zero.blend(bit,
                     FloatVector.fromArray(PS, x, src + PIXELS).compare(VectorOperators.LT, t).cast(LS)).or(acc1);
-            acc2 = LongVector.zero(LS).blend(bit,
+            acc2 = zero.blend(bit,
                     FloatVector.fromArray(PS, x, src + 2 * PIXELS).compare(VectorOperators.LT, t).cast(LS)).or(acc2);
-            acc3 = LongVector.zero(LS).blend(bit,
+            acc3 = zero.blend(bit,
                     FloatVector.fromArray(PS, x, src + 3 * PIXELS).compare(VectorOperators.LT, t).cast(LS)).or(acc3);
         }
-        LongVector.zero(LS).or(acc0).intoArray(lanes, 0);
-        LongVector.zero(LS).or(acc1).intoArray(lanes, PIXELS);
-        LongVector.zero(LS).or(acc2).intoArray(lanes, 2 * PIXELS);
-        LongVector.zero(LS).or(acc3).intoArray(lanes, 3 * PIXELS);
+        zero.or(acc0).intoArray(lanes, 0);
+        zero.or(acc1).intoArray(lanes, PIXELS);
+        zero.or(acc2).intoArray(lanes, 2 * PIXELS);
+        zero.or(acc3).intoArray(lanes, 3 * PIXELS);
     }
 
     /** Words of one vector of pixels; {@code inRow} masks the pixels past the row end unless {@code full}. */
     private static void chunk1(float[] x, int src, int plane, int channels, float t, VectorMask<Float> inRow,
                                boolean full, long[] lanes) {
-        LongVector acc = LongVector.zero(LS);
+        LongVector zero = LongVector.zero(LS);
+        LongVector acc = zero;
         if (full) {
             for (int ch = 0; ch < channels; ch++, src += plane) {
-                acc = LongVector.zero(LS).blend(1L << ch,
+                acc = zero.blend(1L << ch,
                         FloatVector.fromArray(PS, x, src).compare(VectorOperators.LT, t).cast(LS)).or(acc);
             }
         } else {
             for (int ch = 0; ch < channels; ch++, src += plane) {
-                acc = LongVector.zero(LS).blend(1L << ch,
+                acc = zero.blend(1L << ch,
                         FloatVector.fromArray(PS, x, src, inRow).compare(VectorOperators.LT, t, inRow).cast(LS))
                         .or(acc);
             }
         }
-        LongVector.zero(LS).or(acc).intoArray(lanes, 0);
+        zero.or(acc).intoArray(lanes, 0);
     }
 
     /** Stores the words of {@code count} pixels starting at flat interior pixel {@code p0} of image {@code n}. */

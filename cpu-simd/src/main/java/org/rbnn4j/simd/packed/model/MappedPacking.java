@@ -244,10 +244,11 @@ final class MappedPacking {
             int src = off + c0 * plane;
             int p0 = 0;
             for (; p0 + 4 * PIXELS <= plane; p0 += 4 * PIXELS) {
-                LongVector acc0 = LongVector.zero(LS);
-                LongVector acc1 = LongVector.zero(LS);
-                LongVector acc2 = LongVector.zero(LS);
-                LongVector acc3 = LongVector.zero(LS);
+                LongVector zero = LongVector.zero(LS);
+                LongVector acc0 = zero;
+                LongVector acc1 = zero;
+                LongVector acc2 = zero;
+                LongVector acc3 = zero;
                 if (clampFree) {
                     for (int k = 0; k < channels; k++) {
                         int ch = c0 + k;
@@ -259,13 +260,13 @@ final class MappedPacking {
                         FloatVector v1 = FloatVector.fromArray(PS, x, base + PIXELS).mul(a).add(b);
                         FloatVector v2 = FloatVector.fromArray(PS, x, base + 2 * PIXELS).mul(a).add(b);
                         FloatVector v3 = FloatVector.fromArray(PS, x, base + 3 * PIXELS).mul(a).add(b);
-                        acc0 = LongVector.zero(LS).blend(bit,
+                        acc0 = zero.blend(bit,
                                 v0.compare(VectorOperators.LT, threshold).cast(LS)).or(acc0);
-                        acc1 = LongVector.zero(LS).blend(bit,
+                        acc1 = zero.blend(bit,
                                 v1.compare(VectorOperators.LT, threshold).cast(LS)).or(acc1);
-                        acc2 = LongVector.zero(LS).blend(bit,
+                        acc2 = zero.blend(bit,
                                 v2.compare(VectorOperators.LT, threshold).cast(LS)).or(acc2);
-                        acc3 = LongVector.zero(LS).blend(bit,
+                        acc3 = zero.blend(bit,
                                 v3.compare(VectorOperators.LT, threshold).cast(LS)).or(acc3);
                     }
                 } else {
@@ -287,20 +288,20 @@ final class MappedPacking {
                         v1 = v1.blend(hv, v1.compare(VectorOperators.GT, hb));
                         v2 = v2.blend(hv, v2.compare(VectorOperators.GT, hb));
                         v3 = v3.blend(hv, v3.compare(VectorOperators.GT, hb));
-                        acc0 = LongVector.zero(LS).blend(bit,
+                        acc0 = zero.blend(bit,
                                 v0.compare(VectorOperators.LT, threshold).cast(LS)).or(acc0);
-                        acc1 = LongVector.zero(LS).blend(bit,
+                        acc1 = zero.blend(bit,
                                 v1.compare(VectorOperators.LT, threshold).cast(LS)).or(acc1);
-                        acc2 = LongVector.zero(LS).blend(bit,
+                        acc2 = zero.blend(bit,
                                 v2.compare(VectorOperators.LT, threshold).cast(LS)).or(acc2);
-                        acc3 = LongVector.zero(LS).blend(bit,
+                        acc3 = zero.blend(bit,
                                 v3.compare(VectorOperators.LT, threshold).cast(LS)).or(acc3);
                     }
                 }
-                LongVector.zero(LS).or(acc0).intoArray(lanes, 0);
-                LongVector.zero(LS).or(acc1).intoArray(lanes, PIXELS);
-                LongVector.zero(LS).or(acc2).intoArray(lanes, 2 * PIXELS);
-                LongVector.zero(LS).or(acc3).intoArray(lanes, 3 * PIXELS);
+                zero.or(acc0).intoArray(lanes, 0);
+                zero.or(acc1).intoArray(lanes, PIXELS);
+                zero.or(acc2).intoArray(lanes, 2 * PIXELS);
+                zero.or(acc3).intoArray(lanes, 3 * PIXELS);
                 store(dst, image, g, p0, lanes, 4 * PIXELS);
             }
             // The last pixels (fewer than 4 vectors): one by one.
