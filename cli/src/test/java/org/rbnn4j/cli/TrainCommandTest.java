@@ -13,15 +13,28 @@ class TrainCommandTest {
     @TempDir
     Path dir;
 
-    @Test
-    void unknownArchitectureIsReportedBeforeTheDatasetIsOpened() {
-        StringWriter err = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    /** Runs {@code rbnn <args>} with the error stream of every command captured in {@link #err}. */
+    private int run(String... args) {
         CommandLine cl = RbnnCommand.commandLine();
         cl.setErr(new PrintWriter(err));
-        cl.getSubcommands().get("train").setErr(new PrintWriter(err));
+        CommandLine leaf = cl;
+        for (String a : args) {
+            CommandLine sub = leaf.getSubcommands().get(a);
+            if (sub == null) {
+                break;
+            }
+            leaf = sub;
+            leaf.setErr(new PrintWriter(err));
+        }
+        return cl.execute(args);
+    }
 
+    @Test
+    void unknownArchitectureIsReportedBeforeTheDatasetIsOpened() {
         // The data folder is empty: opening the dataset first would fail on the missing files instead.
-        int code = cl.execute("train", "--model", "nosuch", "--dataset", "cifar10", "--data", dir.toString(),
+        int code = run("train", "--model", "nosuch", "--dataset", "cifar10", "--data", dir.toString(),
                 "--out", dir.resolve("run").toString());
 
         assertThat(code).isEqualTo(2);
@@ -31,12 +44,7 @@ class TrainCommandTest {
 
     @Test
     void errorsOfNestedCommandsNameTheWholeCommand() {
-        StringWriter err = new StringWriter();
-        CommandLine cl = RbnnCommand.commandLine();
-        cl.setErr(new PrintWriter(err));
-        cl.getSubcommands().get("bench").getSubcommands().get("binconv").setErr(new PrintWriter(err));
-
-        int code = cl.execute("bench", "binconv", "--cin", "0", "--cout", "5", "--hw", "3");
+        int code = run("bench", "binconv", "--cin", "0", "--cout", "5", "--hw", "3");
 
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).startsWith("rbnn bench binconv: invalid convolution geometry")

@@ -63,6 +63,12 @@ class ResidentSgdTest {
         new ScalarBackend().sgdStep(s.w, s.g, s.v, LR, MOMENTUM, DECAY);
     }
 
+    /** One step of {@code s} on the device and of {@code reference} on the scalar reference. */
+    private static void stepBoth(TornadoBackend device, State s, State reference) {
+        device.sgdStep(s.w, s.g, s.v, LR, MOMENTUM, DECAY);
+        referenceStep(reference);
+    }
+
     private static void assertClose(String what, float[][] actual, float[][] expected) {
         for (int i = 0; i < expected.length; i++) {
             TestDevice.assertClose(what + " " + i, actual[i], expected[i], 1e-6);
@@ -78,8 +84,7 @@ class ResidentSgdTest {
         long[] before = device.residentSgdTransfers();
         SplittableRandom random = new SplittableRandom(2);
         for (int step = 0; step < 5; step++) {
-            device.sgdStep(onDevice.w, onDevice.g, onDevice.v, LR, MOMENTUM, DECAY);
-            referenceStep(reference);
+            stepBoth(device, onDevice, reference);
             assertClose("weights after step " + step, onDevice.w, reference.w);
             for (int i = 0; i < SIZES.length; i++) {
                 assertThat(onDevice.v[i]).as("host velocity %d untouched while it lives on the device", i)
@@ -103,8 +108,7 @@ class ResidentSgdTest {
         TornadoBackend device = TestDevice.backend();
         State onDevice = new State(3);
         State reference = onDevice.copy();
-        device.sgdStep(onDevice.w, onDevice.g, onDevice.v, LR, MOMENTUM, DECAY);
-        referenceStep(reference);
+        stepBoth(device, onDevice, reference);
 
         // As when resuming from a checkpoint: the host loads velocities of its own (new values, same arrays).
         SplittableRandom random = new SplittableRandom(4);
@@ -114,8 +118,7 @@ class ResidentSgdTest {
             reference.v[i] = loaded.clone();
         }
         device.hostStateChanged();
-        device.sgdStep(onDevice.w, onDevice.g, onDevice.v, LR, MOMENTUM, DECAY);
-        referenceStep(reference);
+        stepBoth(device, onDevice, reference);
         device.synchronizeHost();
         assertClose("weights after a step from loaded velocities", onDevice.w, reference.w);
         assertClose("velocities after a step from loaded velocities", onDevice.v, reference.v);
@@ -126,13 +129,11 @@ class ResidentSgdTest {
         TornadoBackend device = TestDevice.backend();
         State first = new State(5);
         State firstReference = first.copy();
-        device.sgdStep(first.w, first.g, first.v, LR, MOMENTUM, DECAY);
-        referenceStep(firstReference);
+        stepBoth(device, first, firstReference);
 
         State second = new State(6);
         State secondReference = second.copy();
-        device.sgdStep(second.w, second.g, second.v, LR, MOMENTUM, DECAY);
-        referenceStep(secondReference);
+        stepBoth(device, second, secondReference);
         assertClose("first optimiser's velocities, brought home when the second stepped", first.v, firstReference.v);
 
         device.synchronizeHost();

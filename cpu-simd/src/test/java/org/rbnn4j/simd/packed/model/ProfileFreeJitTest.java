@@ -50,39 +50,22 @@ class ProfileFreeJitTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"resnet20_1w1a", "vgg_small_1w1a"})
     void packedInferenceAllocatesNoVectorsWithoutTypeProfiles(String architecture) {
-        List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        assumeThat(jvmArgs).as("run by the profile-free-jit execution").contains("-XX:-UseTypeProfile");
+        assumeProfileFreeJvm();
         assumeThat(PopcountKernel.best()).isEqualTo(PopcountKernel.VECTOR);
         ModelSpec spec = ModelSpec.of(architecture, 3, 10);
         Network net = ModelZoo.create(spec, 3);
         RandomModels.randomiseStatistics(net, new Random(4));
         Tensor x = RandomModels.randomImages(8, spec, new Random(5));
-        com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (PackedModel packed = PackedModel.compile(net, Map.of(), 1)) {
-            // -Xbatch: each compilation finishes before the call that requested it goes on, so after enough calls
-            // every hot kernel runs its C2 code.
-            for (int i = 0; i < 60; i++) {
-                packed.logits(x);
-            }
-            int calls = 5;
-            long before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < calls; i++) {
-                packed.logits(x);
-            }
-            long perCall = (threads.getCurrentThreadAllocatedBytes() - before) / calls;
-            assertThat(perCall).as("bytes allocated per call of %s (8 images)", architecture)
-                    .isLessThan(MAX_BYTES_PER_CALL);
+            assertThat(bytesPerCall(() -> packed.logits(x), 60, 5))
+                    .as("bytes allocated per call of %s (8 images)", architecture).isLessThan(MAX_BYTES_PER_CALL);
         }
     }
 
     @Test
     void trainingStepAllocatesNoVectorsWithoutTypeProfiles() {
-        List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        assumeThat(jvmArgs).as("run by the profile-free-jit execution").contains("-XX:-UseTypeProfile");
+        assumeProfileFreeJvm();
         ModelSpec spec = ModelSpec.of("resnet20_1w1a", 3, 10);
-        com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         // One thread: the allocations counted are this thread's.
         try (ComputeBackend simd = Backends.create("simd", 1)) {
             ComputeBackend previous = Backends.use(simd);
@@ -94,25 +77,43 @@ class ProfileFreeJitTest {
                 Random r = new Random(9);
                 Tensor x = RandomModels.randomImages(8, spec, r);
                 int[] labels = r.ints(8, 0, 10).toArray();
-                long before = 0;
-                int warmup = 40;
-                int steps = 3;
-                for (int step = 0; step < warmup + steps; step++) {
-                    if (step == warmup) {
-                        before = threads.getCurrentThreadAllocatedBytes();
-                    }
-                    net.onBatchStart(step);
+                int[] step = {0};
+                Runnable trainingStep = () -> {
+                    net.onBatchStart(step[0]++);
                     sgd.zeroGrad();
                     loss.forward(net.forward(x, Mode.TRAIN), labels);
                     net.backward(loss.backward());
                     sgd.step();
-                }
-                long perStep = (threads.getCurrentThreadAllocatedBytes() - before) / steps;
-                assertThat(perStep).as("bytes allocated per training step (8 images)")
+                };
+                assertThat(bytesPerCall(trainingStep, 40, 3)).as("bytes allocated per training step (8 images)")
                         .isLessThan(MAX_TRAINING_BYTES_PER_STEP);
             } finally {
                 Backends.use(previous);
             }
         }
+    }
+
+    /** Skips unless this JVM runs without type profiles (the profile-free-jit execution). */
+    private static void assumeProfileFreeJvm() {
+        List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        assumeThat(jvmArgs).as("run by the profile-free-jit execution").contains("-XX:-UseTypeProfile");
+    }
+
+    /**
+     * Bytes this thread allocates per call of {@code call}, over {@code calls} calls after {@code warmup} calls. With
+     * -Xbatch each compilation finishes before the call that requested it goes on, so after the warm-up every hot
+     * kernel runs its C2 code.
+     */
+    private static long bytesPerCall(Runnable call, int warmup, int calls) {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < warmup; i++) {
+            call.run();
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < calls; i++) {
+            call.run();
+        }
+        return (threads.getCurrentThreadAllocatedBytes() - before) / calls;
     }
 }
