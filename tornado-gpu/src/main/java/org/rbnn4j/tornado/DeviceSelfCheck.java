@@ -185,7 +185,7 @@ public final class DeviceSelfCheck {
             System.arraycopy(w0[i], 0, w[i], 0, w[i].length);
             System.arraycopy(v0[i], 0, v[i], 0, v[i].length);
         }
-        backend.hostStateChanged();
+        backend.markHostWritten(v);
         backend.sgdStep(w, g, v, 0.1f, 0.9f, 1e-4f);
         backend.sgdStep(w, g, v, 0.1f, 0.9f, 1e-4f);
         backend.synchronizeHost();

@@ -28,9 +28,13 @@ import uk.ac.manchester.tornado.api.common.TornadoDevice;
  * back. That keeps the backend a drop-in replacement for the CPU ones, at the price of one host-device round trip
  * per operation. The optimiser's state is the exception: {@link #sgdStep} keeps the velocities of all parameters on
  * the device from step to step ({@link ResidentSgd}; one launch per step, only weights and gradients travel), and
- * {@link #synchronizeHost} brings them back when the host reads them (checkpoints; {@code Sgd} asks for it).
- * Parameters and gradients still live in the layers' host arrays, because the layers' own arithmetic (weight
- * standardisation, rotation blend, scales) reads and writes them on the host between operations.
+ * {@link #synchronizeHost} / {@link #syncToHost} bring them back when the host reads them (checkpoints; {@code Sgd}
+ * asks for it).
+ *
+ * <p>The layers keep the SPI's residency protocol (they announce every host read and write of an array between
+ * operations; {@code ResidencyProtocolTest} in {@code core} checks it on whole training runs), so this backend may keep
+ * any array on the device. It does not yet for parameters, gradients and activations: that needs the operations to
+ * share device buffers, which TornadoVM allows only between the task graphs of one execution plan.
  *
  * <p>Calls are serialised ({@code synchronized}): a TornadoVM execution plan must not run concurrently with itself.
  */
@@ -241,10 +245,19 @@ public final class TornadoBackend implements ComputeBackend {
         residentSgd.synchronizeHost();
     }
 
-    /** The host's velocity arrays are the newest: the next {@link #sgdStep} uploads them first. */
+    /**
+     * Brings home the resident velocities among {@code arrays} (the only arrays this backend keeps on its device from
+     * one call to the next; all others come back from every operation).
+     */
     @Override
-    public synchronized void hostStateChanged() {
-        residentSgd.hostStateChanged();
+    public synchronized void syncToHost(float[]... arrays) {
+        residentSgd.syncToHost(arrays);
+    }
+
+    /** If the host wrote resident velocities, the next {@link #sgdStep} uploads them first. */
+    @Override
+    public synchronized void markHostWritten(float[]... arrays) {
+        residentSgd.markHostWritten(arrays);
     }
 
     /**

@@ -117,7 +117,7 @@ class ResidentSgdTest {
             System.arraycopy(loaded, 0, onDevice.v[i], 0, loaded.length);
             reference.v[i] = loaded.clone();
         }
-        device.hostStateChanged();
+        device.markHostWritten(onDevice.v);
         stepBoth(device, onDevice, reference);
         device.synchronizeHost();
         assertClose("weights after a step from loaded velocities", onDevice.w, reference.w);

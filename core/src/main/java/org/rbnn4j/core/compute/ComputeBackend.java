@@ -15,6 +15,20 @@ import org.rbnn4j.core.rbnn.RotationKernels;
  *
  * <p>Layouts are row-major; images are NCHW; convolution weights are {@code [Cout, Cin, kh, kw]}.
  * Methods that "accumulate" add into their output; the others overwrite it.
+ *
+ * <h2>Residency</h2>
+ * A backend with its own memory (a GPU) may keep the newest values of the {@code float[]} and {@code int[]} arrays
+ * its operations write in that memory, and read them there in later operations, so that a training step moves only
+ * its batch in and its loss out. The host array is then out of date. Code that works on arrays between operations
+ * keeps to one protocol, which costs nothing on the CPU backends (where both calls do nothing):
+ * <ul>
+ *   <li>before host code reads an array an operation may have written: {@link #syncToHost};</li>
+ *   <li>after host code wrote an array an operation will read: {@link #markHostWritten} (if it wrote only part of
+ *       it, {@link #syncToHost} first);</li>
+ *   <li>{@code double[]} results (the rotation correlations) are always written to the host.</li>
+ * </ul>
+ * {@link #synchronizeHost} brings everything home (checkpoints, the end of training). Tests check the layers keep the
+ * protocol with a backend that poisons every host array its device copy is newer than.
  */
 public interface ComputeBackend extends AutoCloseable {
 
@@ -80,11 +94,8 @@ public interface ComputeBackend extends AutoCloseable {
 
     /**
      * One SGD step of every parameter of an optimiser: {@link #sgdUpdate} of {@code weights[i]}, {@code grads[i]},
-     * {@code velocities[i]} (whole arrays) for each {@code i} (the default, in order).
-     *
-     * <p>A device backend may keep the velocities on its device from one step to the next instead (only weights and
-     * gradients travel): then their host arrays are out of date until {@link #synchronizeHost}, and a host write to
-     * them must be announced with {@link #hostStateChanged} before the next step. {@code Sgd} does both.
+     * {@code velocities[i]} (whole arrays) for each {@code i} (the default, in order). A device backend may do it in
+     * one launch and keep weights and velocities on its device (see Residency above).
      */
     default void sgdStep(float[][] weights, float[][] grads, float[][] velocities, float lr, float momentum,
                          float weightDecay) {
@@ -94,18 +105,25 @@ public interface ComputeBackend extends AutoCloseable {
     }
 
     /**
-     * Copies back to their host arrays the values this backend keeps newer on its device (the velocities of
-     * {@link #sgdStep}), so that the host can read them (checkpoints). The default has nothing to copy.
+     * Copies back to their host arrays all values this backend keeps newer in device memory (see Residency above),
+     * so that the host can read any of them (checkpoints, the end of training). The default has nothing to copy.
      */
     default void synchronizeHost() {
     }
 
     /**
-     * Tells the backend that the host has written arrays it may keep on its device (velocities loaded from a
-     * checkpoint): its device copies are stale and are replaced from the host before their next use. Call
-     * {@link #synchronizeHost} before the write if the host does not overwrite every value. The default keeps nothing.
+     * Makes the host arrays hold the newest values of {@code arrays}, which operations of this backend may have
+     * written in device memory (see Residency above); arrays it does not know are left as they are. The default has
+     * nothing to copy.
      */
-    default void hostStateChanged() {
+    default void syncToHost(float[]... arrays) {
+    }
+
+    /**
+     * Tells the backend that the host has written {@code arrays}: copies of them in device memory are stale and are
+     * replaced from the host before an operation reads them. The default keeps no copies.
+     */
+    default void markHostWritten(float[]... arrays) {
     }
 
     /**

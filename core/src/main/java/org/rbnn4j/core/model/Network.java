@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.rbnn4j.core.compute.Backends;
+import org.rbnn4j.core.compute.ComputeBackend;
 import org.rbnn4j.core.io.Checkpoint;
 import org.rbnn4j.core.nn.Layer;
 import org.rbnn4j.core.nn.Mode;
@@ -175,6 +177,8 @@ public final class Network implements Layer {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         parameters().forEach((n, p) -> tensors.put(PARAM_PREFIX + n, p.value()));
         buffers().forEach((n, b) -> tensors.put(BUFFER_PREFIX + n, b));
+        ComputeBackend backend = Backends.current();
+        tensors.values().forEach(t -> backend.syncToHost(t.data()));
         Map<String, String> meta = spec == null ? Map.of("model.architecture", name) : spec.toMetadata();
         return new Checkpoint(meta, tensors);
     }
@@ -193,6 +197,11 @@ public final class Network implements Layer {
         }
     }
 
+    /**
+     * Copies {@code c}'s tensor {@code name} into {@code into} on the host and tells the current backend, which may
+     * hold an older copy on its device.
+     */
+
     private static void copy(Checkpoint c, String name, Tensor into) {
         Tensor t = c.tensor(name);
         if (t == null) {
@@ -203,6 +212,7 @@ public final class Network implements Layer {
                     + ", the model expects " + Arrays.toString(into.shape()));
         }
         into.copyFrom(t);
+        Backends.current().markHostWritten(into.data());
     }
 
     @Override

@@ -135,6 +135,7 @@ public abstract class BatchNorm implements Layer {
             backend.channelMeanVariance(x.data(), n, channels, hw, mean, variance);
             float[] rm = runningMean.data();
             float[] rv = runningVar.data();
+            backend.syncToHost(mean, variance, rm, rv);
             double unbias = (double) m / (m - 1);
             double factor = estimateBatches < 0 ? momentum : 1.0 / ++estimateBatches;
             for (int c = 0; c < channels; c++) {
@@ -143,6 +144,7 @@ public abstract class BatchNorm implements Layer {
                 rm[c] = (float) ((1 - factor) * rm[c] + factor * mean[c]);
                 rv[c] = (float) ((1 - factor) * rv[c] + factor * variance[c] * unbias);
             }
+            backend.markHostWritten(invStd, shift, rm, rv);
             xhat = normalized.get(x.shape());
             backend.batchNormOutput(x.data(), n, channels, hw, invStd, shift, gamma.value().data(),
                     beta.value().data(), xhat.data(), y.data());
@@ -151,11 +153,13 @@ public abstract class BatchNorm implements Layer {
             float[] b = beta.value().data();
             float[] rm = runningMean.data();
             float[] rv = runningVar.data();
+            backend.syncToHost(g, b, rm, rv);
             for (int c = 0; c < channels; c++) {
                 invStd[c] = (float) (1.0 / Math.sqrt(rv[c] + eps));
                 evalScale[c] = g[c] * invStd[c];
                 shift[c] = b[c] - rm[c] * evalScale[c];
             }
+            backend.markHostWritten(invStd, evalScale, shift);
             backend.channelAffine(x.data(), n, channels, hw, evalScale, shift, y.data());
         }
         input = x;
@@ -186,6 +190,8 @@ public abstract class BatchNorm implements Layer {
         float[] rm = runningMean.data();
         float[] dg = gamma.grad().data();
         float[] db = beta.grad().data();
+        ComputeBackend backend = Backends.current();
+        backend.syncToHost(dy, x, rm, dg, db);
         for (int c = 0; c < channels; c++) {
             double sumDy = 0;
             double sumDyXhat = 0;
@@ -201,6 +207,7 @@ public abstract class BatchNorm implements Layer {
             dg[c] += (float) sumDyXhat;
             db[c] += (float) sumDy;
         }
+        backend.markHostWritten(dx, dg, db);
     }
 
     @Override

@@ -125,7 +125,10 @@ public final class Conv2d implements Layer {
         return dx;
     }
 
+    /** {@code y[i, ch, p] += b[ch]} on the host (keeping the residency protocol of the compute SPI). */
     static void addBias(float[] y, float[] b, int n, int c, int hw) {
+        ComputeBackend backend = Backends.current();
+        backend.syncToHost(y, b);
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < c; ch++) {
                 int base = (i * c + ch) * hw;
@@ -135,9 +138,13 @@ public final class Conv2d implements Layer {
                 }
             }
         }
+        backend.markHostWritten(y);
     }
 
+    /** {@code db[ch] += sum of dy[., ch, .]} (double sum) on the host, keeping the residency protocol. */
     static void accumulateBiasGrad(float[] dy, float[] db, int n, int c, int hw) {
+        ComputeBackend backend = Backends.current();
+        backend.syncToHost(dy, db);
         for (int ch = 0; ch < c; ch++) {
             double sum = 0;
             for (int i = 0; i < n; i++) {
@@ -148,6 +155,7 @@ public final class Conv2d implements Layer {
             }
             db[ch] += (float) sum;
         }
+        backend.markHostWritten(db);
     }
 
     @Override

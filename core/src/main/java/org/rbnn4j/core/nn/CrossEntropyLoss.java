@@ -1,6 +1,7 @@
 package org.rbnn4j.core.nn;
 
 import java.util.Arrays;
+import org.rbnn4j.core.compute.Backends;
 import org.rbnn4j.core.tensor.Tensor;
 
 /**
@@ -29,6 +30,7 @@ public final class CrossEntropyLoss {
         }
         Tensor p = probabilities.get(n, classes);
         float[] z = logits.data();
+        Backends.current().syncToHost(z);
         float[] ps = p.data();
         double total = 0;
         for (int i = 0; i < n; i++) {
@@ -77,6 +79,7 @@ public final class CrossEntropyLoss {
             }
             gs[base + labels[i]] -= invN;
         }
+        Backends.current().markHostWritten(gs);
         return g;
     }
 

@@ -1,6 +1,7 @@
 package org.rbnn4j.core.nn;
 
 import java.util.Arrays;
+import org.rbnn4j.core.compute.Backends;
 import org.rbnn4j.core.tensor.Tensor;
 
 /**
@@ -24,8 +25,10 @@ public final class Parameter {
         return grad;
     }
 
+    /** Zeroes the gradient (on the host, announced to the current backend: the residency protocol of the SPI). */
     public void zeroGrad() {
         Arrays.fill(grad.data(), 0f);
+        Backends.current().markHostWritten(grad.data());
     }
 
     public int size() {

@@ -1,5 +1,6 @@
 package org.rbnn4j.core.nn;
 
+import org.rbnn4j.core.compute.Backends;
 import org.rbnn4j.core.tensor.Tensor;
 
 /** {@code y = max(x, 0)}; the gradient passes where {@code x > 0} (PyTorch's convention at 0). Any input shape. */
@@ -14,10 +15,12 @@ public final class ReLU implements Layer {
         Tensor y = output.get(x.shape());
         float[] xs = x.data();
         float[] ys = y.data();
+        Backends.current().syncToHost(xs);
         for (int i = 0; i < xs.length; i++) {
             // Written so that NaN propagates, as torch.relu does.
             ys[i] = xs[i] <= 0f ? 0f : xs[i];
         }
+        Backends.current().markHostWritten(ys);
         input = x;
         lastOutput = y;
         return y;
@@ -30,9 +33,11 @@ public final class ReLU implements Layer {
         float[] xs = input.data();
         float[] dy = gradOutput.data();
         float[] d = dx.data();
+        Backends.current().syncToHost(xs, dy);
         for (int i = 0; i < d.length; i++) {
             d[i] = xs[i] > 0f ? dy[i] : 0f;
         }
+        Backends.current().markHostWritten(d);
         return dx;
     }
 

@@ -1,5 +1,6 @@
 package org.rbnn4j.core.nn;
 
+import org.rbnn4j.core.compute.Backends;
 import java.util.Arrays;
 import org.rbnn4j.core.tensor.Tensor;
 
@@ -53,6 +54,7 @@ public final class ShortcutA implements Layer {
         Tensor y = output.get(n, outChannels, oh, ow);
         float[] ys = y.data();
         float[] xs = x.data();
+        Backends.current().syncToHost(xs);
         Arrays.fill(ys, 0f);
         for (int i = 0; i < n; i++) {
             for (int c = 0; c < inChannels; c++) {
@@ -66,6 +68,7 @@ public final class ShortcutA implements Layer {
                 }
             }
         }
+        Backends.current().markHostWritten(ys);
         input = x;
         lastOutput = y;
         return y;
@@ -82,6 +85,7 @@ public final class ShortcutA implements Layer {
         Tensor dx = inputGrad.get(input.shape());
         float[] d = dx.data();
         float[] dy = gradOutput.data();
+        Backends.current().syncToHost(dy);
         Arrays.fill(d, 0f);
         for (int i = 0; i < n; i++) {
             for (int c = 0; c < inChannels; c++) {
@@ -95,6 +99,7 @@ public final class ShortcutA implements Layer {
                 }
             }
         }
+        Backends.current().markHostWritten(d);
         return dx;
     }
 

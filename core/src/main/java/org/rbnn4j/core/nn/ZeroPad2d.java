@@ -1,5 +1,6 @@
 package org.rbnn4j.core.nn;
 
+import org.rbnn4j.core.compute.Backends;
 import java.util.Arrays;
 import org.rbnn4j.core.tensor.Tensor;
 
@@ -63,12 +64,14 @@ public final class ZeroPad2d implements Layer {
         Tensor y = output.get(x.dim(0), x.dim(1), oh, ow);
         float[] ys = y.data();
         float[] xs = x.data();
+        Backends.current().syncToHost(xs);
         Arrays.fill(ys, 0f);
         for (int p = 0; p < planes; p++) {
             for (int r = 0; r < h; r++) {
                 System.arraycopy(xs, (p * h + r) * w, ys, (p * oh + r + top) * ow + left, w);
             }
         }
+        Backends.current().markHostWritten(ys);
         input = x;
         lastOutput = y;
         return y;
@@ -85,11 +88,13 @@ public final class ZeroPad2d implements Layer {
         Tensor dx = inputGrad.get(input.shape());
         float[] d = dx.data();
         float[] dy = gradOutput.data();
+        Backends.current().syncToHost(dy);
         for (int p = 0; p < planes; p++) {
             for (int r = 0; r < h; r++) {
                 System.arraycopy(dy, (p * oh + r + top) * ow + left, d, (p * h + r) * w, w);
             }
         }
+        Backends.current().markHostWritten(d);
         return dx;
     }
 

@@ -17,7 +17,8 @@ import org.rbnn4j.core.tensor.Tensor;
  *
  * <p>The velocity of each parameter has the parameter's name; {@link #velocities()} returns the live
  * tensors, so that checkpoints can save them and restore them with {@link #loadVelocities}.
- * The step itself runs in {@link ComputeBackend#sgdUpdate}.
+ * The step itself runs in {@link ComputeBackend#sgdStep}, where a device backend may keep weights and velocities
+ * (the residency protocol of {@link ComputeBackend}).
  */
 public final class Sgd {
     /** The RBNN recipe: lr 0.1, momentum 0.9, weight decay 1e-4 (DESIGN.md §1). */
@@ -58,12 +59,6 @@ public final class Sgd {
      */
     public void step() {
         ComputeBackend backend = Backends.current();
-        if (stepBackend != null && stepBackend != backend) {
-            // The previous backend may hold the newest velocities on its device.
-            stepBackend.synchronizeHost();
-            backend.hostStateChanged();
-        }
-        stepBackend = backend;
         int count = parameters.size();
         float[][] w = new float[count][];
         float[][] g = new float[count][];
@@ -76,6 +71,13 @@ public final class Sgd {
             v[i] = velocities.get(e.getKey()).data();
             i++;
         }
+        if (stepBackend != null && stepBackend != backend) {
+            // The previous backend may hold the newest weights and velocities on its device.
+            stepBackend.synchronizeHost();
+            backend.markHostWritten(w);
+            backend.markHostWritten(v);
+        }
+        stepBackend = backend;
         backend.sgdStep(w, g, v, (float) learningRate, (float) momentum, (float) weightDecay);
         steps++;
     }
@@ -151,7 +153,8 @@ public final class Sgd {
             velocities.get(e.getKey()).copyFrom(e.getValue());
         }
         if (stepBackend != null) {
-            stepBackend.hostStateChanged();
+            stepBackend.markHostWritten(saved.keySet().stream().map(name -> velocities.get(name).data())
+                    .toArray(float[][]::new));
         }
     }
 }

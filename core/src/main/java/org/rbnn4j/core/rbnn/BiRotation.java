@@ -108,9 +108,11 @@ public final class BiRotation implements FilterRotation {
             // B_j = sign(R1^T X_j R2) and D1 = sum_j B_j (X_j R2)^T = U1 S1 V1^T, then R1 = V1 U1^T.
             backend.rotationSigns(w2, rot1, rot2, filters, a, b, signs, d1.data);
             procrustes(svd1, d1, u1, v1, product1, true, rot1);
+            backend.markHostWritten(rot1);
             // D2 = sum_j X_j^T (R1 B_j) = U2 S2 V2^T with the new R1, then R2 = U2 V2^T.
             backend.rotationRightCorrelation(w2, rot1, signs, filters, a, b, d2.data);
             procrustes(svd2, d2, u2, v2, product2, false, rot2);
+            backend.markHostWritten(rot2);
         }
     }
 
@@ -146,6 +148,7 @@ public final class BiRotation implements FilterRotation {
     public double objective(float[] w2, int filters) {
         float[] rotated = new float[filters * a * b];
         rotate(w2, filters, rotated);
+        Backends.current().syncToHost(rotated);
         return RotationKernels.absSum(rotated, 0, rotated.length);
     }
 

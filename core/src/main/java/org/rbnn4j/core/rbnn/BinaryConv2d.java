@@ -286,6 +286,7 @@ public final class BinaryConv2d implements ScheduledLayer {
         }
         int plane = g.outH() * g.outW();
         float[] al = alpha.value().data();
+        backend.syncToHost(conv, al);
         if (conv != y) {
             backend.parallelFor(batch, i -> {
                 for (int co = 0; co < outChannels; co++) {
@@ -307,6 +308,7 @@ public final class BinaryConv2d implements ScheduledLayer {
                 }
             });
         }
+        backend.markHostWritten(y);
         if (training) {
             cached = true;
             cachedGeometry = g;
@@ -331,6 +333,8 @@ public final class BinaryConv2d implements ScheduledLayer {
      */
     private void computeWeights(boolean training) {
         float[] w = weight.value().data();
+        ComputeBackend backend = Backends.current();
+        backend.syncToHost(w, theta.data());
         if (!training && weightsUnchangedSinceLastCompute()) {
             // Evaluation between SGD steps sees the same parameters batch after batch: nothing to recompute.
             return;
@@ -339,6 +343,7 @@ public final class BinaryConv2d implements ScheduledLayer {
         for (int j = 0; j < outChannels; j++) {
             weightInvStd[j] = StandardisationKernels.standardise(w, j * n, n, standardised, j * n);
         }
+        backend.markHostWritten(standardised);
         int total = outChannels * n;
         if (rotation == null) {
             System.arraycopy(standardised, 0, rotated, 0, total);
@@ -354,6 +359,7 @@ public final class BinaryConv2d implements ScheduledLayer {
             }
             long start = System.nanoTime();
             rotation.rotate(standardised, outChannels, rotated);
+            backend.syncToHost(rotated);
             rotationApplyNanos += System.nanoTime() - start;
             float[] th = theta.data();
             for (int j = 0; j < outChannels; j++) {
@@ -367,6 +373,7 @@ public final class BinaryConv2d implements ScheduledLayer {
             }
         }
         SignKernels.sign(blended, 0, binaryWeights, 0, total);
+        backend.markHostWritten(blended, binaryWeights);
         snapshotInputsOfWeights();
     }
 
@@ -443,6 +450,7 @@ public final class BinaryConv2d implements ScheduledLayer {
         }
         double[] sums = planeSums;
         int tasks = Math.min(planes, PLANE_TASKS);
+        backend.syncToHost(al, conv, dy, alphaGrad);
         backend.parallelFor(tasks, task -> {
             int end = (int) ((long) planes * (task + 1) / tasks);
             for (int r = (int) ((long) planes * task / tasks); r < end; r++) {
@@ -461,15 +469,16 @@ public final class BinaryConv2d implements ScheduledLayer {
             }
             alphaGrad[co] += (float) sum;
         }
-
         int total = outChannels * filterSize;
         Arrays.fill(weightGrad, 0, total, 0f);
+        backend.markHostWritten(dconv, alphaGrad, weightGrad);
+
         backend.conv2dBackwardWeights(g, binaryInput, dconv, weightGrad);
         Tensor inGrad = inputGrad.get(cachedInputShape);
         float[] dx = inGrad.data();
         backend.conv2dBackwardData(g, dconv, binaryWeights, dx);
 
-        weightBackward();
+        weightBackward(backend);
         if (options.binaryActivations()) {
             activationBackward(backend, dx, batch, inChannels * g.inH() * g.inW());
         } else {
@@ -502,14 +511,16 @@ public final class BinaryConv2d implements ScheduledLayer {
     }
 
     /** From {@code dL/dbw} in {@code weightGrad} to the gradients of weight and theta. */
-    private void weightBackward() {
+    private void weightBackward(ComputeBackend backend) {
         int n = filterSize;
         int total = outChannels * n;
+        float[] wGrad = weight.grad().data();
+        float[] thetaGrad = thetaParameter != null ? thetaParameter.grad().data() : null;
+        backend.syncToHost(weightGrad, wGrad, thetaGrad);
         // dL/dw3 = dL/dbw * surrogate(w3).
         options.signGradient().scaleBySurrogate(blended, 0, weightGrad, 0, total, t, k);
         if (rotation != null) {
             float[] th = theta.data();
-            float[] thetaGrad = thetaParameter != null ? thetaParameter.grad().data() : null;
             for (int j = 0; j < outChannels; j++) {
                 int off = j * n;
                 float s = blend[j];
@@ -529,7 +540,6 @@ public final class BinaryConv2d implements ScheduledLayer {
                 }
             }
         }
-        float[] wGrad = weight.grad().data();
         for (int j = 0; j < outChannels; j++) {
             int off = j * n;
             StandardisationKernels.backward(weightGrad, off, standardised, off, n, weightInvStd[j], weightGrad, off);
@@ -537,6 +547,7 @@ public final class BinaryConv2d implements ScheduledLayer {
                 wGrad[off + i] += weightGrad[off + i];
             }
         }
+        backend.markHostWritten(weightGrad, wGrad, thetaGrad);
     }
 
     /** In place: {@code dx} holds {@code dL/dba} and becomes {@code dL/dx}. */
@@ -552,8 +563,10 @@ public final class BinaryConv2d implements ScheduledLayer {
                     (float) (SignGradientKernels.SQRT2 * tActivations), tActivations * tActivations, 1f, dx);
             case APPROX_SIGN -> backend.standardiseRunsSignBackward(a2, batch, sampleSize, invStd, 2f, 2f, 1f, dx);
             default -> {
+                backend.syncToHost(a2, dx);
                 backend.parallelFor(batch, i -> surrogate.scaleBySurrogate(a2, i * sampleSize, dx, i * sampleSize,
                         sampleSize, tActivations, 1f));
+                backend.markHostWritten(dx);
                 // The identity surrogate: only the standardisation backward.
                 backend.standardiseRunsSignBackward(a2, batch, sampleSize, invStd, 1f, 0f, 1f, dx);
             }
@@ -585,6 +598,8 @@ public final class BinaryConv2d implements ScheduledLayer {
     public void resetAlphaFromWeights() {
         float[] w = weight.value().data();
         float[] al = alpha.value().data();
+        ComputeBackend backend = Backends.current();
+        backend.syncToHost(w, al);
         for (int j = 0; j < outChannels; j++) {
             double sum = 0;
             for (int i = 0; i < filterSize; i++) {
@@ -592,6 +607,7 @@ public final class BinaryConv2d implements ScheduledLayer {
             }
             al[j] = (float) (sum / filterSize);
         }
+        backend.markHostWritten(al);
     }
 
     public Parameter weight() {
@@ -809,6 +825,7 @@ public final class BinaryConv2d implements ScheduledLayer {
     private double quantisationErrorOfCurrent() {
         int n = filterSize;
         float[] al = alpha.value().data();
+        Backends.current().syncToHost(al);
         double sum = 0;
         for (int j = 0; j < outChannels; j++) {
             int off = j * n;

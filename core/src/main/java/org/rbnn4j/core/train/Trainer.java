@@ -8,6 +8,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.rbnn4j.core.compute.Backends;
+import org.rbnn4j.core.compute.ComputeBackend;
 import org.rbnn4j.core.data.Batch;
 import org.rbnn4j.core.data.BatchSource;
 import org.rbnn4j.core.io.Checkpoint;
@@ -201,6 +203,8 @@ public final class Trainer {
                 l.onEpochEnd(m);
             }
         }
+        // The trained state on the host: a device backend may hold the newest parameters and statistics.
+        Backends.current().synchronizeHost();
         TrainingResult result = new TrainingResult(thisRun, bestAccuracy, bestEpoch, lastCkpt, bestCkpt, stopped);
         listeners.forEach(l -> l.onTrainingEnd(result));
         return result;
@@ -250,6 +254,7 @@ public final class Trainer {
     public static int countCorrect(Tensor logits, int[] labels) {
         int classes = logits.dim(1);
         float[] z = logits.data();
+        Backends.current().syncToHost(z);
         int correct = 0;
         for (int i = 0; i < labels.length; i++) {
             int best = 0;
@@ -270,6 +275,7 @@ public final class Trainer {
         List<LayerDiagnostics> out = new ArrayList<>();
         for (Map.Entry<String, BinaryConv2d> e : network.binaryLayers().entrySet()) {
             BinaryConvDiagnostics d = e.getValue().diagnostics();
+            Backends.current().syncToHost(e.getValue().weight().grad().data());
             double sq = 0;
             for (float g : e.getValue().weight().grad().data()) {
                 sq += (double) g * g;
@@ -281,8 +287,10 @@ public final class Trainer {
     }
 
     private static void clipGradients(Map<String, Parameter> params, double maxNorm) {
+        ComputeBackend backend = Backends.current();
         double sq = 0;
         for (Parameter p : params.values()) {
+            backend.syncToHost(p.grad().data());
             for (float g : p.grad().data()) {
                 sq += (double) g * g;
             }
@@ -295,6 +303,7 @@ public final class Trainer {
                 for (int i = 0; i < g.length; i++) {
                     g[i] *= scale;
                 }
+                backend.markHostWritten(g);
             }
         }
     }

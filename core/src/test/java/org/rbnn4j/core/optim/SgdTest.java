@@ -10,8 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.rbnn4j.core.compute.Backends;
-import org.rbnn4j.core.compute.ComputeBackend;
-import org.rbnn4j.core.compute.ConvGeometry;
+import org.rbnn4j.core.compute.ResidencyCheckingBackend;
 import org.rbnn4j.core.compute.ScalarBackend;
 import org.rbnn4j.core.init.Initializers;
 import org.rbnn4j.core.nn.BatchNorm2d;
@@ -75,108 +74,10 @@ class SgdTest {
         assertThatThrownBy(() -> sgd.loadVelocities(Map.of("bn.bias", Tensor.zeros(4)))).hasMessageContaining("shape");
     }
 
-    /**
-     * A backend that keeps the velocities "on its device" as a device backend may: private copies updated by
-     * {@code sgdStep}, copied to the host arrays only by {@code synchronizeHost}, replaced from them after
-     * {@code hostStateChanged}.
-     */
-    private static final class ResidentVelocities implements ComputeBackend {
-        final ScalarBackend host = new ScalarBackend();
-        final Map<float[], float[]> device = new java.util.IdentityHashMap<>();
-        boolean stale = true;
-        int synchronisations;
-
-        @Override
-        public void sgdStep(float[][] w, float[][] g, float[][] v, float lr, float momentum, float weightDecay) {
-            for (int i = 0; i < w.length; i++) {
-                float[] copy = device.get(v[i]);
-                if (copy == null || stale) {
-                    copy = v[i].clone();
-                    device.put(v[i], copy);
-                }
-                sgdUpdate(w[i], g[i], copy, w[i].length, lr, momentum, weightDecay);
-            }
-            stale = false;
-        }
-
-        @Override
-        public void synchronizeHost() {
-            synchronisations++;
-            device.forEach((host, copy) -> System.arraycopy(copy, 0, host, 0, host.length));
-        }
-
-        @Override
-        public void hostStateChanged() {
-            stale = true;
-        }
-
-        @Override
-        public void sgdUpdate(float[] w, float[] g, float[] v, int length, float lr, float momentum, float decay) {
-            host.sgdUpdate(w, g, v, length, lr, momentum, decay);
-        }
-
-        // Not used by the optimiser.
-        @Override
-        public String name() {
-            return "resident";
-        }
-
-        @Override
-        public int threads() {
-            return 1;
-        }
-
-        @Override
-        public void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-                          float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void conv2dForward(ConvGeometry g, float[] x, float[] w, float[] y) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void conv2dBackwardData(ConvGeometry g, float[] dy, float[] w, float[] dx) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void conv2dBackwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void channelMeanVariance(float[] x, int n, int c, int hw, float[] mean, float[] variance) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void channelAffine(float[] x, int n, int c, int hw, float[] scale, float[] shift, float[] y) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void batchNormBackward(float[] dy, float[] xhat, int n, int c, int hw, float[] gamma, float[] invStd,
-                                      float[] dgamma, float[] dbeta, float[] dx) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void hardtanhForward(float[] x, float[] y, int length) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void hardtanhBackward(float[] x, float[] dy, float[] dx, int length) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
     @Test
     void velocitiesKeptOnADeviceAreReadAndLoadedThroughIt() {
-        ResidentVelocities device = new ResidentVelocities();
+        // Keeps weights and velocities "on its device" after each step, host copies poisoned until synchronised.
+        ResidencyCheckingBackend device = new ResidencyCheckingBackend(new ScalarBackend());
         Map<String, Parameter> params = new LinkedHashMap<>();
         params.put("a", new Parameter(Tensor.of(new float[]{1f, -2f}, 2)));
         params.put("b", new Parameter(Tensor.of(new float[]{3f}, 1)));
@@ -200,7 +101,7 @@ class SgdTest {
         reference.step();
         // A checkpoint reads the device's values: v = 0.9 * 1 + 1 = 1.9 after two steps of gradient 1.
         assertThat(sgd.velocities().get("a").data()).containsExactly(1.9f, 1.9f);
-        assertThat(device.synchronisations).isEqualTo(1);
+        assertThat(device.transfers()[1]).as("two weights and two velocities downloaded once").isEqualTo(4);
 
         // Another step, then a resume loads one velocity; the other keeps its newest (device) value, and the next
         // step starts from both.

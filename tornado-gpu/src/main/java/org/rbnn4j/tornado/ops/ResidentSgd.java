@@ -23,7 +23,7 @@ import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
  * <p>One execution plan of two task graphs sharing the velocity buffer:
  * <ul>
  *   <li>{@code upload}: the host's velocities to the device ({@code EVERY_EXECUTION}), persisted. Runs before the first
- *       step and after the host has changed them ({@link #hostStateChanged}: velocities loaded from a checkpoint);</li>
+ *       step and after the host has changed them ({@link #markHostWritten}: velocities loaded from a checkpoint);</li>
  *   <li>{@code step}: consumes the velocity buffer from the graph executed before it (the upload, or the previous
  *       step: TornadoVM hands a consumed buffer over from the plan's last executed graph), updates weights and
  *       velocities with the same per-element arithmetic as every backend ({@code ElementwiseReference.sgdStep}),
@@ -121,9 +121,49 @@ public final class ResidentSgd implements AutoCloseable {
         planNanos += System.nanoTime() - start;
     }
 
-    /** The host arrays are the newest values now: the next step uploads them first. */
-    public void hostStateChanged() {
-        deviceIsNewer = false;
+    /** Brings the velocities home if any of {@code arrays} is one of them and the device holds newer values. */
+    public void syncToHost(float[]... arrays) {
+        for (float[] a : arrays) {
+            for (float[] v : hostVelocities) {
+                if (v == a) {
+                    synchronizeHost();
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * The host has written {@code arrays}: if any is a resident velocity, the next step uploads the host's velocities
+     * first. Velocities the host did not write but the device holds newer are brought home before (without touching
+     * the written arrays), so that the upload carries the newest value of every one.
+     */
+    public void markHostWritten(float[]... arrays) {
+        boolean[] written = new boolean[hostVelocities.length];
+        boolean any = false;
+        for (float[] a : arrays) {
+            for (int i = 0; i < hostVelocities.length; i++) {
+                if (hostVelocities[i] == a) {
+                    written[i] = true;
+                    any = true;
+                }
+            }
+        }
+        if (!any) {
+            return;
+        }
+        if (deviceIsNewer) {
+            long start = System.nanoTime();
+            lastStep.transferToHost(velocities);
+            for (int i = 0; i < hostVelocities.length; i++) {
+                if (!written[i]) {
+                    System.arraycopy(velocities, offsets[i], hostVelocities[i], 0, hostVelocities[i].length);
+                }
+            }
+            deviceIsNewer = false;
+            downloads++;
+            planNanos += System.nanoTime() - start;
+        }
         hostIsNewer = true;
     }
 
