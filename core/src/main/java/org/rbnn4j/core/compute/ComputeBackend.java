@@ -2,9 +2,12 @@ package org.rbnn4j.core.compute;
 
 import java.util.Arrays;
 import java.util.function.IntConsumer;
+import org.rbnn4j.core.compute.kernels.ChannelReference;
 import org.rbnn4j.core.compute.kernels.PoolingReference;
 import org.rbnn4j.core.compute.kernels.StandardisationReference;
+import org.rbnn4j.core.rbnn.BlendKernels;
 import org.rbnn4j.core.rbnn.RotationKernels;
+import org.rbnn4j.core.rbnn.SignGradient;
 
 /**
  * The compute SPI: the heavy operations layers need, over primitive arrays.
@@ -188,6 +191,163 @@ public interface ComputeBackend extends AutoCloseable {
                 z[i] = x[i] + y[i];
             }
         });
+    }
+
+    /**
+     * {@code y[i, ch, p] = x[i, ch, p] * scale[ch]} over {@code [n, c, hw]} (a binary layer's {@code alpha});
+     * {@code y} may be {@code x}. The default is {@link ChannelReference#scalePlane} per plane, images spread over
+     * {@link #parallelFor}.
+     */
+    default void channelScale(float[] x, int n, int c, int hw, float[] scale, float[] y) {
+        parallelFor(n, i -> {
+            for (int ch = 0; ch < c; ch++) {
+                ChannelReference.scalePlane(x, c, hw, scale, y, i * c + ch);
+            }
+        });
+    }
+
+    /**
+     * Backward of {@link #channelScale} with input {@code x}: {@code dx = dy * scale[ch]} (overwrites; {@code dx} may
+     * be {@code dy}) and {@code scaleGrad[ch] += sum x * dy} over images and positions: one double sum per plane
+     * ({@link ChannelReference#scalePlaneBackward}), the planes of a channel added in image order, so the result does not
+     * depend on how planes are spread over threads (the default: ranges of planes through {@link #parallelFor}).
+     */
+    default void channelScaleBackward(float[] x, float[] dy, int n, int c, int hw, float[] scale, float[] scaleGrad,
+                                      float[] dx) {
+        int planes = n * c;
+        double[] sums = new double[planes];
+        int tasks = Math.min(planes, 16);
+        parallelFor(tasks, task -> {
+            int end = (int) ((long) planes * (task + 1) / tasks);
+            for (int r = (int) ((long) planes * task / tasks); r < end; r++) {
+                sums[r] = ChannelReference.scalePlaneBackward(x, dy, c, hw, scale, dx, r);
+            }
+        });
+        for (int ch = 0; ch < c; ch++) {
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += sums[i * c + ch];
+            }
+            scaleGrad[ch] += (float) sum;
+        }
+    }
+
+    /** {@code y[i, ch, p] += bias[ch]} over {@code [n, c, hw]}. The default is {@link ChannelReference#addBiasPlane}. */
+    default void addChannelBias(float[] y, int n, int c, int hw, float[] bias) {
+        for (int plane = 0; plane < n * c; plane++) {
+            ChannelReference.addBiasPlane(y, c, hw, bias, plane);
+        }
+    }
+
+    /**
+     * {@code sums[ch] += sum of x[., ch, .]} (a bias gradient), one double sum per channel in image then position
+     * order ({@link ChannelReference#channelSum}).
+     */
+    default void accumulateChannelSums(float[] x, int n, int c, int hw, float[] sums) {
+        for (int ch = 0; ch < c; ch++) {
+            sums[ch] += (float) ChannelReference.channelSum(x, n, c, hw, ch);
+        }
+    }
+
+    /**
+     * ResNet's "option A" shortcut: {@code y = pad_channels(x[:, :, ::s, ::s])}, {@code x} {@code [n, cin, h, w]},
+     * {@code y} {@code [n, cout, ceil(h / s), ceil(w / s)]}, {@code padFront} zero planes in front; per element
+     * {@link ChannelReference#padSubsampleAt} (what device kernels run), here as plane copies (the same values).
+     */
+    default void padSubsample(float[] x, int n, int cin, int h, int w, int cout, int padFront, int stride, float[] y) {
+        int oh = (h + stride - 1) / stride;
+        int ow = (w + stride - 1) / stride;
+        Arrays.fill(y, 0, n * cout * oh * ow, 0f);
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < cin; c++) {
+                int src = (i * cin + c) * h * w;
+                int dst = (i * cout + padFront + c) * oh * ow;
+                for (int oy = 0; oy < oh; oy++) {
+                    int row = src + oy * stride * w;
+                    for (int ox = 0; ox < ow; ox++) {
+                        y[dst++] = x[row + ox * stride];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Backward of {@link #padSubsample}: overwrites {@code dx}; per element {@link ChannelReference#padSubsampleGradAt},
+     * here as a zero fill and plane copies (the same values).
+     */
+    default void padSubsampleBackward(float[] dy, int n, int cin, int h, int w, int cout, int padFront, int stride,
+                                      float[] dx) {
+        int oh = (h + stride - 1) / stride;
+        int ow = (w + stride - 1) / stride;
+        Arrays.fill(dx, 0, n * cin * h * w, 0f);
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < cin; c++) {
+                int dst = (i * cin + c) * h * w;
+                int src = (i * cout + padFront + c) * oh * ow;
+                for (int oy = 0; oy < oh; oy++) {
+                    int row = dst + oy * stride * w;
+                    for (int ox = 0; ox < ow; ox++) {
+                        dx[row + ox * stride] = dy[src++];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Every element of {@code a} becomes {@code value} (zeroing gradients). */
+    default void fill(float[] a, float value) {
+        Arrays.fill(a, value);
+    }
+
+    /**
+     * Training-mode batch normalisation's per-channel step between {@link #channelMeanVariance} and
+     * {@link #batchNormOutput}: {@code invStd}, {@code shift} and the running statistics of {@code c} channels from the
+     * batch's {@code mean} and {@code variance} over {@code count} values ({@link ChannelReference#batchNormStatistics}).
+     */
+    default void batchNormStatistics(float[] mean, float[] variance, int c, long count, double eps, double factor,
+                                     float[] invStd, float[] shift, float[] runningMean, float[] runningVar) {
+        for (int ch = 0; ch < c; ch++) {
+            ChannelReference.batchNormStatistics(mean, variance, count, eps, factor, invStd, shift, runningMean,
+                    runningVar, ch);
+        }
+    }
+
+    /**
+     * Evaluation-mode batch normalisation as one affine map per channel ({@link ChannelReference#batchNormEvalAffine}):
+     * {@code invStd}, {@code scale} and {@code shift} of {@code c} channels.
+     */
+    default void batchNormEvalAffine(float[] gamma, float[] beta, float[] runningMean, float[] runningVar, int c,
+                                     double eps, float[] invStd, float[] scale, float[] shift) {
+        for (int ch = 0; ch < c; ch++) {
+            ChannelReference.batchNormEvalAffine(gamma, beta, runningMean, runningVar, eps, invStd, scale, shift, ch);
+        }
+    }
+
+    /**
+     * A binary layer's blend and binarisation of {@code filters} filters of {@code len} values
+     * ({@link BlendKernels#blendAndSign}): {@code blend[j] = |sin theta_j|}, {@code blended = w2 + s (Rw2 - w2)},
+     * {@code signs = sign(blended)}; {@code rotated} and {@code theta} null without rotation ({@code blended = w2}).
+     */
+    default void blendAndSign(float[] standardised, float[] rotated, float[] theta, int filters, int len,
+                              float[] blend, float[] blended, float[] signs) {
+        for (int j = 0; j < filters; j++) {
+            BlendKernels.blendAndSign(standardised, rotated, theta, len, blend, blended, signs, j);
+        }
+    }
+
+    /**
+     * Backward of {@link #blendAndSign} and of the weight standardisation before it ({@link BlendKernels#blendBackward}):
+     * from {@code dL/dsigns} in {@code grad} (used as scratch) accumulates {@code thetaGrad} (if not null) and
+     * {@code weightGrad}, the gradient of the latent weights.
+     */
+    default void blendBackward(float[] grad, float[] blended, float[] standardised, float[] rotated, float[] blend,
+                               float[] theta, float[] invStd, int filters, int len, SignGradient surrogate, float t,
+                               float k, float[] thetaGrad, float[] weightGrad) {
+        for (int j = 0; j < filters; j++) {
+            BlendKernels.blendBackward(grad, blended, standardised, rotated, blend, theta, invStd, len, surrogate, t, k,
+                    thetaGrad, weightGrad, j);
+        }
     }
 
     /**

@@ -133,33 +133,15 @@ public abstract class BatchNorm implements Layer {
                         + Arrays.toString(x.shape()));
             }
             backend.channelMeanVariance(x.data(), n, channels, hw, mean, variance);
-            float[] rm = runningMean.data();
-            float[] rv = runningVar.data();
-            backend.syncToHost(mean, variance, rm, rv);
-            double unbias = (double) m / (m - 1);
             double factor = estimateBatches < 0 ? momentum : 1.0 / ++estimateBatches;
-            for (int c = 0; c < channels; c++) {
-                invStd[c] = (float) (1.0 / Math.sqrt(variance[c] + eps));
-                shift[c] = -mean[c] * invStd[c];
-                rm[c] = (float) ((1 - factor) * rm[c] + factor * mean[c]);
-                rv[c] = (float) ((1 - factor) * rv[c] + factor * variance[c] * unbias);
-            }
-            backend.markHostWritten(invStd, shift, rm, rv);
+            backend.batchNormStatistics(mean, variance, channels, m, eps, factor, invStd, shift, runningMean.data(),
+                    runningVar.data());
             xhat = normalized.get(x.shape());
             backend.batchNormOutput(x.data(), n, channels, hw, invStd, shift, gamma.value().data(),
                     beta.value().data(), xhat.data(), y.data());
         } else {
-            float[] g = gamma.value().data();
-            float[] b = beta.value().data();
-            float[] rm = runningMean.data();
-            float[] rv = runningVar.data();
-            backend.syncToHost(g, b, rm, rv);
-            for (int c = 0; c < channels; c++) {
-                invStd[c] = (float) (1.0 / Math.sqrt(rv[c] + eps));
-                evalScale[c] = g[c] * invStd[c];
-                shift[c] = b[c] - rm[c] * evalScale[c];
-            }
-            backend.markHostWritten(invStd, evalScale, shift);
+            backend.batchNormEvalAffine(gamma.value().data(), beta.value().data(), runningMean.data(),
+                    runningVar.data(), channels, eps, invStd, evalScale, shift);
             backend.channelAffine(x.data(), n, channels, hw, evalScale, shift, y.data());
         }
         input = x;
@@ -191,7 +173,7 @@ public abstract class BatchNorm implements Layer {
         float[] dg = gamma.grad().data();
         float[] db = beta.grad().data();
         ComputeBackend backend = Backends.current();
-        backend.syncToHost(dy, x, rm, dg, db);
+        backend.syncToHost(dy, x, rm, dg, db, invStd, evalScale);
         for (int c = 0; c < channels; c++) {
             double sumDy = 0;
             double sumDyXhat = 0;

@@ -103,7 +103,7 @@ public final class Conv2d implements Layer {
         Tensor y = output.get(g.batch(), outChannels, g.outH(), g.outW());
         Backends.current().conv2dForward(g, x.data(), weight.value().data(), y.data());
         if (bias != null) {
-            addBias(y.data(), bias.value().data(), g.batch(), outChannels, g.outH() * g.outW());
+            Backends.current().addChannelBias(y.data(), g.batch(), outChannels, g.outH() * g.outW(), bias.value().data());
         }
         input = x;
         lastOutput = y;
@@ -118,44 +118,11 @@ public final class Conv2d implements Layer {
         float[] dy = gradOutput.data();
         backend.conv2dBackwardWeights(g, input.data(), dy, weight.grad().data());
         if (bias != null) {
-            accumulateBiasGrad(dy, bias.grad().data(), g.batch(), outChannels, g.outH() * g.outW());
+            backend.accumulateChannelSums(dy, g.batch(), outChannels, g.outH() * g.outW(), bias.grad().data());
         }
         Tensor dx = inputGrad.get(g.batch(), inChannels, g.inH(), g.inW());
         backend.conv2dBackwardData(g, dy, weight.value().data(), dx.data());
         return dx;
-    }
-
-    /** {@code y[i, ch, p] += b[ch]} on the host (keeping the residency protocol of the compute SPI). */
-    static void addBias(float[] y, float[] b, int n, int c, int hw) {
-        ComputeBackend backend = Backends.current();
-        backend.syncToHost(y, b);
-        for (int i = 0; i < n; i++) {
-            for (int ch = 0; ch < c; ch++) {
-                int base = (i * c + ch) * hw;
-                float v = b[ch];
-                for (int p = 0; p < hw; p++) {
-                    y[base + p] += v;
-                }
-            }
-        }
-        backend.markHostWritten(y);
-    }
-
-    /** {@code db[ch] += sum of dy[., ch, .]} (double sum) on the host, keeping the residency protocol. */
-    static void accumulateBiasGrad(float[] dy, float[] db, int n, int c, int hw) {
-        ComputeBackend backend = Backends.current();
-        backend.syncToHost(dy, db);
-        for (int ch = 0; ch < c; ch++) {
-            double sum = 0;
-            for (int i = 0; i < n; i++) {
-                int base = (i * c + ch) * hw;
-                for (int p = 0; p < hw; p++) {
-                    sum += dy[base + p];
-                }
-            }
-            db[ch] += (float) sum;
-        }
-        backend.markHostWritten(db);
     }
 
     @Override

@@ -58,7 +58,7 @@ public final class Linear implements Layer {
         Backends.current().sgemm(false, true, n, outFeatures, inFeatures,
                 1f, x.data(), 0, inFeatures, weight.value().data(), 0, inFeatures, 0f, y.data(), 0, outFeatures);
         if (bias != null) {
-            Conv2d.addBias(y.data(), bias.value().data(), n, outFeatures, 1);
+            Backends.current().addChannelBias(y.data(), n, outFeatures, 1, bias.value().data());
         }
         input = x;
         lastOutput = y;
@@ -75,7 +75,7 @@ public final class Linear implements Layer {
         backend.sgemm(true, false, outFeatures, inFeatures, n,
                 1f, dy, 0, outFeatures, input.data(), 0, inFeatures, 1f, weight.grad().data(), 0, inFeatures);
         if (bias != null) {
-            Conv2d.accumulateBiasGrad(dy, bias.grad().data(), n, outFeatures, 1);
+            backend.accumulateChannelSums(dy, n, outFeatures, 1, bias.grad().data());
         }
         // dx = dy W  ([n, out] x [out, in])
         Tensor dx = inputGrad.get(n, inFeatures);

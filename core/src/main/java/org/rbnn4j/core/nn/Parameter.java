@@ -25,10 +25,9 @@ public final class Parameter {
         return grad;
     }
 
-    /** Zeroes the gradient (on the host, announced to the current backend: the residency protocol of the SPI). */
+    /** Zeroes the gradient through the current backend (where the gradient may live, on a device backend). */
     public void zeroGrad() {
-        Arrays.fill(grad.data(), 0f);
-        Backends.current().markHostWritten(grad.data());
+        Backends.current().fill(grad.data(), 0f);
     }
 
     public int size() {

@@ -1,7 +1,6 @@
 package org.rbnn4j.core.nn;
 
 import org.rbnn4j.core.compute.Backends;
-import java.util.Arrays;
 import org.rbnn4j.core.tensor.Tensor;
 
 /**
@@ -52,23 +51,7 @@ public final class ShortcutA implements Layer {
         int oh = (h + stride - 1) / stride;
         int ow = (w + stride - 1) / stride;
         Tensor y = output.get(n, outChannels, oh, ow);
-        float[] ys = y.data();
-        float[] xs = x.data();
-        Backends.current().syncToHost(xs);
-        Arrays.fill(ys, 0f);
-        for (int i = 0; i < n; i++) {
-            for (int c = 0; c < inChannels; c++) {
-                int src = (i * inChannels + c) * h * w;
-                int dst = (i * outChannels + padFront + c) * oh * ow;
-                for (int oy = 0; oy < oh; oy++) {
-                    int row = src + oy * stride * w;
-                    for (int ox = 0; ox < ow; ox++) {
-                        ys[dst++] = xs[row + ox * stride];
-                    }
-                }
-            }
-        }
-        Backends.current().markHostWritten(ys);
+        Backends.current().padSubsample(x.data(), n, inChannels, h, w, outChannels, padFront, stride, y.data());
         input = x;
         lastOutput = y;
         return y;
@@ -80,26 +63,9 @@ public final class ShortcutA implements Layer {
         int n = input.dim(0);
         int h = input.dim(2);
         int w = input.dim(3);
-        int oh = lastOutput.dim(2);
-        int ow = lastOutput.dim(3);
         Tensor dx = inputGrad.get(input.shape());
-        float[] d = dx.data();
-        float[] dy = gradOutput.data();
-        Backends.current().syncToHost(dy);
-        Arrays.fill(d, 0f);
-        for (int i = 0; i < n; i++) {
-            for (int c = 0; c < inChannels; c++) {
-                int dst = (i * inChannels + c) * h * w;
-                int src = (i * outChannels + padFront + c) * oh * ow;
-                for (int oy = 0; oy < oh; oy++) {
-                    int row = dst + oy * stride * w;
-                    for (int ox = 0; ox < ow; ox++) {
-                        d[row + ox * stride] = dy[src++];
-                    }
-                }
-            }
-        }
-        Backends.current().markHostWritten(d);
+        Backends.current().padSubsampleBackward(gradOutput.data(), n, inChannels, h, w, outChannels, padFront, stride,
+                dx.data());
         return dx;
     }
 

@@ -52,8 +52,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BinaryConv2d implements ScheduledLayer {
     private static final Logger LOG = LoggerFactory.getLogger(BinaryConv2d.class);
-    /** Tasks of the per-plane loops (a few per thread; fixed, the results do not depend on it). */
-    private static final int PLANE_TASKS = 16;
     /** The full rotation gets slow beyond this filter size (one n x n SVD per step). */
     private static final int FULL_ROTATION_WARN_SIZE = 1024;
 
@@ -100,12 +98,12 @@ public final class BinaryConv2d implements ScheduledLayer {
     private float[] convGrad = new float[0];
     private float[] evalActivations = new float[0];
     private float[] evalInvStd = new float[0];
-    /** Per output plane {@code sum conv * dy}, for {@code dL/dalpha}. */
-    private double[] planeSums = new double[0];
     private final ReusableTensor output = new ReusableTensor();
     private final ReusableTensor inputGrad = new ReusableTensor();
 
     // What the weight path was last computed from, so that evaluation can skip recomputing it.
+    /** Whether the snapshot below holds what the last {@link #computeWeights} read (only evaluations take one). */
+    private boolean snapshotValid;
     private float[] snapshotWeights;
     private float[] snapshotTheta;
     private float[][] snapshotRotation;
@@ -284,31 +282,7 @@ public final class BinaryConv2d implements ScheduledLayer {
         } else {
             backend.conv2dForward(g, ba, binaryWeights, conv);
         }
-        int plane = g.outH() * g.outW();
-        float[] al = alpha.value().data();
-        backend.syncToHost(conv, al);
-        if (conv != y) {
-            backend.parallelFor(batch, i -> {
-                for (int co = 0; co < outChannels; co++) {
-                    int base = (i * outChannels + co) * plane;
-                    float scale = al[co];
-                    for (int p = 0; p < plane; p++) {
-                        y[base + p] = conv[base + p] * scale;
-                    }
-                }
-            });
-        } else {
-            backend.parallelFor(batch, i -> {
-                for (int co = 0; co < outChannels; co++) {
-                    int base = (i * outChannels + co) * plane;
-                    float scale = al[co];
-                    for (int p = 0; p < plane; p++) {
-                        y[base + p] *= scale;
-                    }
-                }
-            });
-        }
-        backend.markHostWritten(y);
+        backend.channelScale(conv, batch, outChannels, g.outH() * g.outW(), alpha.value().data(), y);
         if (training) {
             cached = true;
             cachedGeometry = g;
@@ -334,21 +308,17 @@ public final class BinaryConv2d implements ScheduledLayer {
     private void computeWeights(boolean training) {
         float[] w = weight.value().data();
         ComputeBackend backend = Backends.current();
-        backend.syncToHost(w, theta.data());
-        if (!training && weightsUnchangedSinceLastCompute()) {
+        if (training) {
+            // SGD changes the weights after every training step: no snapshot (it would read them on the host).
+            snapshotValid = false;
+        } else if (weightsUnchangedSinceLastCompute(backend)) {
             // Evaluation between SGD steps sees the same parameters batch after batch: nothing to recompute.
             return;
         }
         int n = filterSize;
-        for (int j = 0; j < outChannels; j++) {
-            weightInvStd[j] = StandardisationKernels.standardise(w, j * n, n, standardised, j * n);
-        }
-        backend.markHostWritten(standardised);
-        int total = outChannels * n;
+        backend.standardiseRuns(w, outChannels, n, standardised, null, weightInvStd);
         if (rotation == null) {
-            System.arraycopy(standardised, 0, rotated, 0, total);
-            System.arraycopy(standardised, 0, blended, 0, total);
-            Arrays.fill(blend, 0f);
+            backend.blendAndSign(standardised, null, null, outChannels, n, blend, blended, binaryWeights);
         } else {
             if (training && rotationPending) {
                 long start = System.nanoTime();
@@ -359,27 +329,36 @@ public final class BinaryConv2d implements ScheduledLayer {
             }
             long start = System.nanoTime();
             rotation.rotate(standardised, outChannels, rotated);
-            backend.syncToHost(rotated);
             rotationApplyNanos += System.nanoTime() - start;
-            float[] th = theta.data();
-            for (int j = 0; j < outChannels; j++) {
-                float s = (float) Math.abs(Math.sin(th[j]));
-                blend[j] = s;
-                int off = j * n;
-                for (int i = 0; i < n; i++) {
-                    float delta = rotated[off + i] - standardised[off + i];
-                    blended[off + i] = standardised[off + i] + s * delta;
-                }
-            }
+            backend.blendAndSign(standardised, rotated, theta.data(), outChannels, n, blend, blended, binaryWeights);
         }
-        SignKernels.sign(blended, 0, binaryWeights, 0, total);
-        backend.markHostWritten(blended, binaryWeights);
-        snapshotInputsOfWeights();
+        if (!training) {
+            snapshotInputsOfWeights();
+        }
+    }
+
+    /**
+     * {@link #computeWeights} for the host: the transformed weights, rotated weights (for a layer without rotation, a
+     * copy of the standardised ones), blends and signs brought to the host arrays (the diagnostics and exports read).
+     */
+    private void computeWeightsOnHost() {
+        computeWeights(false);
+        ComputeBackend backend = Backends.current();
+        backend.syncToHost(weightInvStd, standardised, blend, blended, binaryWeights);
+        if (rotation == null) {
+            System.arraycopy(standardised, 0, rotated, 0, rotated.length);
+        } else {
+            backend.syncToHost(rotated);
+        }
     }
 
     /** Whether the latent weights, theta and the rotation still equal what the last {@link #computeWeights} used. */
-    private boolean weightsUnchangedSinceLastCompute() {
-        if (snapshotWeights == null || !Arrays.equals(snapshotWeights, weight.value().data())
+    private boolean weightsUnchangedSinceLastCompute(ComputeBackend backend) {
+        if (!snapshotValid) {
+            return false;
+        }
+        backend.syncToHost(weight.value().data(), theta.data());
+        if (!Arrays.equals(snapshotWeights, weight.value().data())
                 || !Arrays.equals(snapshotTheta, theta.data())) {
             return false;
         }
@@ -395,6 +374,7 @@ public final class BinaryConv2d implements ScheduledLayer {
     }
 
     private void snapshotInputsOfWeights() {
+        snapshotValid = true;
         if (snapshotWeights == null) {
             snapshotWeights = weight.value().data().clone();
             snapshotTheta = theta.data().clone();
@@ -431,123 +411,30 @@ public final class BinaryConv2d implements ScheduledLayer {
                     + " does not match the output of the last forward");
         }
         int batch = g.batch();
-        int plane = g.outH() * g.outW();
-        float[] al = alpha.value().data();
-        float[] alphaGrad = alpha.grad().data();
-
         // y = conv * alpha: dL/dalpha = sum conv * dy, dL/dconv = dy * alpha.
         if (convGrad.length != dy.length) {
             convGrad = new float[dy.length];
         }
         float[] dconv = convGrad;
-        float[] conv = convOutput;
         ComputeBackend backend = Backends.current();
-        // Output planes in memory order, one range of them per task; each plane's sum is kept and the sums of a
-        // channel are added in image order afterwards, so the result does not depend on the threads.
-        int planes = batch * outChannels;
-        if (planeSums.length < planes) {
-            planeSums = new double[planes];
-        }
-        double[] sums = planeSums;
-        int tasks = Math.min(planes, PLANE_TASKS);
-        backend.syncToHost(al, conv, dy, alphaGrad);
-        backend.parallelFor(tasks, task -> {
-            int end = (int) ((long) planes * (task + 1) / tasks);
-            for (int r = (int) ((long) planes * task / tasks); r < end; r++) {
-                int base = r * plane;
-                float scale = al[r % outChannels];
-                sums[r] = dot(conv, dy, base, plane);
-                for (int p = 0; p < plane; p++) {
-                    dconv[base + p] = dy[base + p] * scale;
-                }
-            }
-        });
-        for (int co = 0; co < outChannels; co++) {
-            double sum = 0;
-            for (int i = 0; i < batch; i++) {
-                sum += sums[i * outChannels + co];
-            }
-            alphaGrad[co] += (float) sum;
-        }
-        int total = outChannels * filterSize;
-        Arrays.fill(weightGrad, 0, total, 0f);
-        backend.markHostWritten(dconv, alphaGrad, weightGrad);
-
+        backend.channelScaleBackward(convOutput, dy, batch, outChannels, g.outH() * g.outW(), alpha.value().data(),
+                alpha.grad().data(), dconv);
+        backend.fill(weightGrad, 0f);
         backend.conv2dBackwardWeights(g, binaryInput, dconv, weightGrad);
         Tensor inGrad = inputGrad.get(cachedInputShape);
         float[] dx = inGrad.data();
         backend.conv2dBackwardData(g, dconv, binaryWeights, dx);
 
-        weightBackward(backend);
+        // From dL/dbw to the gradients of the latent weights and theta.
+        backend.blendBackward(weightGrad, blended, standardised, rotation == null ? null : rotated, blend,
+                rotation == null ? null : theta.data(), weightInvStd, outChannels, filterSize, options.signGradient(), t,
+                k, thetaParameter != null ? thetaParameter.grad().data() : null, weight.grad().data());
         if (options.binaryActivations()) {
             activationBackward(backend, dx, batch, inChannels * g.inH() * g.inW());
         } else {
             binaryInput = new float[0];
         }
         return inGrad;
-    }
-
-    /**
-     * {@code sum a[off + i] * b[off + i]} over {@code len} values, in double, as four interleaved partial sums added
-     * in a fixed order (one running sum would make every addition wait for the previous one).
-     */
-    private static double dot(float[] a, float[] b, int off, int len) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int i = 0;
-        for (; i <= len - 4; i += 4) {
-            int p = off + i;
-            s0 += (double) a[p] * b[p];
-            s1 += (double) a[p + 1] * b[p + 1];
-            s2 += (double) a[p + 2] * b[p + 2];
-            s3 += (double) a[p + 3] * b[p + 3];
-        }
-        for (; i < len; i++) {
-            s0 += (double) a[off + i] * b[off + i];
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** From {@code dL/dbw} in {@code weightGrad} to the gradients of weight and theta. */
-    private void weightBackward(ComputeBackend backend) {
-        int n = filterSize;
-        int total = outChannels * n;
-        float[] wGrad = weight.grad().data();
-        float[] thetaGrad = thetaParameter != null ? thetaParameter.grad().data() : null;
-        backend.syncToHost(weightGrad, wGrad, thetaGrad);
-        // dL/dw3 = dL/dbw * surrogate(w3).
-        options.signGradient().scaleBySurrogate(blended, 0, weightGrad, 0, total, t, k);
-        if (rotation != null) {
-            float[] th = theta.data();
-            for (int j = 0; j < outChannels; j++) {
-                int off = j * n;
-                float s = blend[j];
-                if (thetaGrad != null) {
-                    // dL/dtheta = sum dL/dw3 * delta * d|sin theta|/dtheta.
-                    double sum = 0;
-                    for (int i = 0; i < n; i++) {
-                        sum += (double) weightGrad[off + i] * (rotated[off + i] - standardised[off + i]);
-                    }
-                    double angle = th[j];
-                    thetaGrad[j] += (float) (sum * Math.signum(Math.sin(angle)) * Math.cos(angle));
-                }
-                // dL/dw2 = dL/dw3 - s * dL/dw3 (the delta term; Rw is a constant).
-                for (int i = 0; i < n; i++) {
-                    float gi = weightGrad[off + i];
-                    weightGrad[off + i] = gi - s * gi;
-                }
-            }
-        }
-        for (int j = 0; j < outChannels; j++) {
-            int off = j * n;
-            StandardisationKernels.backward(weightGrad, off, standardised, off, n, weightInvStd[j], weightGrad, off);
-            for (int i = 0; i < n; i++) {
-                wGrad[off + i] += weightGrad[off + i];
-            }
-        }
-        backend.markHostWritten(weightGrad, wGrad, thetaGrad);
     }
 
     /** In place: {@code dx} holds {@code dL/dba} and becomes {@code dL/dx}. */
@@ -687,19 +574,19 @@ public final class BinaryConv2d implements ScheduledLayer {
      * {@code +-1} floats (a new tensor): what packed inference packs, together with {@link #alpha()}.
      */
     public Tensor binaryWeights() {
-        computeWeights(false);
+        computeWeightsOnHost();
         return Tensor.of(binaryWeights.clone(), outChannels, inChannels, kernel, kernel);
     }
 
     /** The final float weights {@code w3} before binarisation, {@code [Cout, Cin, k, k]} (a new tensor). */
     public Tensor blendedWeights() {
-        computeWeights(false);
+        computeWeightsOnHost();
         return Tensor.of(blended.clone(), outChannels, inChannels, kernel, kernel);
     }
 
     /** The rotated standardised weights {@code R^T w2} for the current rotation, {@code [Cout, Cin, k, k]}. */
     public Tensor rotatedWeights() {
-        computeWeights(false);
+        computeWeightsOnHost();
         return Tensor.of(rotated.clone(), outChannels, inChannels, kernel, kernel);
     }
 
@@ -710,7 +597,7 @@ public final class BinaryConv2d implements ScheduledLayer {
      * {@link #flipRate()}). Does not run a rotation update.
      */
     public BinaryConvDiagnostics diagnostics() {
-        computeWeights(false);
+        computeWeightsOnHost();
         double before = meanAngularBias(standardised);
         double after = meanAngularBias(rotated);
         double flips = advanceFlipBaseline();
@@ -729,13 +616,13 @@ public final class BinaryConv2d implements ScheduledLayer {
 
     /** Mean over filters of the angle between the standardised weights {@code w2} and their signs, in radians. */
     public double angularBiasBeforeRotation() {
-        computeWeights(false);
+        computeWeightsOnHost();
         return meanAngularBias(standardised);
     }
 
     /** Mean over filters of the angle between the rotated weights {@code R^T w2} and their signs, in radians. */
     public double angularBiasAfterRotation() {
-        computeWeights(false);
+        computeWeightsOnHost();
         return meanAngularBias(rotated);
     }
 
@@ -744,19 +631,19 @@ public final class BinaryConv2d implements ScheduledLayer {
      * or {@link #diagnostics()}; NaN on the first call. Call it once before training to measure the first epoch.
      */
     public double flipRate() {
-        computeWeights(false);
+        computeWeightsOnHost();
         return advanceFlipBaseline();
     }
 
     /** {@code sum_j ||alpha_j sign(w3_j) - w3_j||^2 / (Cout * n)}, the mean squared error per weight. */
     public double quantisationError() {
-        computeWeights(false);
+        computeWeightsOnHost();
         return quantisationErrorOfCurrent();
     }
 
     /** Mean over filters of {@code s = |sin theta|}; 0 with rotation off. */
     public double meanBlend() {
-        computeWeights(false);
+        computeWeightsOnHost();
         double sum = 0;
         for (int j = 0; j < outChannels; j++) {
             sum += blend[j];

@@ -1,5 +1,7 @@
 package org.rbnn4j.core.rbnn;
 
+import org.rbnn4j.core.compute.Backends;
+import org.rbnn4j.core.compute.ComputeBackend;
 import java.util.function.BiConsumer;
 import java.util.random.RandomGenerator;
 import org.ejml.data.DMatrixRMaj;
@@ -57,6 +59,8 @@ public final class FullRotation implements FilterRotation {
 
     @Override
     public void update(float[] w2, int filters, int steps) {
+        // Host code: the filters may have been written by a device backend (the SPI's residency protocol).
+        Backends.current().syncToHost(w2);
         if (signs.length < filters * n) {
             signs = new float[filters * n];
         }
@@ -73,10 +77,13 @@ public final class FullRotation implements FilterRotation {
 
     @Override
     public void rotate(float[] w2, int filters, float[] out) {
+        ComputeBackend backend = Backends.current();
+        backend.syncToHost(w2);
         float[] rot = r.data();
         for (int j = 0; j < filters; j++) {
             RotationKernels.fullRotate(rot, n, w2, j * n, out, j * n);
         }
+        backend.markHostWritten(out);
     }
 
     @Override

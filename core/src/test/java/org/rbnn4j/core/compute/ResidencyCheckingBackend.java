@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.IntConsumer;
+import org.rbnn4j.core.rbnn.SignGradient;
 
 /**
  * A backend that behaves like the most eager device backend the residency protocol of {@link ComputeBackend} allows,
@@ -369,6 +370,119 @@ public final class ResidencyCheckingBackend implements ComputeBackend {
         float[] dy = in(y, "add y");
         delegate.add(dx, dy, out(z), length);
         wrote(z);
+    }
+
+    @Override
+    public void channelScale(float[] x, int n, int c, int hw, float[] scale, float[] y) {
+        float[] dx = in(x, "channelScale x");
+        float[] ds = in(scale, "channelScale scale");
+        delegate.channelScale(dx, n, c, hw, ds, out(y));
+        wrote(y);
+    }
+
+    @Override
+    public void channelScaleBackward(float[] x, float[] dy, int n, int c, int hw, float[] scale, float[] scaleGrad,
+                                     float[] dx) {
+        float[] ddx = in(x, "channelScaleBackward x");
+        float[] ddy = in(dy, "channelScaleBackward dy");
+        float[] ds = in(scale, "channelScaleBackward scale");
+        float[] dg = in(scaleGrad, "channelScaleBackward scaleGrad (accumulated)");
+        delegate.channelScaleBackward(ddx, ddy, n, c, hw, ds, dg, out(dx));
+        wrote(scaleGrad);
+        wrote(dx);
+    }
+
+    @Override
+    public void addChannelBias(float[] y, int n, int c, int hw, float[] bias) {
+        float[] dy = in(y, "addChannelBias y (in place)");
+        delegate.addChannelBias(dy, n, c, hw, in(bias, "addChannelBias bias"));
+        wrote(y);
+    }
+
+    @Override
+    public void accumulateChannelSums(float[] x, int n, int c, int hw, float[] sums) {
+        float[] dx = in(x, "accumulateChannelSums x");
+        delegate.accumulateChannelSums(dx, n, c, hw, in(sums, "accumulateChannelSums sums (accumulated)"));
+        wrote(sums);
+    }
+
+    @Override
+    public void padSubsample(float[] x, int n, int cin, int h, int w, int cout, int padFront, int stride, float[] y) {
+        float[] dx = in(x, "padSubsample x");
+        delegate.padSubsample(dx, n, cin, h, w, cout, padFront, stride, out(y));
+        wrote(y);
+    }
+
+    @Override
+    public void padSubsampleBackward(float[] dy, int n, int cin, int h, int w, int cout, int padFront, int stride,
+                                     float[] dx) {
+        float[] ddy = in(dy, "padSubsampleBackward dy");
+        delegate.padSubsampleBackward(ddy, n, cin, h, w, cout, padFront, stride, out(dx));
+        wrote(dx);
+    }
+
+    @Override
+    public void fill(float[] a, float value) {
+        delegate.fill(out(a), value);
+        wrote(a);
+    }
+
+    @Override
+    public void batchNormStatistics(float[] mean, float[] variance, int c, long count, double eps, double factor,
+                                    float[] invStd, float[] shift, float[] runningMean, float[] runningVar) {
+        float[] dm = in(mean, "batchNormStatistics mean");
+        float[] dv = in(variance, "batchNormStatistics variance");
+        float[] drm = in(runningMean, "batchNormStatistics running mean");
+        float[] drv = in(runningVar, "batchNormStatistics running variance");
+        delegate.batchNormStatistics(dm, dv, c, count, eps, factor, out(invStd), out(shift), drm, drv);
+        wrote(invStd);
+        wrote(shift);
+        wrote(runningMean);
+        wrote(runningVar);
+    }
+
+    @Override
+    public void batchNormEvalAffine(float[] gamma, float[] beta, float[] runningMean, float[] runningVar, int c,
+                                    double eps, float[] invStd, float[] scale, float[] shift) {
+        float[] dg = in(gamma, "batchNormEvalAffine gamma");
+        float[] db = in(beta, "batchNormEvalAffine beta");
+        float[] drm = in(runningMean, "batchNormEvalAffine running mean");
+        float[] drv = in(runningVar, "batchNormEvalAffine running variance");
+        delegate.batchNormEvalAffine(dg, db, drm, drv, c, eps, out(invStd), out(scale), out(shift));
+        wrote(invStd);
+        wrote(scale);
+        wrote(shift);
+    }
+
+    @Override
+    public void blendAndSign(float[] standardised, float[] rotated, float[] theta, int filters, int len,
+                             float[] blend, float[] blended, float[] signs) {
+        float[] ds = in(standardised, "blendAndSign standardised");
+        float[] dr = in(rotated, "blendAndSign rotated");
+        float[] dt = in(theta, "blendAndSign theta");
+        delegate.blendAndSign(ds, dr, dt, filters, len, out(blend), out(blended), out(signs));
+        wrote(blend);
+        wrote(blended);
+        wrote(signs);
+    }
+
+    @Override
+    public void blendBackward(float[] grad, float[] blended, float[] standardised, float[] rotated, float[] blend,
+                              float[] theta, float[] invStd, int filters, int len, SignGradient surrogate, float t,
+                              float k, float[] thetaGrad, float[] weightGrad) {
+        float[] dg = in(grad, "blendBackward grad");
+        float[] db = in(blended, "blendBackward blended");
+        float[] ds = in(standardised, "blendBackward standardised");
+        float[] dr = in(rotated, "blendBackward rotated");
+        float[] dbl = in(blend, "blendBackward blend");
+        float[] dt = in(theta, "blendBackward theta");
+        float[] di = in(invStd, "blendBackward invStd");
+        float[] dtg = in(thetaGrad, "blendBackward thetaGrad (accumulated)");
+        float[] dwg = in(weightGrad, "blendBackward weightGrad (accumulated)");
+        delegate.blendBackward(dg, db, ds, dr, dbl, dt, di, filters, len, surrogate, t, k, dtg, dwg);
+        wrote(grad);
+        wrote(thetaGrad);
+        wrote(weightGrad);
     }
 
     @Override

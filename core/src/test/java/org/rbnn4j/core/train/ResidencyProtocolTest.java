@@ -23,12 +23,14 @@ import org.rbnn4j.core.data.InMemoryBatchSource;
 import org.rbnn4j.core.init.Initializers;
 import org.rbnn4j.core.io.Checkpoint;
 import org.rbnn4j.core.model.ModelSpec;
+import org.rbnn4j.core.optim.Sgd;
 import org.rbnn4j.core.model.ModelZoo;
 import org.rbnn4j.core.model.Network;
 import org.rbnn4j.core.nn.AvgPool2d;
 import org.rbnn4j.core.nn.BatchNorm1d;
 import org.rbnn4j.core.nn.BatchNorm2d;
 import org.rbnn4j.core.nn.Conv2d;
+import org.rbnn4j.core.nn.CrossEntropyLoss;
 import org.rbnn4j.core.nn.Flatten;
 import org.rbnn4j.core.nn.Hardtanh;
 import org.rbnn4j.core.nn.Linear;
@@ -186,6 +188,43 @@ class ResidencyProtocolTest {
     @Test
     void theRemainingLayersKeepTheProtocol(@TempDir Path plainDir, @TempDir Path checkedDir) {
         assertSameRuns(ResidencyProtocolTest::otherLayers, plainDir, checkedDir, 2, true);
+    }
+
+    /**
+     * What the protocol is for: once the layers run everything as backend operations, a training step of
+     * {@code resnet20_1w1a} (after the epoch's rotation update) moves only its batch to the device and its logits
+     * back (the loss and its gradient are host code: the gradient of the logits goes back in).
+     */
+    @Test
+    void aTrainingStepMovesOnlyItsBatchInAndItsLogitsOut() {
+        ResidencyCheckingBackend checked = new ResidencyCheckingBackend(new ScalarBackend());
+        ComputeBackend old = Backends.use(checked);
+        if (previous == null) {
+            previous = old;
+        }
+        Network net = zoo("resnet20_1w1a", 5);
+        Sgd sgd = new Sgd(net.parameters(), 0.05, 0.9, 1e-4);
+        CrossEntropyLoss loss = new CrossEntropyLoss();
+        List<Batch> batches = new ArrayList<>();
+        data(4, 4, 3, 21).epoch(0).forEach(batches::add);
+        net.onEpochStart(0, 2, 0.5, 2);
+        long[][] perStep = new long[batches.size()][];
+        for (int step = 0; step < batches.size(); step++) {
+            long[] before = checked.transfers();
+            Batch batch = batches.get(step);
+            net.onBatchStart(step);
+            net.zeroGrad();
+            double value = loss.forward(net.forward(batch.images(), Mode.TRAIN), batch.labels());
+            assertThat(value).isFinite();
+            net.backward(loss.backward());
+            sgd.step();
+            long[] after = checked.transfers();
+            perStep[step] = new long[] {after[0] - before[0], after[1] - before[1]};
+        }
+        for (int step = 2; step < batches.size(); step++) {
+            assertThat(perStep[step]).as("step %d: {arrays uploaded, arrays downloaded}", step)
+                    .containsExactly(2, 1);
+        }
     }
 
     /** Bit-for-bit equality, reporting the first difference (AssertJ's diff of large arrays takes minutes). */

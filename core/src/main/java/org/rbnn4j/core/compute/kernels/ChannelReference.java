@@ -1,0 +1,143 @@
+package org.rbnn4j.core.compute.kernels;
+
+/**
+ * Scalar reference kernels of per-channel maps over {@code [n, c, hw]} tensors (a layer's scale {@code alpha}, a bias)
+ * and of batch normalisation's per-channel statistics, written in the style device kernels compile: static methods
+ * over primitive arrays and indices, one plane, channel or element per call.
+ */
+public final class ChannelReference {
+    private ChannelReference() {
+    }
+
+    /** {@code y = x * scale[ch]} over plane {@code plane} ({@code = image * c + ch}) of {@code hw} values. */
+    public static void scalePlane(float[] x, int c, int hw, float[] scale, float[] y, int plane) {
+        int base = plane * hw;
+        float s = scale[plane % c];
+        for (int p = 0; p < hw; p++) {
+            y[base + p] = x[base + p] * s;
+        }
+    }
+
+    /**
+     * {@code sum x[off + i] * y[off + i]} over {@code len} values, in double, as four interleaved partial sums added in
+     * a fixed order (one running sum would make every addition wait for the previous one).
+     */
+    public static double dot(float[] a, float[] b, int off, int len) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i <= len - 4; i += 4) {
+            int p = off + i;
+            s0 += (double) a[p] * b[p];
+            s1 += (double) a[p + 1] * b[p + 1];
+            s2 += (double) a[p + 2] * b[p + 2];
+            s3 += (double) a[p + 3] * b[p + 3];
+        }
+        for (; i < len; i++) {
+            s0 += (double) a[off + i] * b[off + i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
+     * Backward of {@link #scalePlane} for one plane: returns {@code sum x * dy} over the plane ({@link #dot}) and writes
+     * {@code dx = dy * scale[ch]} ({@code dx} may be {@code dy}: the sum is taken first).
+     */
+    public static double scalePlaneBackward(float[] x, float[] dy, int c, int hw, float[] scale, float[] dx, int plane) {
+        int base = plane * hw;
+        double sum = dot(x, dy, base, hw);
+        float s = scale[plane % c];
+        for (int p = 0; p < hw; p++) {
+            dx[base + p] = dy[base + p] * s;
+        }
+        return sum;
+    }
+
+    /** {@code y += bias[ch]} over plane {@code plane} ({@code = image * c + ch}). */
+    public static void addBiasPlane(float[] y, int c, int hw, float[] bias, int plane) {
+        int base = plane * hw;
+        float v = bias[plane % c];
+        for (int p = 0; p < hw; p++) {
+            y[base + p] += v;
+        }
+    }
+
+    /** The sum of channel {@code ch} over all images and positions, in double, images then positions in order. */
+    public static double channelSum(float[] x, int n, int c, int hw, int ch) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            int base = (i * c + ch) * hw;
+            for (int p = 0; p < hw; p++) {
+                sum += x[base + p];
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * Training-mode batch normalisation of channel {@code ch} from its batch statistics over {@code count} values:
+     * {@code invStd = 1 / sqrt(variance + eps)}, {@code shift = -mean * invStd}, and the running statistics moved by
+     * {@code factor} towards the batch's mean and unbiased variance.
+     */
+    public static void batchNormStatistics(float[] mean, float[] variance, long count, double eps, double factor,
+                                           float[] invStd, float[] shift, float[] runningMean, float[] runningVar,
+                                           int ch) {
+        double unbias = (double) count / (count - 1);
+        invStd[ch] = (float) (1.0 / Math.sqrt(variance[ch] + eps));
+        shift[ch] = -mean[ch] * invStd[ch];
+        runningMean[ch] = (float) ((1 - factor) * runningMean[ch] + factor * mean[ch]);
+        runningVar[ch] = (float) ((1 - factor) * runningVar[ch] + factor * variance[ch] * unbias);
+    }
+
+    /**
+     * Evaluation-mode batch normalisation of channel {@code ch} as one affine map {@code y = x * scale + shift}:
+     * {@code invStd = 1 / sqrt(runningVar + eps)}, {@code scale = gamma * invStd}, {@code shift = beta - runningMean *
+     * scale}.
+     */
+    public static void batchNormEvalAffine(float[] gamma, float[] beta, float[] runningMean, float[] runningVar,
+                                           double eps, float[] invStd, float[] scale, float[] shift, int ch) {
+        invStd[ch] = (float) (1.0 / Math.sqrt(runningVar[ch] + eps));
+        scale[ch] = gamma[ch] * invStd[ch];
+        shift[ch] = beta[ch] - runningMean[ch] * scale[ch];
+    }
+
+    /**
+     * Element {@code index} of {@code y = pad_channels(x[:, :, ::s, ::s])} (ResNet's "option A" shortcut):
+     * {@code y[i, co, oy, ox] = x[i, co - padFront, oy * s, ox * s]} for {@code co - padFront} in {@code [0, cin)},
+     * else 0; {@code y} is {@code [n, cout, ceil(h / s), ceil(w / s)]}.
+     */
+    public static float padSubsampleAt(float[] x, int cin, int h, int w, int cout, int padFront, int stride,
+                                       int index) {
+        int oh = (h + stride - 1) / stride;
+        int ow = (w + stride - 1) / stride;
+        int ox = index % ow;
+        int rest = index / ow;
+        int oy = rest % oh;
+        rest /= oh;
+        int ci = rest % cout - padFront;
+        int i = rest / cout;
+        return ci >= 0 && ci < cin ? x[((i * cin + ci) * h + oy * stride) * w + ox * stride] : 0f;
+    }
+
+    /**
+     * Element {@code index} of the gradient of {@link #padSubsampleAt} with respect to {@code x}
+     * ({@code [n, cin, h, w]}): the output gradient at the position that read it, 0 where none did.
+     */
+    public static float padSubsampleGradAt(float[] dy, int cin, int h, int w, int cout, int padFront, int stride,
+                                           int index) {
+        int oh = (h + stride - 1) / stride;
+        int ow = (w + stride - 1) / stride;
+        int ix = index % w;
+        int rest = index / w;
+        int iy = rest % h;
+        rest /= h;
+        int ci = rest % cin;
+        int i = rest / cin;
+        if (iy % stride != 0 || ix % stride != 0) {
+            return 0f;
+        }
+        return dy[((i * cout + ci + padFront) * oh + iy / stride) * ow + ix / stride];
+    }
+}
