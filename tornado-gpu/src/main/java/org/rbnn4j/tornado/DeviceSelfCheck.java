@@ -128,6 +128,22 @@ public final class DeviceSelfCheck {
         compare("batch norm backward dx", shape, x.length,
                 out -> reference.batchNormBackward(dy, x, n, c, hw, scale, invStd, new float[c], new float[c], out),
                 out -> device.batchNormBackward(dy, x, n, c, hw, scale, invStd, new float[c], new float[c], out));
+        compare("channel scale", shape, x.length, out -> reference.channelScale(x, n, c, hw, scale, out),
+                out -> device.channelScale(x, n, c, hw, scale, out));
+        compare("channel scale backward, scale gradient", shape, c,
+                out -> reference.channelScaleBackward(x, dy, n, c, hw, scale, out, new float[x.length]),
+                out -> device.channelScaleBackward(x, dy, n, c, hw, scale, out, new float[x.length]));
+        int h = 32;
+        int w = 32;
+        int cin = c;
+        int nOut = n * 2 * cin * (h / 2) * (w / 2);
+        float[] y = random(nOut);
+        String shortcut = n + "x" + cin + "x" + h + "x" + w + " -> " + 2 * cin + " /2";
+        compare("option-A shortcut", shortcut, nOut, out -> reference.padSubsample(x, n, cin, h, w, 2 * cin, cin / 2, 2, out),
+                out -> device.padSubsample(x, n, cin, h, w, 2 * cin, cin / 2, 2, out));
+        compare("option-A shortcut gradient", shortcut, x.length,
+                out -> reference.padSubsampleBackward(y, n, cin, h, w, 2 * cin, cin / 2, 2, out),
+                out -> device.padSubsampleBackward(y, n, cin, h, w, 2 * cin, cin / 2, 2, out));
     }
 
     private void elementwise() {

@@ -6,6 +6,7 @@ import org.rbnn4j.core.compute.kernels.PoolingReference;
 import org.rbnn4j.tornado.kernels.PoolingKernels;
 import org.rbnn4j.tornado.ops.BatchNormBackwardOp;
 import org.rbnn4j.tornado.ops.ChannelAffineOp;
+import org.rbnn4j.tornado.ops.ChannelOps;
 import org.rbnn4j.tornado.ops.ChannelStatisticsOp;
 import org.rbnn4j.tornado.ops.ConvBackwardDataOp;
 import org.rbnn4j.tornado.ops.ConvBackwardWeightsOp;
@@ -64,6 +65,10 @@ public final class TornadoBackend implements ComputeBackend {
     private final PoolingOps.PlaneMap globalAvgPool;
     private final PoolingOps.PlaneMap globalAvgPoolBackward;
     private final PoolingOps.Add add;
+    private final ChannelOps.Scale channelScale;
+    private final ChannelOps.ScaleBackward channelScaleBackward;
+    private final ChannelOps.PadSubsample padSubsample;
+    private final ChannelOps.PadSubsample padSubsampleBackward;
     private final DeviceOperation[] operations;
 
     /**
@@ -105,10 +110,15 @@ public final class TornadoBackend implements ComputeBackend {
         globalAvgPoolBackward = new PoolingOps.PlaneMap(device, "global_avg_pool_backward",
                 PoolingKernels::globalAvgPoolBackward);
         add = new PoolingOps.Add(device);
+        channelScale = new ChannelOps.Scale(device);
+        channelScaleBackward = new ChannelOps.ScaleBackward(device);
+        padSubsample = new ChannelOps.PadSubsample(device, true);
+        padSubsampleBackward = new ChannelOps.PadSubsample(device, false);
         operations = new DeviceOperation[] {sgemm, convForward, convBackwardData, convBackwardWeights, channelStatistics,
                 channelAffine, batchNormBackward, hardtanhForward, hardtanhBackward, sgd, rotationSigns,
                 rotationRightCorrelation, rotate, standardise, standardiseSignBackward, maxPoolForward, maxPoolBackward,
-                avgPoolForward, avgPoolBackward, globalAvgPool, globalAvgPoolBackward, add};
+                avgPoolForward, avgPoolBackward, globalAvgPool, globalAvgPoolBackward, add, channelScale,
+                channelScaleBackward, padSubsample, padSubsampleBackward};
     }
 
     @Override
@@ -267,6 +277,58 @@ public final class TornadoBackend implements ComputeBackend {
     public synchronized long[] residentSgdTransfers() {
         long[] c = residentSgd.counters();
         return new long[] {c[1], c[2], c[3]};
+    }
+
+    @Override
+    public synchronized void channelScale(float[] x, int n, int c, int hw, float[] scale, float[] y) {
+        if (n * c * hw == 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        channelScale.run(x, n, c, hw, scale, y);
+        channelScale.recordCall(System.nanoTime() - start);
+    }
+
+    /** The products and per-plane sums on the device; the per-channel sums of the plane sums on the host, in order. */
+    @Override
+    public synchronized void channelScaleBackward(float[] x, float[] dy, int n, int c, int hw, float[] scale,
+                                                  float[] scaleGrad, float[] dx) {
+        if (n * c * hw == 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        double[] sums = new double[n * c];
+        channelScaleBackward.run(x, dy, n, c, hw, scale, dx, sums);
+        for (int ch = 0; ch < c; ch++) {
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += sums[i * c + ch];
+            }
+            scaleGrad[ch] += (float) sum;
+        }
+        channelScaleBackward.recordCall(System.nanoTime() - start);
+    }
+
+    @Override
+    public synchronized void padSubsample(float[] x, int n, int cin, int h, int w, int cout, int padFront, int stride,
+                                          float[] y) {
+        if (n * cout == 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        padSubsample.run(x, n, cin, h, w, cout, padFront, stride, y);
+        padSubsample.recordCall(System.nanoTime() - start);
+    }
+
+    @Override
+    public synchronized void padSubsampleBackward(float[] dy, int n, int cin, int h, int w, int cout, int padFront,
+                                                  int stride, float[] dx) {
+        if (n * cin * h * w == 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        padSubsampleBackward.run(dy, n, cin, h, w, cout, padFront, stride, dx);
+        padSubsampleBackward.recordCall(System.nanoTime() - start);
     }
 
     @Override

@@ -266,6 +266,55 @@ class TornadoBackendKernelsTest {
     }
 
     @Test
+    void channelScaleAndShortcutMatchTheReference() {
+        SplittableRandom rnd = new SplittableRandom(6);
+        // {n, c, hw} for the scale; the shortcut reads them as {n, cin, h = hw, w = hw + 1} with cout = 2 * cin.
+        int[][] shapes = {{2, 3, 5}, {1, 16, 64}, {3, 4, 7}, {4, 8, 81}};
+        for (int[] s : shapes) {
+            int n = s[0];
+            int c = s[1];
+            int hw = s[2];
+            float[] x = random(rnd, n * c * hw);
+            float[] scale = random(rnd, c);
+            float[] yRef = new float[x.length];
+            float[] y = random(rnd, x.length);
+            REFERENCE.channelScale(x, n, c, hw, scale, yRef);
+            device.channelScale(x, n, c, hw, scale, y);
+            assertThat(y).as("channel scale %s", java.util.Arrays.toString(s)).containsExactly(yRef);
+
+            float[] dy = random(rnd, x.length);
+            float[] gradRef = random(rnd, c);
+            float[] grad = gradRef.clone();
+            float[] dxRef = new float[x.length];
+            float[] dx = random(rnd, x.length);
+            REFERENCE.channelScaleBackward(x, dy, n, c, hw, scale, gradRef, dxRef);
+            device.channelScaleBackward(x, dy, n, c, hw, scale, grad, dx);
+            assertThat(dx).as("channel scale backward dx").containsExactly(dxRef);
+            assertClose("channel scale backward grad " + java.util.Arrays.toString(s), grad, gradRef, 1e-6);
+
+            for (int stride : new int[] {1, 2}) {
+                int h = hw;
+                int w = hw + 1;
+                int cout = 2 * c;
+                int pad = c / 2;
+                int outSize = n * cout * ((h + stride - 1) / stride) * ((w + stride - 1) / stride);
+                float[] sx = random(rnd, n * c * h * w);
+                float[] syRef = new float[outSize];
+                float[] sy = random(rnd, outSize);
+                REFERENCE.padSubsample(sx, n, c, h, w, cout, pad, stride, syRef);
+                device.padSubsample(sx, n, c, h, w, cout, pad, stride, sy);
+                assertThat(sy).as("shortcut stride %d", stride).containsExactly(syRef);
+                float[] sdy = random(rnd, outSize);
+                float[] sdxRef = new float[sx.length];
+                float[] sdx = random(rnd, sx.length);
+                REFERENCE.padSubsampleBackward(sdy, n, c, h, w, cout, pad, stride, sdxRef);
+                device.padSubsampleBackward(sdy, n, c, h, w, cout, pad, stride, sdx);
+                assertThat(sdx).as("shortcut gradient stride %d", stride).containsExactly(sdxRef);
+            }
+        }
+    }
+
+    @Test
     void poolingAndAddMatchTheReference() {
         SplittableRandom rnd = new SplittableRandom(7);
         // {planes, h, w, kernel, stride, padding}: vgg's 2x2/2, the ImageNet stem's 3/2/1, overlapping windows

@@ -18,6 +18,11 @@ public final class ChannelReference {
         }
     }
 
+    /** Element {@code index} of {@link #scalePlane}'s result: {@code x[index] * scale[ch]} (a device kernel's form). */
+    public static float scaleAt(float[] x, int c, int hw, float[] scale, int index) {
+        return x[index] * scale[(index / hw) % c];
+    }
+
     /**
      * {@code sum x[off + i] * y[off + i]} over {@code len} values, in double, as four interleaved partial sums added in
      * a fixed order (one running sum would make every addition wait for the previous one).
