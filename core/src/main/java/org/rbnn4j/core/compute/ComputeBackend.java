@@ -216,7 +216,7 @@ public interface ComputeBackend extends AutoCloseable {
                                       float[] dx) {
         int planes = n * c;
         double[] sums = new double[planes];
-        int tasks = Math.min(planes, 16);
+        int tasks = Math.min(planes, 16); // a few ranges per thread; the sums do not depend on the split
         parallelFor(tasks, task -> {
             int end = (int) ((long) planes * (task + 1) / tasks);
             for (int r = (int) ((long) planes * task / tasks); r < end; r++) {
