@@ -137,6 +137,11 @@ public final class TornadoBackend implements ComputeBackend {
         return reproducible;
     }
 
+    /** The device this backend runs on. */
+    public TornadoDevice device() {
+        return device;
+    }
+
     /** The device this backend runs on, as TornadoVM names it. */
     public String deviceName() {
         return device.getPhysicalDevice().getDeviceName();

@@ -45,6 +45,17 @@ class TornadoBackendProviderTest {
     }
 
     @Test
+    void theResidentBackendIsOptInByName() {
+        List<ComputeBackendProvider> providers = Backends.providers();
+        assertThat(providers.get(1).name()).isEqualTo("tornado-resident");
+        assertThat(providers.get(1).priority()).isLessThan(providers.get(0).priority());
+        try (ComputeBackend resident = Backends.create("tornado-resident:0", 0)) {
+            assertThat(resident).isInstanceOf(org.rbnn4j.tornado.resident.ResidentTornadoBackend.class);
+            assertThat(resident.name()).isEqualTo("tornado-resident");
+        }
+    }
+
+    @Test
     void anUnknownDeviceIsAClearErrorListingTheDevices() {
         int count = TornadoDevices.list().size();
         assertThatThrownBy(() -> Backends.create("tornado:" + count, 0))

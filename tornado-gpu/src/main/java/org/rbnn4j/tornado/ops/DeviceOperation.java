@@ -33,7 +33,7 @@ public abstract class DeviceOperation implements AutoCloseable {
      * driver use approximate division and ignore NaN/infinity rules; without them the device keeps IEEE float semantics
      * like the JVM (contractions into fused multiply-adds stay possible, see {@code TornadoSettings}).
      */
-    static final String OPENCL_FLAGS = "-w";
+    public static final String OPENCL_FLAGS = "-w";
 
     private final TornadoDevice device;
     private final String kind;

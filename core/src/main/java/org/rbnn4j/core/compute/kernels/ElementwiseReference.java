@@ -24,9 +24,19 @@ public final class ElementwiseReference {
 
     /** SGD with momentum and weight decay for element {@code i}, PyTorch semantics. */
     public static void sgdStep(float[] w, float[] g, float[] v, int i, float lr, float momentum, float weightDecay) {
-        float grad = g[i] + weightDecay * w[i];
-        float vel = momentum * v[i] + grad;
+        float vel = sgdVelocity(w[i], g[i], v[i], momentum, weightDecay);
         v[i] = vel;
-        w[i] -= lr * vel;
+        w[i] = sgdWeight(w[i], vel, lr);
+    }
+
+    /** The new velocity of one SGD step: {@code momentum * v + (g + weightDecay * w)}. */
+    public static float sgdVelocity(float w, float g, float v, float momentum, float weightDecay) {
+        float grad = g + weightDecay * w;
+        return momentum * v + grad;
+    }
+
+    /** The new weight of one SGD step: {@code w - lr * velocity}. */
+    public static float sgdWeight(float w, float velocity, float lr) {
+        return w - lr * velocity;
     }
 }

@@ -1,0 +1,112 @@
+package org.rbnn4j.tornado.kernels;
+
+import org.rbnn4j.core.compute.kernels.ElementwiseReference;
+import uk.ac.manchester.tornado.api.annotations.Parallel;
+
+/**
+ * Kernels over the resident arena of {@code org.rbnn4j.tornado.resident.DeviceArena}: one device buffer holding every
+ * array at its region's offset. {@code args} holds the offsets and sizes of one call (documented per kernel),
+ * {@code scalars} its float parameters; the per-element arithmetic is the reference's ({@code ElementwiseReference},
+ * and for the channel scale {@code ChannelReference.scaleAt}'s one product).
+ */
+public final class ArenaKernels {
+    private ArenaKernels() {
+    }
+
+    /** The task of the graph that first sends the arena: leaves it as it is. */
+    public static void keep(float[] arena) {
+        for (@Parallel int i = 0; i < 1; i++) {
+            arena[i] = arena[i];
+        }
+    }
+
+    /** {@code arena[args[0] + i] = staging[i]}, {@code i < args[1]}. */
+    public static void copyIn(float[] staging, float[] arena, int[] args) {
+        int off = args[0];
+        int len = args[1];
+        for (@Parallel int i = 0; i < len; i++) {
+            arena[off + i] = staging[i];
+        }
+    }
+
+    /** {@code staging[i] = arena[args[0] + i]}, {@code i < args[1]}. */
+    public static void copyOut(float[] arena, float[] staging, int[] args) {
+        int off = args[0];
+        int len = args[1];
+        for (@Parallel int i = 0; i < len; i++) {
+            staging[i] = arena[off + i];
+        }
+    }
+
+    /** {@code args = {x, y, length}}: {@code y = hardtanh(x)}. */
+    public static void hardtanhForward(float[] arena, int[] args) {
+        int x = args[0];
+        int y = args[1];
+        int len = args[2];
+        for (@Parallel int i = 0; i < len; i++) {
+            arena[y + i] = ElementwiseReference.hardtanh(arena[x + i]);
+        }
+    }
+
+    /** {@code args = {x, dy, dx, length}}: {@code dx = dy} on {@code [-1, 1]}, else 0. */
+    public static void hardtanhBackward(float[] arena, int[] args) {
+        int x = args[0];
+        int dy = args[1];
+        int dx = args[2];
+        int len = args[3];
+        for (@Parallel int i = 0; i < len; i++) {
+            arena[dx + i] = ElementwiseReference.hardtanhGrad(arena[x + i], arena[dy + i]);
+        }
+    }
+
+    /** {@code args = {x, y, z, length}}: {@code z = x + y}. */
+    public static void add(float[] arena, int[] args) {
+        int x = args[0];
+        int y = args[1];
+        int z = args[2];
+        int len = args[3];
+        for (@Parallel int i = 0; i < len; i++) {
+            arena[z + i] = arena[x + i] + arena[y + i];
+        }
+    }
+
+    /** {@code args = {x, scale, y, n * c * hw, c, hw}}: {@code y = x * scale[ch]}. */
+    public static void channelScale(float[] arena, int[] args) {
+        int x = args[0];
+        int scale = args[1];
+        int y = args[2];
+        int size = args[3];
+        int c = args[4];
+        int hw = args[5];
+        for (@Parallel int i = 0; i < size; i++) {
+            arena[y + i] = arena[x + i] * arena[scale + (i / hw) % c];
+        }
+    }
+
+    /** {@code args = {a, length}}: {@code a = scalars[0]}. */
+    public static void fill(float[] arena, int[] args, float[] scalars) {
+        int a = args[0];
+        int len = args[1];
+        float v = scalars[0];
+        for (@Parallel int i = 0; i < len; i++) {
+            arena[a + i] = v;
+        }
+    }
+
+    /** {@code args = {w, g, v, length}}, {@code scalars = {lr, momentum, weightDecay}}: one SGD step. */
+    public static void sgd(float[] arena, int[] args, float[] scalars) {
+        int w = args[0];
+        int g = args[1];
+        int v = args[2];
+        int len = args[3];
+        float lr = scalars[0];
+        float momentum = scalars[1];
+        float weightDecay = scalars[2];
+        for (@Parallel int i = 0; i < len; i++) {
+            float vel = ElementwiseReference.sgdVelocity(arena[w + i], arena[g + i], arena[v + i], momentum,
+                    weightDecay);
+            arena[v + i] = vel;
+            arena[w + i] = ElementwiseReference.sgdWeight(arena[w + i], vel, lr);
+        }
+    }
+}

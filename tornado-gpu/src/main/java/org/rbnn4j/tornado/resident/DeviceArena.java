@@ -1,0 +1,319 @@
+package org.rbnn4j.tornado.resident;
+
+import static uk.ac.manchester.tornado.api.enums.DataTransferMode.EVERY_EXECUTION;
+
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import org.rbnn4j.tornado.kernels.ArenaKernels;
+import org.rbnn4j.tornado.ops.DeviceOperation;
+import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
+import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.WorkerGrid1D;
+import uk.ac.manchester.tornado.api.common.TornadoDevice;
+import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
+import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
+
+/**
+ * Device memory that keeps arrays between operations: one device buffer (the arena) holds every array that
+ * operations have touched, each in its own region, and one execution plan holds a task graph per arena kernel, each
+ * consuming the arena from the graph that ran before it and persisting it for the next (the pattern checked by
+ * {@code ArenaPatternTest}). Host arrays travel only when the residency protocol of the compute SPI asks: into their
+ * region before an operation reads them if the host is newer ({@link #bind}), back when the host reads them
+ * ({@link #toHost}).
+ *
+ * <p>Regions are allocated one after the other. When the arena is full, every region whose newest values are on the
+ * device is brought home and all regions are forgotten (which also frees those of arrays the layers dropped); the arena
+ * doubles up to a maximum, and the plan is rebuilt for it (its kernels compile again). A training step's arrays are the
+ * same from step to step, so after the first steps it runs without flushes.
+ *
+ * <p>Not thread-safe: its backend serialises calls.
+ */
+final class DeviceArena implements AutoCloseable {
+    /** Where an array's newest values are. */
+    private enum State { HOST_NEWER, IN_SYNC, DEVICE_NEWER }
+
+    private static final class Region {
+        final int offset;
+        final int length;
+        State state = State.HOST_NEWER;
+
+        Region(int offset, int length) {
+            this.offset = offset;
+            this.length = length;
+        }
+    }
+
+    /** An arena kernel: name and the task it adds to a graph over (arena, args, scalars). */
+    record Kernel(String name, BiFunction<TaskGraph, Object[], TaskGraph> task) {
+    }
+
+    private static final AtomicInteger ARENA_COUNTER = new AtomicInteger();
+    private static final int STAGING = 1 << 20;
+    private static final int INIT = 0;
+    private static final int UPLOAD = 1;
+    private static final int DOWNLOAD = 2;
+    private static final int FIRST_KERNEL = 3;
+
+    private final TornadoDevice device;
+    /** The arena stops doubling at this many floats (then a full arena is only flushed). */
+    private final long maxCapacity;
+    private final List<Kernel> kernels;
+    private final Map<float[], Region> regions = new IdentityHashMap<>();
+    private final float[] staging = new float[STAGING];
+    private final int[] copyArgs = new int[2];
+    private final int[] args = new int[8];
+    private final float[] scalars = new float[4];
+    private float[] arena;
+    private int used;
+    private TornadoExecutionPlan plan;
+    private WorkerGrid1D[] grids;
+    private long uploads;
+    private long downloads;
+    private long floatsUp;
+    private long floatsDown;
+    private long launches;
+    private long flushes;
+
+    DeviceArena(TornadoDevice device, int initialCapacity, long maxCapacity, List<Kernel> kernels) {
+        this.device = device;
+        this.maxCapacity = maxCapacity;
+        this.kernels = List.copyOf(kernels);
+        build(initialCapacity);
+    }
+
+    /** The graph index of kernel {@code k} of the list given at construction. */
+    static int graphOf(int k) {
+        return FIRST_KERNEL + k;
+    }
+
+    /**
+     * Regions for {@code inputs} (their newest values uploaded where the host is newer) and {@code outputs} (nothing
+     * uploaded), in one call so that a flush cannot move a region handed out earlier; returns the offsets, inputs
+     * first. Null arrays get offset -1. An array may appear in both lists.
+     */
+    int[] bind(float[][] inputs, float[][] outputs) {
+        long needed = 0;
+        List<float[]> fresh = new ArrayList<>();
+        for (float[][] list : new float[][][] {inputs, outputs}) {
+            for (float[] a : list) {
+                if (a != null && !regions.containsKey(a) && !containsIdentity(fresh, a)) {
+                    fresh.add(a);
+                    needed += a.length;
+                }
+            }
+        }
+        if (used + needed > arena.length) {
+            long live = 0;
+            for (float[][] list : new float[][][] {inputs, outputs}) {
+                for (float[] a : list) {
+                    live += a == null ? 0 : a.length;
+                }
+            }
+            flush(live);
+        }
+        int[] offsets = new int[inputs.length + outputs.length];
+        int k = 0;
+        for (float[] a : inputs) {
+            offsets[k++] = a == null ? -1 : upload(region(a), a);
+        }
+        for (float[] a : outputs) {
+            offsets[k++] = a == null ? -1 : region(a).offset;
+        }
+        return offsets;
+    }
+
+    /** After an arena kernel wrote {@code a}: the device holds its newest values. */
+    void deviceWrote(float[] a) {
+        if (a != null) {
+            regions.get(a).state = State.DEVICE_NEWER;
+        }
+    }
+
+    /** Brings {@code a}'s newest values to its host array if the device holds them. */
+    void toHost(float[] a) {
+        Region r = a == null ? null : regions.get(a);
+        if (r == null || r.state != State.DEVICE_NEWER) {
+            return;
+        }
+        for (int done = 0; done < r.length; done += STAGING) {
+            int len = Math.min(STAGING, r.length - done);
+            copyArgs[0] = r.offset + done;
+            copyArgs[1] = len;
+            grids[DOWNLOAD].setGlobalWork(len, 1, 1);
+            plan.withGraph(DOWNLOAD).execute();
+            System.arraycopy(staging, 0, a, done, len);
+        }
+        r.state = State.IN_SYNC;
+        downloads++;
+        floatsDown += r.length;
+    }
+
+    /** The host wrote {@code a}: its region (if any) is refreshed before an operation reads it. */
+    void hostWrote(float[] a) {
+        Region r = a == null ? null : regions.get(a);
+        if (r != null) {
+            r.state = State.HOST_NEWER;
+        }
+    }
+
+    /** Brings every region the device holds newer values of to its host array. */
+    void synchronizeHost() {
+        for (float[] a : new ArrayList<>(regions.keySet())) {
+            toHost(a);
+        }
+    }
+
+    /** Runs arena kernel {@code k} over {@code work} items with {@link #args} / {@link #scalars} as set. */
+    void launch(int k, long work) {
+        if (work <= 0) {
+            return;
+        }
+        int graph = graphOf(k);
+        grids[graph].setGlobalWork(work, 1, 1);
+        plan.withGraph(graph).execute();
+        launches++;
+    }
+
+    int[] args() {
+        return args;
+    }
+
+    float[] scalars() {
+        return scalars;
+    }
+
+    /** {@code {uploads, downloads, floats up, floats down, kernel launches, flushes}}. */
+    long[] counters() {
+        return new long[] {uploads, downloads, floatsUp, floatsDown, launches, flushes};
+    }
+
+    private Region region(float[] a) {
+        Region r = regions.get(a);
+        if (r == null) {
+            r = new Region(used, a.length);
+            used += a.length;
+            regions.put(a, r);
+        }
+        return r;
+    }
+
+    private int upload(Region r, float[] a) {
+        if (r.state == State.HOST_NEWER) {
+            for (int done = 0; done < r.length; done += STAGING) {
+                int len = Math.min(STAGING, r.length - done);
+                System.arraycopy(a, done, staging, 0, len);
+                copyArgs[0] = r.offset + done;
+                copyArgs[1] = len;
+                grids[UPLOAD].setGlobalWork(len, 1, 1);
+                plan.withGraph(UPLOAD).execute();
+            }
+            r.state = State.IN_SYNC;
+            uploads++;
+            floatsUp += r.length;
+        }
+        return r.offset;
+    }
+
+    private static boolean containsIdentity(List<float[]> list, float[] a) {
+        for (float[] b : list) {
+            if (b == a) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Brings the device's newest values home and forgets every region; the arena doubles (up to {@link #maxCapacity})
+     * so that a step's working set soon fits, and grows at least to twice what one operation needs.
+     */
+    private void flush(long live) {
+        synchronizeHost();
+        regions.clear();
+        used = 0;
+        flushes++;
+        long capacity = Math.max(Math.min(2L * arena.length, maxCapacity), 2 * live);
+        if (live > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("one operation needs " + live + " floats, more than a Java array holds");
+        }
+        if (capacity > arena.length) {
+            release();
+            build((int) Math.min(capacity, Integer.MAX_VALUE - 8));
+        }
+    }
+
+    private void build(int capacity) {
+        arena = new float[capacity];
+        used = 0;
+        String prefix = "arena" + ARENA_COUNTER.getAndIncrement() + "_";
+        List<String> names = new ArrayList<>(List.of(prefix + "init", prefix + "upload", prefix + "download"));
+        List<TaskGraph> graphs = new ArrayList<>();
+        graphs.add(new TaskGraph(names.get(INIT))
+                .transferToDevice(EVERY_EXECUTION, arena)
+                .task("t0", ArenaKernels::keep, arena)
+                .persistOnDevice(arena));
+        graphs.add(new TaskGraph(names.get(UPLOAD))
+                .consumeFromDevice(arena)
+                .transferToDevice(EVERY_EXECUTION, staging, copyArgs)
+                .task("t0", ArenaKernels::copyIn, staging, arena, copyArgs)
+                .persistOnDevice(arena));
+        graphs.add(new TaskGraph(names.get(DOWNLOAD))
+                .consumeFromDevice(arena)
+                .transferToDevice(EVERY_EXECUTION, copyArgs)
+                .task("t0", ArenaKernels::copyOut, arena, staging, copyArgs)
+                .transferToHost(EVERY_EXECUTION, staging)
+                .persistOnDevice(arena));
+        for (Kernel kernel : kernels) {
+            String name = prefix + kernel.name();
+            names.add(name);
+            TaskGraph g = new TaskGraph(name)
+                    .consumeFromDevice(arena)
+                    .transferToDevice(EVERY_EXECUTION, args, scalars);
+            g = kernel.task().apply(g, new Object[] {arena, args, scalars});
+            graphs.add(g.persistOnDevice(arena));
+        }
+        GridScheduler scheduler = new GridScheduler();
+        grids = new WorkerGrid1D[graphs.size()];
+        for (int i = 0; i < graphs.size(); i++) {
+            grids[i] = new WorkerGrid1D(1);
+            scheduler.addWorkerGrid(names.get(i) + ".t0", grids[i]);
+        }
+        ImmutableTaskGraph[] snapshots = new ImmutableTaskGraph[graphs.size()];
+        for (int i = 0; i < snapshots.length; i++) {
+            snapshots[i] = graphs.get(i).snapshot();
+        }
+        plan = new TornadoExecutionPlan(snapshots)
+                .withDevice(device)
+                .withGridScheduler(scheduler)
+                .withCompilerFlags(TornadoVMBackendType.OPENCL, DeviceOperation.OPENCL_FLAGS);
+        plan.withGraph(INIT).execute();
+    }
+
+    private void release() {
+        if (plan != null) {
+            try {
+                plan.close();
+            } catch (TornadoExecutionPlanException e) {
+                throw new IllegalStateException("TornadoVM could not free the arena's device memory", e);
+            }
+            plan = null;
+        }
+    }
+
+    /** Brings the device's newest values home, then frees the device memory (also when that fails). */
+    @Override
+    public void close() {
+        try {
+            synchronizeHost();
+        } finally {
+            release();
+            regions.clear();
+        }
+    }
+}

@@ -1,0 +1,440 @@
+package org.rbnn4j.tornado.resident;
+
+import java.util.List;
+import java.util.function.IntConsumer;
+import org.rbnn4j.core.compute.ComputeBackend;
+import org.rbnn4j.core.compute.ConvGeometry;
+import org.rbnn4j.core.rbnn.SignGradient;
+import org.rbnn4j.tornado.TornadoBackend;
+import org.rbnn4j.tornado.kernels.ArenaKernels;
+
+/**
+ * The TornadoVM backend with arrays kept in device memory between operations ({@link DeviceArena}), following the
+ * compute SPI's residency protocol: an array an arena operation wrote stays on the device until host code asks for it
+ * ({@link #syncToHost}, {@link #synchronizeHost}), and host writes ({@link #markHostWritten}) are uploaded before the
+ * next operation reads them.
+ *
+ * <p>Operations are converted to the arena one at a time. Those with an arena kernel (hardtanh and its gradient, the
+ * residual add, the channel scale, fill, the SGD update) read and write regions of the arena; every other operation
+ * falls back to the staged {@link TornadoBackend} (or its host default): the device's newer values of its inputs (and
+ * of the outputs it accumulates into) are brought home first, and its outputs are marked host-newer after. So the
+ * results are those of the staged backend, whatever mix runs; what the arena saves grows with each converted
+ * operation. Calls are serialised.
+ */
+public final class ResidentTornadoBackend implements ComputeBackend {
+    private static final int HARDTANH = 0;
+    private static final int HARDTANH_BACKWARD = 1;
+    private static final int ADD = 2;
+    private static final int SCALE = 3;
+    private static final int FILL = 4;
+    private static final int SGD = 5;
+
+    private static final List<DeviceArena.Kernel> KERNELS = List.of(
+            new DeviceArena.Kernel("hardtanh", (g, a) -> g.task("t0", ArenaKernels::hardtanhForward, (float[]) a[0],
+                    (int[]) a[1])),
+            new DeviceArena.Kernel("hardtanh_backward", (g, a) -> g.task("t0", ArenaKernels::hardtanhBackward,
+                    (float[]) a[0], (int[]) a[1])),
+            new DeviceArena.Kernel("add", (g, a) -> g.task("t0", ArenaKernels::add, (float[]) a[0], (int[]) a[1])),
+            new DeviceArena.Kernel("channel_scale", (g, a) -> g.task("t0", ArenaKernels::channelScale, (float[]) a[0],
+                    (int[]) a[1])),
+            new DeviceArena.Kernel("fill", (g, a) -> g.task("t0", ArenaKernels::fill, (float[]) a[0], (int[]) a[1],
+                    (float[]) a[2])),
+            new DeviceArena.Kernel("sgd", (g, a) -> g.task("t0", ArenaKernels::sgd, (float[]) a[0], (int[]) a[1],
+                    (float[]) a[2])));
+
+    private final TornadoBackend staged;
+    private final DeviceArena arena;
+
+    /**
+     * Arrays resident in an arena of {@code initialCapacity} floats that doubles when full up to
+     * {@code maxCapacity} floats (beyond, a full arena sends everything home and starts over).
+     */
+    public ResidentTornadoBackend(TornadoBackend staged, int initialCapacity, long maxCapacity) {
+        this.staged = staged;
+        this.arena = new DeviceArena(staged.device(), initialCapacity, maxCapacity, KERNELS);
+    }
+
+    @Override
+    public String name() {
+        return "tornado-resident";
+    }
+
+    @Override
+    public int threads() {
+        return 1;
+    }
+
+    /** {@code {uploads, downloads, floats up, floats down, arena kernel launches, flushes}} so far. */
+    public synchronized long[] arenaCounters() {
+        return arena.counters();
+    }
+
+    // ------------------------------------------------------------------------------ residency protocol
+
+    @Override
+    public synchronized void syncToHost(float[]... arrays) {
+        for (float[] a : arrays) {
+            arena.toHost(a);
+        }
+        staged.syncToHost(arrays);
+    }
+
+    @Override
+    public synchronized void markHostWritten(float[]... arrays) {
+        for (float[] a : arrays) {
+            arena.hostWrote(a);
+        }
+        staged.markHostWritten(arrays);
+    }
+
+    @Override
+    public synchronized void synchronizeHost() {
+        arena.synchronizeHost();
+        staged.synchronizeHost();
+    }
+
+    /** Before a staged operation: its inputs (and accumulated outputs) as the newest values on the host. */
+    private void home(float[]... arrays) {
+        for (float[] a : arrays) {
+            arena.toHost(a);
+        }
+    }
+
+    /** After a staged operation: its outputs are newer on the host. */
+    private void wroteOnHost(float[]... arrays) {
+        for (float[] a : arrays) {
+            arena.hostWrote(a);
+        }
+    }
+
+    // ------------------------------------------------------------------------------ arena operations
+
+    @Override
+    public synchronized void hardtanhForward(float[] x, float[] y, int length) {
+        int[] o = arena.bind(new float[][] {x}, new float[][] {y});
+        int[] args = arena.args();
+        args[0] = o[0];
+        args[1] = o[1];
+        args[2] = length;
+        arena.launch(HARDTANH, length);
+        arena.deviceWrote(y);
+    }
+
+    @Override
+    public synchronized void hardtanhBackward(float[] x, float[] dy, float[] dx, int length) {
+        int[] o = arena.bind(new float[][] {x, dy}, new float[][] {dx});
+        int[] args = arena.args();
+        args[0] = o[0];
+        args[1] = o[1];
+        args[2] = o[2];
+        args[3] = length;
+        arena.launch(HARDTANH_BACKWARD, length);
+        arena.deviceWrote(dx);
+    }
+
+    @Override
+    public synchronized void add(float[] x, float[] y, float[] z, int length) {
+        int[] o = arena.bind(new float[][] {x, y}, new float[][] {z});
+        int[] args = arena.args();
+        args[0] = o[0];
+        args[1] = o[1];
+        args[2] = o[2];
+        args[3] = length;
+        arena.launch(ADD, length);
+        arena.deviceWrote(z);
+    }
+
+    @Override
+    public synchronized void channelScale(float[] x, int n, int c, int hw, float[] scale, float[] y) {
+        int[] o = arena.bind(new float[][] {x, scale}, new float[][] {y});
+        int[] args = arena.args();
+        args[0] = o[0];
+        args[1] = o[1];
+        args[2] = o[2];
+        args[3] = n * c * hw;
+        args[4] = c;
+        args[5] = hw;
+        arena.launch(SCALE, (long) n * c * hw);
+        arena.deviceWrote(y);
+    }
+
+    @Override
+    public synchronized void fill(float[] a, float value) {
+        int[] o = arena.bind(new float[0][], new float[][] {a});
+        int[] args = arena.args();
+        args[0] = o[0];
+        args[1] = a.length;
+        arena.scalars()[0] = value;
+        arena.launch(FILL, a.length);
+        arena.deviceWrote(a);
+    }
+
+    /** On the arena: weights, gradients and velocities stay on the device from step to step. */
+    @Override
+    public synchronized void sgdUpdate(float[] w, float[] g, float[] velocity, int length, float lr, float momentum,
+                                       float weightDecay) {
+        int[] o = arena.bind(new float[][] {w, g, velocity}, new float[][] {w, velocity});
+        int[] args = arena.args();
+        args[0] = o[0];
+        args[1] = o[1];
+        args[2] = o[2];
+        args[3] = length;
+        float[] s = arena.scalars();
+        s[0] = lr;
+        s[1] = momentum;
+        s[2] = weightDecay;
+        arena.launch(SGD, length);
+        arena.deviceWrote(w);
+        arena.deviceWrote(velocity);
+    }
+
+    // ------------------------------------------------------------------------------ staged operations
+
+    @Override
+    public synchronized void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
+                                   int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff,
+                                   int ldc) {
+        home(a, b, c);
+        staged.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        wroteOnHost(c);
+    }
+
+    @Override
+    public synchronized void conv2dForward(ConvGeometry g, float[] x, float[] w, float[] y) {
+        home(x, w);
+        staged.conv2dForward(g, x, w, y);
+        wroteOnHost(y);
+    }
+
+    @Override
+    public synchronized void conv2dBackwardData(ConvGeometry g, float[] dy, float[] w, float[] dx) {
+        home(dy, w);
+        staged.conv2dBackwardData(g, dy, w, dx);
+        wroteOnHost(dx);
+    }
+
+    @Override
+    public synchronized void conv2dBackwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw) {
+        home(x, dy, dw);
+        staged.conv2dBackwardWeights(g, x, dy, dw);
+        wroteOnHost(dw);
+    }
+
+    @Override
+    public synchronized void binaryConv2dForward(ConvGeometry g, float[] signsX, float[] signsW, float[] y) {
+        home(signsX, signsW);
+        staged.binaryConv2dForward(g, signsX, signsW, y);
+        wroteOnHost(y);
+    }
+
+    @Override
+    public synchronized void channelMeanVariance(float[] x, int n, int c, int hw, float[] mean, float[] variance) {
+        home(x);
+        staged.channelMeanVariance(x, n, c, hw, mean, variance);
+        wroteOnHost(mean, variance);
+    }
+
+    @Override
+    public synchronized void channelAffine(float[] x, int n, int c, int hw, float[] scale, float[] shift, float[] y) {
+        home(x, scale, shift);
+        staged.channelAffine(x, n, c, hw, scale, shift, y);
+        wroteOnHost(y);
+    }
+
+    @Override
+    public synchronized void batchNormOutput(float[] x, int n, int c, int hw, float[] scale, float[] shift,
+                                             float[] gamma, float[] beta, float[] xhat, float[] y) {
+        home(x, scale, shift, gamma, beta);
+        staged.batchNormOutput(x, n, c, hw, scale, shift, gamma, beta, xhat, y);
+        wroteOnHost(xhat, y);
+    }
+
+    @Override
+    public synchronized void batchNormBackward(float[] dy, float[] xhat, int n, int c, int hw, float[] gamma,
+                                               float[] invStd, float[] dgamma, float[] dbeta, float[] dx) {
+        home(dy, xhat, gamma, invStd, dgamma, dbeta);
+        staged.batchNormBackward(dy, xhat, n, c, hw, gamma, invStd, dgamma, dbeta, dx);
+        wroteOnHost(dgamma, dbeta, dx);
+    }
+
+    @Override
+    public synchronized void batchNormStatistics(float[] mean, float[] variance, int c, long count, double eps,
+                                                 double factor, float[] invStd, float[] shift, float[] runningMean,
+                                                 float[] runningVar) {
+        home(mean, variance, runningMean, runningVar);
+        staged.batchNormStatistics(mean, variance, c, count, eps, factor, invStd, shift, runningMean, runningVar);
+        wroteOnHost(invStd, shift, runningMean, runningVar);
+    }
+
+    @Override
+    public synchronized void batchNormEvalAffine(float[] gamma, float[] beta, float[] runningMean, float[] runningVar,
+                                                 int c, double eps, float[] invStd, float[] scale, float[] shift) {
+        home(gamma, beta, runningMean, runningVar);
+        staged.batchNormEvalAffine(gamma, beta, runningMean, runningVar, c, eps, invStd, scale, shift);
+        wroteOnHost(invStd, scale, shift);
+    }
+
+    @Override
+    public synchronized void channelScaleBackward(float[] x, float[] dy, int n, int c, int hw, float[] scale,
+                                                  float[] scaleGrad, float[] dx) {
+        home(x, dy, scale, scaleGrad);
+        staged.channelScaleBackward(x, dy, n, c, hw, scale, scaleGrad, dx);
+        wroteOnHost(scaleGrad, dx);
+    }
+
+    @Override
+    public synchronized void addChannelBias(float[] y, int n, int c, int hw, float[] bias) {
+        home(y, bias);
+        staged.addChannelBias(y, n, c, hw, bias);
+        wroteOnHost(y);
+    }
+
+    @Override
+    public synchronized void accumulateChannelSums(float[] x, int n, int c, int hw, float[] sums) {
+        home(x, sums);
+        staged.accumulateChannelSums(x, n, c, hw, sums);
+        wroteOnHost(sums);
+    }
+
+    @Override
+    public synchronized void padSubsample(float[] x, int n, int cin, int h, int w, int cout, int padFront, int stride,
+                                          float[] y) {
+        home(x);
+        staged.padSubsample(x, n, cin, h, w, cout, padFront, stride, y);
+        wroteOnHost(y);
+    }
+
+    @Override
+    public synchronized void padSubsampleBackward(float[] dy, int n, int cin, int h, int w, int cout, int padFront,
+                                                  int stride, float[] dx) {
+        home(dy);
+        staged.padSubsampleBackward(dy, n, cin, h, w, cout, padFront, stride, dx);
+        wroteOnHost(dx);
+    }
+
+    @Override
+    public synchronized void blendAndSign(float[] standardised, float[] rotated, float[] theta, int filters, int len,
+                                          float[] blend, float[] blended, float[] signs) {
+        home(standardised, rotated, theta);
+        staged.blendAndSign(standardised, rotated, theta, filters, len, blend, blended, signs);
+        wroteOnHost(blend, blended, signs);
+    }
+
+    @Override
+    public synchronized void blendBackward(float[] grad, float[] blended, float[] standardised, float[] rotated,
+                                           float[] blend, float[] theta, float[] invStd, int filters, int len,
+                                           SignGradient surrogate, float t, float k, float[] thetaGrad,
+                                           float[] weightGrad) {
+        home(grad, blended, standardised, rotated, blend, theta, invStd, thetaGrad, weightGrad);
+        staged.blendBackward(grad, blended, standardised, rotated, blend, theta, invStd, filters, len, surrogate, t, k,
+                thetaGrad, weightGrad);
+        wroteOnHost(grad, thetaGrad, weightGrad);
+    }
+
+    @Override
+    public synchronized void maxPool2dForward(float[] x, int planes, int h, int w, int kernel, int stride, int padding,
+                                              float[] y, int[] argmax) {
+        home(x);
+        staged.maxPool2dForward(x, planes, h, w, kernel, stride, padding, y, argmax);
+        wroteOnHost(y);
+    }
+
+    @Override
+    public synchronized void maxPool2dBackward(float[] dy, int[] argmax, int planes, int h, int w, int kernel,
+                                               int stride, int padding, float[] dx) {
+        home(dy);
+        staged.maxPool2dBackward(dy, argmax, planes, h, w, kernel, stride, padding, dx);
+        wroteOnHost(dx);
+    }
+
+    @Override
+    public synchronized void avgPool2dForward(float[] x, int planes, int h, int w, int kernel, int stride, float[] y) {
+        home(x);
+        staged.avgPool2dForward(x, planes, h, w, kernel, stride, y);
+        wroteOnHost(y);
+    }
+
+    @Override
+    public synchronized void avgPool2dBackward(float[] dy, int planes, int h, int w, int kernel, int stride,
+                                               float[] dx) {
+        home(dy);
+        staged.avgPool2dBackward(dy, planes, h, w, kernel, stride, dx);
+        wroteOnHost(dx);
+    }
+
+    @Override
+    public synchronized void globalAvgPoolForward(float[] x, int planes, int hw, float[] y) {
+        home(x);
+        staged.globalAvgPoolForward(x, planes, hw, y);
+        wroteOnHost(y);
+    }
+
+    @Override
+    public synchronized void globalAvgPoolBackward(float[] dy, int planes, int hw, float[] dx) {
+        home(dy);
+        staged.globalAvgPoolBackward(dy, planes, hw, dx);
+        wroteOnHost(dx);
+    }
+
+    @Override
+    public synchronized void standardiseRuns(float[] x, int runs, int len, float[] xhat, float[] signs,
+                                             float[] invStd) {
+        home(x);
+        staged.standardiseRuns(x, runs, len, xhat, signs, invStd);
+        wroteOnHost(xhat, signs, invStd);
+    }
+
+    @Override
+    public synchronized void standardiseRunsSignBackward(float[] xhat, int runs, int len, float[] invStd, float peak,
+                                                         float slope, float scale, float[] grad) {
+        home(xhat, invStd, grad);
+        staged.standardiseRunsSignBackward(xhat, runs, len, invStd, peak, slope, scale, grad);
+        wroteOnHost(grad);
+    }
+
+    @Override
+    public synchronized void rotationSigns(float[] x, float[] r1, float[] r2, int filters, int a, int b,
+                                           float[] signs, double[] d1) {
+        home(x, r1, r2);
+        staged.rotationSigns(x, r1, r2, filters, a, b, signs, d1);
+        wroteOnHost(signs);
+    }
+
+    @Override
+    public synchronized void rotationRightCorrelation(float[] x, float[] r1, float[] signs, int filters, int a, int b,
+                                                      double[] d2) {
+        home(x, r1, signs);
+        staged.rotationRightCorrelation(x, r1, signs, filters, a, b, d2);
+    }
+
+    @Override
+    public synchronized void rotateFilters(float[] x, float[] r1, float[] r2, int filters, int a, int b, float[] out) {
+        home(x, r1, r2);
+        staged.rotateFilters(x, r1, r2, filters, a, b, out);
+        wroteOnHost(out);
+    }
+
+    @Override
+    public String profile() {
+        long[] c = arenaCounters();
+        return staged.profile() + String.format(java.util.Locale.ROOT,
+                "  arena: %d uploads (%.1f MB), %d downloads (%.1f MB), %d kernel launches, %d flushes%n",
+                c[0], c[2] * 4e-6, c[1], c[3] * 4e-6, c[4], c[5]);
+    }
+
+    /** Host code runs on the calling thread (the layers announce its reads and writes). */
+    @Override
+    public void parallelFor(int tasks, IntConsumer body) {
+        staged.parallelFor(tasks, body);
+    }
+
+    /** Brings every array home, then frees the arena and the staged operations. */
+    @Override
+    public synchronized void close() {
+        try {
+            arena.close();
+        } finally {
+            staged.close();
+        }
+    }
+}
