@@ -103,10 +103,10 @@ public final class ArenaKernels {
         float momentum = scalars[1];
         float weightDecay = scalars[2];
         for (@Parallel int i = 0; i < len; i++) {
-            float vel = ElementwiseReference.sgdVelocity(arena[w + i], arena[g + i], arena[v + i], momentum,
-                    weightDecay);
+            float wi = arena[w + i];
+            float vel = ElementwiseReference.sgdVelocity(wi, arena[g + i], arena[v + i], momentum, weightDecay);
             arena[v + i] = vel;
-            arena[w + i] = ElementwiseReference.sgdWeight(arena[w + i], vel, lr);
+            arena[w + i] = ElementwiseReference.sgdWeight(wi, vel, lr);
         }
     }
 }
