@@ -91,7 +91,8 @@ class ResidentTrainingTest {
             assertThat(c[5]).as("the arena grew (flushes) from its small start").isPositive();
             assertThat(got.countersAfterRead()[1]).as("reading the velocities downloads them: they stayed on the device")
                     .isGreaterThan(c[1]);
-            assertThat(resident.profile()).contains("arena:");
+            assertThat(resident.profile()).contains("arena:").as("the convolution ran on the arena")
+                    .doesNotContain("conv_forward ").doesNotContain("conv_backward_data ");
         }
     }
 }

@@ -21,8 +21,16 @@ public final class ConvKernels {
     public static final int PADDING = 8;
     public static final int OUT_H = 9;
     public static final int OUT_W = 10;
+    /**
+     * Where the input ({@code x}, or {@code dy} of the data gradient), the weights and the output ({@code y}, or
+     * {@code dx}) start in their arrays: 0 for the staged operations, offsets into one device arena for the resident
+     * backend. Read by {@link TiledConvKernels#forward} and {@link TiledConvKernels#backwardData} so far.
+     */
+    public static final int X_OFFSET = 11;
+    public static final int W_OFFSET = 12;
+    public static final int Y_OFFSET = 13;
     /** Length of the {@code dims} array. */
-    public static final int DIMS = 11;
+    public static final int DIMS = 14;
 
     private ConvKernels() {
     }

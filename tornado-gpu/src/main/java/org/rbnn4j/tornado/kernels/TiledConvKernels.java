@@ -41,6 +41,12 @@ public final class TiledConvKernels {
      */
     static float inputTap(float[] x, int cin, int h, int wd, int kh, int kw, int stride, int pad, float padValue,
                           int n, int k, int oy, int ox) {
+        return inputTap(x, 0, cin, h, wd, kh, kw, stride, pad, padValue, n, k, oy, ox);
+    }
+
+    /** {@link #inputTap} of an input that starts at {@code xOff} in {@code x}. */
+    static float inputTap(float[] x, int xOff, int cin, int h, int wd, int kh, int kw, int stride, int pad,
+                          float padValue, int n, int k, int oy, int ox) {
         int khw = kh * kw;
         int ci = k / khw;
         int r = k - ci * khw;
@@ -48,7 +54,7 @@ public final class TiledConvKernels {
         int kx = r - ky * kw;
         int iy = oy * stride - pad + ky;
         int ix = ox * stride - pad + kx;
-        return (iy >= 0 && iy < h && ix >= 0 && ix < wd) ? x[((n * cin + ci) * h + iy) * wd + ix] : padValue;
+        return (iy >= 0 && iy < h && ix >= 0 && ix < wd) ? x[xOff + ((n * cin + ci) * h + iy) * wd + ix] : padValue;
     }
 
     /**
@@ -68,6 +74,9 @@ public final class TiledConvKernels {
         int oh = dims[ConvKernels.OUT_H];
         int ow = dims[ConvKernels.OUT_W];
         float pv = padValue[0];
+        int xOff = dims[ConvKernels.X_OFFSET];
+        int wOff = dims[ConvKernels.W_OFFSET];
+        int yOff = dims[ConvKernels.Y_OFFSET];
         int khw = kh * kw;
         int reduction = cin * khw;
         int ohw = oh * ow;
@@ -89,10 +98,10 @@ public final class TiledConvKernels {
         for (int t = 0; t < tiles; t++) {
             int k0 = t * TILE;
             int kw0 = k0 + lc;
-            wTile[lr * TILE + lc] = (row < cout && kw0 < reduction) ? w[row * reduction + kw0] : 0f;
+            wTile[lr * TILE + lc] = (row < cout && kw0 < reduction) ? w[wOff + row * reduction + kw0] : 0f;
             int k = k0 + lr;
             xTile[lr * TILE + lc] = (k < reduction && col < pixels)
-                    ? inputTap(x, cin, h, wd, kh, kw, stride, pad, pv, n, k, oy, ox) : 0f;
+                    ? inputTap(x, xOff, cin, h, wd, kh, kw, stride, pad, pv, n, k, oy, ox) : 0f;
             ctx.localBarrier();
             int steps = reduction - k0 < TILE ? reduction - k0 : TILE;
             for (int kk = 0; kk < steps; kk++) {
@@ -101,7 +110,7 @@ public final class TiledConvKernels {
             ctx.localBarrier();
         }
         if (row < cout && col < pixels) {
-            y[(n * cout + row) * ohw + p] = sum;
+            y[yOff + (n * cout + row) * ohw + p] = sum;
         }
     }
 
@@ -126,6 +135,9 @@ public final class TiledConvKernels {
         int reduction = cout * khw;
         int hw = h * wd;
         int pixels = batch * hw;
+        int dyOff = dims[ConvKernels.X_OFFSET];
+        int wOff = dims[ConvKernels.W_OFFSET];
+        int dxOff = dims[ConvKernels.Y_OFFSET];
 
         int lc = ctx.localIdx;
         int lr = ctx.localIdy;
@@ -148,7 +160,7 @@ public final class TiledConvKernels {
             if (row < cin && kA < reduction) {
                 int co = kA / khw;
                 int r = kA - co * khw;
-                wv = w[(co * cin + row) * khw + r];
+                wv = w[wOff + (co * cin + row) * khw + r];
             }
             wTile[lr * TILE + lc] = wv;
             // dy tile: row k, column (n, iy, ix) -> the output pixel that tap k of this input pixel feeds, if any
@@ -165,7 +177,7 @@ public final class TiledConvKernels {
                     int oy = ty / stride;
                     int ox = tx / stride;
                     if (oy < oh && ox < ow) {
-                        v = dy[((n * cout + co) * oh + oy) * ow + ox];
+                        v = dy[dyOff + ((n * cout + co) * oh + oy) * ow + ox];
                     }
                 }
             }
@@ -178,7 +190,7 @@ public final class TiledConvKernels {
             ctx.localBarrier();
         }
         if (row < cin && col < pixels) {
-            dx[(n * cin + row) * hw + p] = sum;
+            dx[dxOff + (n * cin + row) * hw + p] = sum;
         }
     }
 

@@ -12,6 +12,9 @@ import org.rbnn4j.tornado.kernels.ArenaKernels;
 import org.rbnn4j.tornado.ops.DeviceOperation;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.WorkerGrid;
+import uk.ac.manchester.tornado.api.WorkerGrid2D;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.WorkerGrid1D;
@@ -49,8 +52,11 @@ final class DeviceArena implements AutoCloseable {
         }
     }
 
-    /** An arena kernel: name and the task it adds to a graph over (arena, args, scalars). */
-    record Kernel(String name, BiFunction<TaskGraph, Object[], TaskGraph> task) {
+    /**
+     * An arena kernel: name, grid dimensions (1, or 2 for a {@code KernelContext} kernel tiled in work groups) and the
+     * task it adds to a graph over {@code {arena, args, scalars, kernelContext}}.
+     */
+    record Kernel(String name, int dimensions, BiFunction<TaskGraph, Object[], TaskGraph> task) {
     }
 
     private static final AtomicInteger ARENA_COUNTER = new AtomicInteger();
@@ -67,12 +73,13 @@ final class DeviceArena implements AutoCloseable {
     private final Map<float[], Region> regions = new IdentityHashMap<>();
     private final float[] staging = new float[STAGING];
     private final int[] copyArgs = new int[2];
-    private final int[] args = new int[8];
+    private final int[] args = new int[16];
     private final float[] scalars = new float[4];
+    private final KernelContext context = new KernelContext();
     private float[] arena;
     private int used;
     private TornadoExecutionPlan plan;
-    private WorkerGrid1D[] grids;
+    private WorkerGrid[] grids;
     private long uploads;
     private long downloads;
     private long floatsUp;
@@ -176,6 +183,19 @@ final class DeviceArena implements AutoCloseable {
         }
         int graph = graphOf(k);
         grids[graph].setGlobalWork(work, 1, 1);
+        grids[graph].setLocalWorkToNull();
+        plan.withGraph(graph).execute();
+        launches++;
+    }
+
+    /** Runs 2-D arena kernel {@code k} over {@code x * y} items in work groups of {@code localX * localY}. */
+    void launch(int k, long x, long y, long localX, long localY) {
+        if (x <= 0 || y <= 0) {
+            return;
+        }
+        int graph = graphOf(k);
+        grids[graph].setGlobalWork(x, y, 1);
+        grids[graph].setLocalWork(localX, localY, 1);
         plan.withGraph(graph).execute();
         launches++;
     }
@@ -275,13 +295,14 @@ final class DeviceArena implements AutoCloseable {
             TaskGraph g = new TaskGraph(name)
                     .consumeFromDevice(arena)
                     .transferToDevice(EVERY_EXECUTION, args, scalars);
-            g = kernel.task().apply(g, new Object[] {arena, args, scalars});
+            g = kernel.task().apply(g, new Object[] {arena, args, scalars, context});
             graphs.add(g.persistOnDevice(arena));
         }
         GridScheduler scheduler = new GridScheduler();
-        grids = new WorkerGrid1D[graphs.size()];
+        grids = new WorkerGrid[graphs.size()];
         for (int i = 0; i < graphs.size(); i++) {
-            grids[i] = new WorkerGrid1D(1);
+            boolean twoD = i >= FIRST_KERNEL && kernels.get(i - FIRST_KERNEL).dimensions() == 2;
+            grids[i] = twoD ? new WorkerGrid2D(1, 1) : new WorkerGrid1D(1);
             scheduler.addWorkerGrid(names.get(i) + ".t0", grids[i]);
         }
         ImmutableTaskGraph[] snapshots = new ImmutableTaskGraph[graphs.size()];

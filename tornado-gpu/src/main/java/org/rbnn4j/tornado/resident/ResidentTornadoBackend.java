@@ -7,6 +7,9 @@ import org.rbnn4j.core.compute.ConvGeometry;
 import org.rbnn4j.core.rbnn.SignGradient;
 import org.rbnn4j.tornado.TornadoBackend;
 import org.rbnn4j.tornado.kernels.ArenaKernels;
+import org.rbnn4j.tornado.kernels.ConvKernels;
+import org.rbnn4j.tornado.kernels.TiledConvKernels;
+import uk.ac.manchester.tornado.api.KernelContext;
 
 /**
  * The TornadoVM backend with arrays kept in device memory between operations ({@link DeviceArena}), following the
@@ -28,19 +31,27 @@ public final class ResidentTornadoBackend implements ComputeBackend {
     private static final int SCALE = 3;
     private static final int FILL = 4;
     private static final int SGD = 5;
+    private static final int CONV_FORWARD = 6;
+    private static final int CONV_BACKWARD_DATA = 7;
 
     private static final List<DeviceArena.Kernel> KERNELS = List.of(
-            new DeviceArena.Kernel("hardtanh", (g, a) -> g.task("t0", ArenaKernels::hardtanhForward, (float[]) a[0],
+            new DeviceArena.Kernel("hardtanh", 1, (g, a) -> g.task("t0", ArenaKernels::hardtanhForward, (float[]) a[0],
                     (int[]) a[1])),
-            new DeviceArena.Kernel("hardtanh_backward", (g, a) -> g.task("t0", ArenaKernels::hardtanhBackward,
+            new DeviceArena.Kernel("hardtanh_backward", 1, (g, a) -> g.task("t0", ArenaKernels::hardtanhBackward,
                     (float[]) a[0], (int[]) a[1])),
-            new DeviceArena.Kernel("add", (g, a) -> g.task("t0", ArenaKernels::add, (float[]) a[0], (int[]) a[1])),
-            new DeviceArena.Kernel("channel_scale", (g, a) -> g.task("t0", ArenaKernels::channelScale, (float[]) a[0],
+            new DeviceArena.Kernel("add", 1, (g, a) -> g.task("t0", ArenaKernels::add, (float[]) a[0], (int[]) a[1])),
+            new DeviceArena.Kernel("channel_scale", 1, (g, a) -> g.task("t0", ArenaKernels::channelScale, (float[]) a[0],
                     (int[]) a[1])),
-            new DeviceArena.Kernel("fill", (g, a) -> g.task("t0", ArenaKernels::fill, (float[]) a[0], (int[]) a[1],
+            new DeviceArena.Kernel("fill", 1, (g, a) -> g.task("t0", ArenaKernels::fill, (float[]) a[0], (int[]) a[1],
                     (float[]) a[2])),
-            new DeviceArena.Kernel("sgd", (g, a) -> g.task("t0", ArenaKernels::sgd, (float[]) a[0], (int[]) a[1],
-                    (float[]) a[2])));
+            new DeviceArena.Kernel("sgd", 1, (g, a) -> g.task("t0", ArenaKernels::sgd, (float[]) a[0], (int[]) a[1],
+                    (float[]) a[2])),
+            // The tiled convolution with the arena as input, weights and output (offsets in its dims).
+            new DeviceArena.Kernel("conv_forward", 2, (g, a) -> g.task("t0", TiledConvKernels::forward,
+                    (KernelContext) a[3], (float[]) a[0], (float[]) a[0], (float[]) a[0], (int[]) a[1],
+                    (float[]) a[2])),
+            new DeviceArena.Kernel("conv_backward_data", 2, (g, a) -> g.task("t0", TiledConvKernels::backwardData,
+                    (KernelContext) a[3], (float[]) a[0], (float[]) a[0], (float[]) a[0], (int[]) a[1])));
 
     private final TornadoBackend staged;
     private final DeviceArena arena;
@@ -199,18 +210,35 @@ public final class ResidentTornadoBackend implements ComputeBackend {
         wroteOnHost(c);
     }
 
+    /** On the arena: the tiled implicit GEMM of the staged backend, reading and writing regions. */
     @Override
     public synchronized void conv2dForward(ConvGeometry g, float[] x, float[] w, float[] y) {
-        home(x, w);
-        staged.conv2dForward(g, x, w, y);
-        wroteOnHost(y);
+        int[] o = arena.bind(new float[][] {x, w}, new float[][] {y});
+        int[] args = arena.args();
+        ConvKernels.describe(g, args);
+        args[ConvKernels.X_OFFSET] = o[0];
+        args[ConvKernels.W_OFFSET] = o[1];
+        args[ConvKernels.Y_OFFSET] = o[2];
+        arena.scalars()[0] = g.padValue();
+        long pixels = (long) g.batch() * g.outH() * g.outW();
+        arena.launch(CONV_FORWARD, TiledConvKernels.roundUp(pixels), TiledConvKernels.roundUp(g.outChannels()),
+                TiledConvKernels.TILE, TiledConvKernels.TILE);
+        arena.deviceWrote(y);
     }
 
+    /** On the arena: the staged backend's tiled kernel (rows Cin, columns the input pixels), on regions. */
     @Override
     public synchronized void conv2dBackwardData(ConvGeometry g, float[] dy, float[] w, float[] dx) {
-        home(dy, w);
-        staged.conv2dBackwardData(g, dy, w, dx);
-        wroteOnHost(dx);
+        int[] o = arena.bind(new float[][] {dy, w}, new float[][] {dx});
+        int[] args = arena.args();
+        ConvKernels.describe(g, args);
+        args[ConvKernels.X_OFFSET] = o[0];
+        args[ConvKernels.W_OFFSET] = o[1];
+        args[ConvKernels.Y_OFFSET] = o[2];
+        long pixels = (long) g.batch() * g.inH() * g.inW();
+        arena.launch(CONV_BACKWARD_DATA, TiledConvKernels.roundUp(pixels), TiledConvKernels.roundUp(g.inChannels()),
+                TiledConvKernels.TILE, TiledConvKernels.TILE);
+        arena.deviceWrote(dx);
     }
 
     @Override
@@ -220,11 +248,10 @@ public final class ResidentTornadoBackend implements ComputeBackend {
         wroteOnHost(dw);
     }
 
+    /** The convolution of signs: integers, exact in any order, so the float convolution on the arena. */
     @Override
     public synchronized void binaryConv2dForward(ConvGeometry g, float[] signsX, float[] signsW, float[] y) {
-        home(signsX, signsW);
-        staged.binaryConv2dForward(g, signsX, signsW, y);
-        wroteOnHost(y);
+        conv2dForward(g, signsX, signsW, y);
     }
 
     @Override
