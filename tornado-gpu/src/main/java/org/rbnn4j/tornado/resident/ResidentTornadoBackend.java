@@ -17,8 +17,9 @@ import uk.ac.manchester.tornado.api.KernelContext;
  * ({@link #syncToHost}, {@link #synchronizeHost}), and host writes ({@link #markHostWritten}) are uploaded before the
  * next operation reads them.
  *
- * <p>Operations are converted to the arena one at a time. Those with an arena kernel (hardtanh and its gradient, the
- * residual add, the channel scale, fill, the SGD update) read and write regions of the arena; every other operation
+ * <p>Operations are converted to the arena one at a time. Those with an arena kernel (the convolution's forward and
+ * data-gradient passes, hardtanh and its gradient, the residual add, the channel scale, fill, the SGD update) read and
+ * write regions of the arena; every other operation
  * falls back to the staged {@link TornadoBackend} (or its host default): the device's newer values of its inputs (and
  * of the outputs it accumulates into) are brought home first, and its outputs are marked host-newer after. So the
  * results are those of the staged backend, whatever mix runs; what the arena saves grows with each converted
