@@ -83,6 +83,24 @@ public final class ArenaKernels {
         }
     }
 
+    /**
+     * {@code args = {x, scale, shift, y, n * c * hw, c, hw}}: {@code y = x * scale[ch] + shift[ch]}, the expression of
+     * {@link NormKernels#channelAffine}.
+     */
+    public static void channelAffine(float[] arena, int[] args) {
+        int x = args[0];
+        int scale = args[1];
+        int shift = args[2];
+        int y = args[3];
+        int size = args[4];
+        int c = args[5];
+        int hw = args[6];
+        for (@Parallel int i = 0; i < size; i++) {
+            int ch = (i / hw) % c;
+            arena[y + i] = arena[x + i] * arena[scale + ch] + arena[shift + ch];
+        }
+    }
+
     /** {@code args = {a, length}}: {@code a = scalars[0]}. */
     public static void fill(float[] arena, int[] args, float[] scalars) {
         int a = args[0];

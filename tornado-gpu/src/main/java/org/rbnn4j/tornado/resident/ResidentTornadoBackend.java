@@ -18,8 +18,8 @@ import uk.ac.manchester.tornado.api.KernelContext;
  * next operation reads them.
  *
  * <p>Operations are converted to the arena one at a time. Those with an arena kernel (the convolution's forward and
- * data-gradient passes, hardtanh and its gradient, the residual add, the channel scale, fill, the SGD update) read and
- * write regions of the arena; every other operation
+ * data-gradient passes, BatchNorm's output, hardtanh and its gradient, the residual add, the channel scale, fill, the
+ * SGD update) read and write regions of the arena; every other operation
  * falls back to the staged {@link TornadoBackend} (or its host default): the device's newer values of its inputs (and
  * of the outputs it accumulates into) are brought home first, and its outputs are marked host-newer after. So the
  * results are those of the staged backend, whatever mix runs; what the arena saves grows with each converted
@@ -33,7 +33,8 @@ public final class ResidentTornadoBackend implements ComputeBackend {
     private static final int FILL = 4;
     private static final int SGD = 5;
     private static final int CONV_FORWARD = 6;
-    private static final int CONV_BACKWARD_DATA = 7;
+    private static final int CHANNEL_AFFINE = 7;
+    private static final int CONV_BACKWARD_DATA = 8;
 
     private static final List<DeviceArena.Kernel> KERNELS = List.of(
             new DeviceArena.Kernel("hardtanh", 1, (g, a) -> g.task("t0", ArenaKernels::hardtanhForward, (float[]) a[0],
@@ -51,6 +52,8 @@ public final class ResidentTornadoBackend implements ComputeBackend {
             new DeviceArena.Kernel("conv_forward", 2, (g, a) -> g.task("t0", TiledConvKernels::forward,
                     (KernelContext) a[3], (float[]) a[0], (float[]) a[0], (float[]) a[0], (int[]) a[1],
                     (float[]) a[2])),
+            new DeviceArena.Kernel("channel_affine", 1, (g, a) -> g.task("t0", ArenaKernels::channelAffine,
+                    (float[]) a[0], (int[]) a[1])),
             new DeviceArena.Kernel("conv_backward_data", 2, (g, a) -> g.task("t0", TiledConvKernels::backwardData,
                     (KernelContext) a[3], (float[]) a[0], (float[]) a[0], (float[]) a[0], (int[]) a[1])));
 
@@ -264,17 +267,25 @@ public final class ResidentTornadoBackend implements ComputeBackend {
 
     @Override
     public synchronized void channelAffine(float[] x, int n, int c, int hw, float[] scale, float[] shift, float[] y) {
-        home(x, scale, shift);
-        staged.channelAffine(x, n, c, hw, scale, shift, y);
-        wroteOnHost(y);
+        int[] o = arena.bind(new float[][] {x, scale, shift}, new float[][] {y});
+        int[] args = arena.args();
+        args[0] = o[0];
+        args[1] = o[1];
+        args[2] = o[2];
+        args[3] = o[3];
+        args[4] = n * c * hw;
+        args[5] = c;
+        args[6] = hw;
+        arena.launch(CHANNEL_AFFINE, (long) n * c * hw);
+        arena.deviceWrote(y);
     }
 
+    /** As the staged backend (the SPI's default): two channel affine maps, here on the arena. */
     @Override
     public synchronized void batchNormOutput(float[] x, int n, int c, int hw, float[] scale, float[] shift,
                                              float[] gamma, float[] beta, float[] xhat, float[] y) {
-        home(x, scale, shift, gamma, beta);
-        staged.batchNormOutput(x, n, c, hw, scale, shift, gamma, beta, xhat, y);
-        wroteOnHost(xhat, y);
+        channelAffine(x, n, c, hw, scale, shift, xhat);
+        channelAffine(xhat, n, c, hw, gamma, beta, y);
     }
 
     @Override
