@@ -1,6 +1,8 @@
 package org.rbnn4j.tornado.kernels;
 
+import org.rbnn4j.core.compute.kernels.ChannelReference;
 import org.rbnn4j.core.compute.kernels.ElementwiseReference;
+import org.rbnn4j.core.compute.kernels.PoolingReference;
 import uk.ac.manchester.tornado.api.annotations.Parallel;
 
 /**
@@ -98,6 +100,56 @@ public final class ArenaKernels {
         for (@Parallel int i = 0; i < size; i++) {
             int ch = (i / hw) % c;
             arena[y + i] = arena[x + i] * arena[scale + ch] + arena[shift + ch];
+        }
+    }
+
+    /** {@code args = {x, y, n, cin, h, w, cout, padFront, stride}}: the option-A shortcut, one item per output. */
+    public static void padSubsample(float[] arena, int[] args) {
+        int x = args[0];
+        int y = args[1];
+        int cin = args[3];
+        int h = args[4];
+        int w = args[5];
+        int cout = args[6];
+        int stride = args[8];
+        int size = args[2] * cout * ((h + stride - 1) / stride) * ((w + stride - 1) / stride);
+        for (@Parallel int i = 0; i < size; i++) {
+            arena[y + i] = ChannelReference.padSubsampleAt(arena, x, cin, h, w, cout, args[7], stride, i);
+        }
+    }
+
+    /** {@code args = {dy, dx, n, cin, h, w, cout, padFront, stride}}: the shortcut's gradient, one item per input. */
+    public static void padSubsampleGrad(float[] arena, int[] args) {
+        int dy = args[0];
+        int dx = args[1];
+        int cin = args[3];
+        int h = args[4];
+        int w = args[5];
+        int size = args[2] * cin * h * w;
+        for (@Parallel int i = 0; i < size; i++) {
+            arena[dx + i] = ChannelReference.padSubsampleGradAt(arena, dy, cin, h, w, args[6], args[7], args[8], i);
+        }
+    }
+
+    /** {@code args = {x, y, planes, hw}}: {@code y[p]} = mean of plane {@code p}, one item per plane. */
+    public static void globalAvgPool(float[] arena, int[] args) {
+        int x = args[0];
+        int y = args[1];
+        int planes = args[2];
+        int hw = args[3];
+        for (@Parallel int p = 0; p < planes; p++) {
+            arena[y + p] = PoolingReference.globalAvgAt(arena, x + p * hw, hw);
+        }
+    }
+
+    /** {@code args = {dy, dx, planes, hw}}: {@code dx[i] = dy[plane of i] / hw}. */
+    public static void globalAvgPoolBackward(float[] arena, int[] args) {
+        int dy = args[0];
+        int dx = args[1];
+        int hw = args[3];
+        int total = args[2] * hw;
+        for (@Parallel int i = 0; i < total; i++) {
+            arena[dx + i] = PoolingReference.globalAvgGradAt(arena[dy + i / hw], hw);
         }
     }
 

@@ -18,8 +18,9 @@ import uk.ac.manchester.tornado.api.KernelContext;
  * next operation reads them.
  *
  * <p>Operations are converted to the arena one at a time. Those with an arena kernel (the convolution's forward and
- * data-gradient passes, BatchNorm's output, hardtanh and its gradient, the residual add, the channel scale, fill, the
- * SGD update) read and write regions of the arena; every other operation
+ * data-gradient passes, BatchNorm's output, hardtanh and its gradient, the residual add, the channel scale, the
+ * option-A shortcut, global average pooling, fill, the SGD update, each with its gradient where it has one) read and
+ * write regions of the arena; every other operation
  * falls back to the staged {@link TornadoBackend} (or its host default): the device's newer values of its inputs (and
  * of the outputs it accumulates into) are brought home first, and its outputs are marked host-newer after. So the
  * results are those of the staged backend, whatever mix runs; what the arena saves grows with each converted
@@ -34,7 +35,11 @@ public final class ResidentTornadoBackend implements ComputeBackend {
     private static final int SGD = 5;
     private static final int CONV_FORWARD = 6;
     private static final int CHANNEL_AFFINE = 7;
-    private static final int CONV_BACKWARD_DATA = 8;
+    private static final int PAD_SUBSAMPLE = 8;
+    private static final int PAD_SUBSAMPLE_GRAD = 9;
+    private static final int GLOBAL_AVG_POOL = 10;
+    private static final int GLOBAL_AVG_POOL_BACKWARD = 11;
+    private static final int CONV_BACKWARD_DATA = 12;
 
     private static final List<DeviceArena.Kernel> KERNELS = List.of(
             new DeviceArena.Kernel("hardtanh", 1, (g, a) -> g.task("t0", ArenaKernels::hardtanhForward, (float[]) a[0],
@@ -54,6 +59,14 @@ public final class ResidentTornadoBackend implements ComputeBackend {
                     (float[]) a[2])),
             new DeviceArena.Kernel("channel_affine", 1, (g, a) -> g.task("t0", ArenaKernels::channelAffine,
                     (float[]) a[0], (int[]) a[1])),
+            new DeviceArena.Kernel("pad_subsample", 1, (g, a) -> g.task("t0", ArenaKernels::padSubsample,
+                    (float[]) a[0], (int[]) a[1])),
+            new DeviceArena.Kernel("pad_subsample_grad", 1, (g, a) -> g.task("t0", ArenaKernels::padSubsampleGrad,
+                    (float[]) a[0], (int[]) a[1])),
+            new DeviceArena.Kernel("global_avg_pool", 1, (g, a) -> g.task("t0", ArenaKernels::globalAvgPool,
+                    (float[]) a[0], (int[]) a[1])),
+            new DeviceArena.Kernel("global_avg_pool_backward", 1, (g, a) -> g.task("t0",
+                    ArenaKernels::globalAvgPoolBackward, (float[]) a[0], (int[]) a[1])),
             new DeviceArena.Kernel("conv_backward_data", 2, (g, a) -> g.task("t0", TiledConvKernels::backwardData,
                     (KernelContext) a[3], (float[]) a[0], (float[]) a[0], (float[]) a[0], (int[]) a[1])));
 
@@ -338,17 +351,32 @@ public final class ResidentTornadoBackend implements ComputeBackend {
     @Override
     public synchronized void padSubsample(float[] x, int n, int cin, int h, int w, int cout, int padFront, int stride,
                                           float[] y) {
-        home(x);
-        staged.padSubsample(x, n, cin, h, w, cout, padFront, stride, y);
-        wroteOnHost(y);
+        int[] o = arena.bind(new float[][] {x}, new float[][] {y});
+        shortcutArgs(o, n, cin, h, w, cout, padFront, stride);
+        arena.launch(PAD_SUBSAMPLE, (long) n * cout * ((h + stride - 1) / stride) * ((w + stride - 1) / stride));
+        arena.deviceWrote(y);
     }
 
     @Override
     public synchronized void padSubsampleBackward(float[] dy, int n, int cin, int h, int w, int cout, int padFront,
                                                   int stride, float[] dx) {
-        home(dy);
-        staged.padSubsampleBackward(dy, n, cin, h, w, cout, padFront, stride, dx);
-        wroteOnHost(dx);
+        int[] o = arena.bind(new float[][] {dy}, new float[][] {dx});
+        shortcutArgs(o, n, cin, h, w, cout, padFront, stride);
+        arena.launch(PAD_SUBSAMPLE_GRAD, (long) n * cin * h * w);
+        arena.deviceWrote(dx);
+    }
+
+    private void shortcutArgs(int[] offsets, int n, int cin, int h, int w, int cout, int padFront, int stride) {
+        int[] args = arena.args();
+        args[0] = offsets[0];
+        args[1] = offsets[1];
+        args[2] = n;
+        args[3] = cin;
+        args[4] = h;
+        args[5] = w;
+        args[6] = cout;
+        args[7] = padFront;
+        args[8] = stride;
     }
 
     @Override
@@ -403,16 +431,26 @@ public final class ResidentTornadoBackend implements ComputeBackend {
 
     @Override
     public synchronized void globalAvgPoolForward(float[] x, int planes, int hw, float[] y) {
-        home(x);
-        staged.globalAvgPoolForward(x, planes, hw, y);
-        wroteOnHost(y);
+        int[] o = arena.bind(new float[][] {x}, new float[][] {y});
+        int[] args = arena.args();
+        args[0] = o[0];
+        args[1] = o[1];
+        args[2] = planes;
+        args[3] = hw;
+        arena.launch(GLOBAL_AVG_POOL, planes);
+        arena.deviceWrote(y);
     }
 
     @Override
     public synchronized void globalAvgPoolBackward(float[] dy, int planes, int hw, float[] dx) {
-        home(dy);
-        staged.globalAvgPoolBackward(dy, planes, hw, dx);
-        wroteOnHost(dx);
+        int[] o = arena.bind(new float[][] {dy}, new float[][] {dx});
+        int[] args = arena.args();
+        args[0] = o[0];
+        args[1] = o[1];
+        args[2] = planes;
+        args[3] = hw;
+        arena.launch(GLOBAL_AVG_POOL_BACKWARD, (long) planes * hw);
+        arena.deviceWrote(dx);
     }
 
     @Override

@@ -115,6 +115,12 @@ public final class ChannelReference {
      */
     public static float padSubsampleAt(float[] x, int cin, int h, int w, int cout, int padFront, int stride,
                                        int index) {
+        return padSubsampleAt(x, 0, cin, h, w, cout, padFront, stride, index);
+    }
+
+    /** {@link #padSubsampleAt} of an {@code x} that starts at {@code xOff} (a device arena's region). */
+    public static float padSubsampleAt(float[] x, int xOff, int cin, int h, int w, int cout, int padFront, int stride,
+                                       int index) {
         int oh = (h + stride - 1) / stride;
         int ow = (w + stride - 1) / stride;
         int ox = index % ow;
@@ -123,7 +129,7 @@ public final class ChannelReference {
         rest /= oh;
         int ci = rest % cout - padFront;
         int i = rest / cout;
-        return ci >= 0 && ci < cin ? x[((i * cin + ci) * h + oy * stride) * w + ox * stride] : 0f;
+        return ci >= 0 && ci < cin ? x[xOff + ((i * cin + ci) * h + oy * stride) * w + ox * stride] : 0f;
     }
 
     /**
@@ -132,6 +138,12 @@ public final class ChannelReference {
      */
     public static float padSubsampleGradAt(float[] dy, int cin, int h, int w, int cout, int padFront, int stride,
                                            int index) {
+        return padSubsampleGradAt(dy, 0, cin, h, w, cout, padFront, stride, index);
+    }
+
+    /** {@link #padSubsampleGradAt} of a {@code dy} that starts at {@code dyOff} (a device arena's region). */
+    public static float padSubsampleGradAt(float[] dy, int dyOff, int cin, int h, int w, int cout, int padFront,
+                                           int stride, int index) {
         int oh = (h + stride - 1) / stride;
         int ow = (w + stride - 1) / stride;
         int ix = index % w;
@@ -143,6 +155,6 @@ public final class ChannelReference {
         if (iy % stride != 0 || ix % stride != 0) {
             return 0f;
         }
-        return dy[((i * cout + ci + padFront) * oh + iy / stride) * ow + ix / stride];
+        return dy[dyOff + ((i * cout + ci + padFront) * oh + iy / stride) * ow + ix / stride];
     }
 }
