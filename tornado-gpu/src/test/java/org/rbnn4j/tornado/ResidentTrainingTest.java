@@ -93,7 +93,8 @@ class ResidentTrainingTest {
                     .isGreaterThan(c[1]);
             assertThat(resident.profile()).contains("arena:").as("the convolution ran on the arena")
                     .doesNotContain("conv_forward ").doesNotContain("conv_backward_data ").doesNotContain("channel_affine ")
-                    .doesNotContain("pad_subsample ").doesNotContain("global_avg_pool ");
+                    .doesNotContain("pad_subsample ").doesNotContain("global_avg_pool ")
+                    .doesNotContain("standardise_runs ").doesNotContain("standardise_sign_backward ");
         }
     }
 }

@@ -3,6 +3,7 @@ package org.rbnn4j.tornado.kernels;
 import org.rbnn4j.core.compute.kernels.ChannelReference;
 import org.rbnn4j.core.compute.kernels.ElementwiseReference;
 import org.rbnn4j.core.compute.kernels.PoolingReference;
+import org.rbnn4j.core.compute.kernels.StandardisationReference;
 import uk.ac.manchester.tornado.api.annotations.Parallel;
 
 /**
@@ -150,6 +151,56 @@ public final class ArenaKernels {
         int total = args[2] * hw;
         for (@Parallel int i = 0; i < total; i++) {
             arena[dx + i] = PoolingReference.globalAvgGradAt(arena[dy + i / hw], hw);
+        }
+    }
+
+    /**
+     * {@code args = {x, xhat, signs, invStd, runs, len, writeXhat, writeSigns}}: {@link StandardisationKernels#standardise}
+     * on regions, one item per run.
+     */
+    public static void standardise(float[] arena, int[] args) {
+        int x = args[0];
+        int xhat = args[1];
+        int signs = args[2];
+        int invStd = args[3];
+        int runs = args[4];
+        int len = args[5];
+        boolean writeXhat = args[6] != 0;
+        boolean writeSigns = args[7] != 0;
+        for (@Parallel int r = 0; r < runs; r++) {
+            int off = r * len;
+            float mean = StandardisationReference.mean(arena, x + off, len);
+            float inv = StandardisationReference.invStd(arena, x + off, len, mean);
+            arena[invStd + r] = inv;
+            for (int i = 0; i < len; i++) {
+                float v = (arena[x + off + i] - mean) * inv;
+                if (writeXhat) {
+                    arena[xhat + off + i] = v;
+                }
+                if (writeSigns) {
+                    arena[signs + off + i] = ElementwiseReference.sign(v);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code args = {xhat, invStd, grad, runs, len}}, {@code scalars = {peak, slope, scale}}:
+     * {@link StandardisationKernels#signBackward} on regions, one item per run.
+     */
+    public static void signBackward(float[] arena, int[] args, float[] scalars) {
+        int xhat = args[0];
+        int invStd = args[1];
+        int grad = args[2];
+        int runs = args[3];
+        int len = args[4];
+        float peak = scalars[0];
+        float slope = scalars[1];
+        float scale = scalars[2];
+        for (@Parallel int r = 0; r < runs; r++) {
+            int off = r * len;
+            StandardisationReference.signBackward(arena, xhat + off, len, arena[invStd + r], peak, slope, scale, arena,
+                    grad + off);
         }
     }
 

@@ -19,8 +19,8 @@ import uk.ac.manchester.tornado.api.KernelContext;
  *
  * <p>Operations are converted to the arena one at a time. Those with an arena kernel (the convolution's forward and
  * data-gradient passes, BatchNorm's output, hardtanh and its gradient, the residual add, the channel scale, the
- * option-A shortcut, global average pooling, fill, the SGD update, each with its gradient where it has one) read and
- * write regions of the arena; every other operation
+ * option-A shortcut, global average pooling, the binary layers' standardisation, fill, the SGD update, each with its
+ * gradient where it has one) read and write regions of the arena; every other operation
  * falls back to the staged {@link TornadoBackend} (or its host default): the device's newer values of its inputs (and
  * of the outputs it accumulates into) are brought home first, and its outputs are marked host-newer after. So the
  * results are those of the staged backend, whatever mix runs; what the arena saves grows with each converted
@@ -39,7 +39,9 @@ public final class ResidentTornadoBackend implements ComputeBackend {
     private static final int PAD_SUBSAMPLE_GRAD = 9;
     private static final int GLOBAL_AVG_POOL = 10;
     private static final int GLOBAL_AVG_POOL_BACKWARD = 11;
-    private static final int CONV_BACKWARD_DATA = 12;
+    private static final int STANDARDISE = 12;
+    private static final int STANDARDISE_SIGN_BACKWARD = 13;
+    private static final int CONV_BACKWARD_DATA = 14;
 
     private static final List<DeviceArena.Kernel> KERNELS = List.of(
             new DeviceArena.Kernel("hardtanh", 1, (g, a) -> g.task("t0", ArenaKernels::hardtanhForward, (float[]) a[0],
@@ -67,6 +69,10 @@ public final class ResidentTornadoBackend implements ComputeBackend {
                     (float[]) a[0], (int[]) a[1])),
             new DeviceArena.Kernel("global_avg_pool_backward", 1, (g, a) -> g.task("t0",
                     ArenaKernels::globalAvgPoolBackward, (float[]) a[0], (int[]) a[1])),
+            new DeviceArena.Kernel("standardise", 1, (g, a) -> g.task("t0", ArenaKernels::standardise,
+                    (float[]) a[0], (int[]) a[1])),
+            new DeviceArena.Kernel("standardise_sign_backward", 1, (g, a) -> g.task("t0", ArenaKernels::signBackward,
+                    (float[]) a[0], (int[]) a[1], (float[]) a[2])),
             new DeviceArena.Kernel("conv_backward_data", 2, (g, a) -> g.task("t0", TiledConvKernels::backwardData,
                     (KernelContext) a[3], (float[]) a[0], (float[]) a[0], (float[]) a[0], (int[]) a[1])));
 
@@ -456,17 +462,38 @@ public final class ResidentTornadoBackend implements ComputeBackend {
     @Override
     public synchronized void standardiseRuns(float[] x, int runs, int len, float[] xhat, float[] signs,
                                              float[] invStd) {
-        home(x);
-        staged.standardiseRuns(x, runs, len, xhat, signs, invStd);
-        wroteOnHost(xhat, signs, invStd);
+        int[] o = arena.bind(new float[][] {x}, new float[][] {xhat, signs, invStd});
+        int[] args = arena.args();
+        args[0] = o[0];
+        args[1] = o[1];
+        args[2] = o[2];
+        args[3] = o[3];
+        args[4] = runs;
+        args[5] = len;
+        args[6] = xhat != null ? 1 : 0;
+        args[7] = signs != null ? 1 : 0;
+        arena.launch(STANDARDISE, runs);
+        arena.deviceWrote(xhat);
+        arena.deviceWrote(signs);
+        arena.deviceWrote(invStd);
     }
 
     @Override
     public synchronized void standardiseRunsSignBackward(float[] xhat, int runs, int len, float[] invStd, float peak,
                                                          float slope, float scale, float[] grad) {
-        home(xhat, invStd, grad);
-        staged.standardiseRunsSignBackward(xhat, runs, len, invStd, peak, slope, scale, grad);
-        wroteOnHost(grad);
+        int[] o = arena.bind(new float[][] {xhat, invStd, grad}, new float[][] {grad});
+        int[] args = arena.args();
+        args[0] = o[0];
+        args[1] = o[1];
+        args[2] = o[2];
+        args[3] = runs;
+        args[4] = len;
+        float[] s = arena.scalars();
+        s[0] = peak;
+        s[1] = slope;
+        s[2] = scale;
+        arena.launch(STANDARDISE_SIGN_BACKWARD, runs);
+        arena.deviceWrote(grad);
     }
 
     @Override
