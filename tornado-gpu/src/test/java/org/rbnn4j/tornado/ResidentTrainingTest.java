@@ -94,7 +94,8 @@ class ResidentTrainingTest {
             assertThat(resident.profile()).contains("arena:").as("the convolution ran on the arena")
                     .doesNotContain("conv_forward ").doesNotContain("conv_backward_data ").doesNotContain("channel_affine ")
                     .doesNotContain("pad_subsample ").doesNotContain("global_avg_pool ")
-                    .doesNotContain("standardise_runs ").doesNotContain("standardise_sign_backward ");
+                    .doesNotContain("standardise_runs ").doesNotContain("standardise_sign_backward ")
+                    .doesNotContain("channel_statistics ");
         }
     }
 }

@@ -15,8 +15,16 @@ public final class NormKernels {
     public static final int N = 0;
     public static final int C = 1;
     public static final int HW = 2;
+    /**
+     * Where {@code x} starts in its array, where the float output of {@link #channelAverages} goes and where the
+     * {@code mean} of {@link #sampleSquaredDeviations} starts: 0 for the staged operations, offsets into one device
+     * arena for the resident backend (the statistics kernels read them so far).
+     */
+    public static final int X_OFFSET = 3;
+    public static final int OUT_OFFSET = 4;
+    public static final int MEAN_OFFSET = 5;
     /** Length of the {@code dims} array. */
-    public static final int DIMS = 3;
+    public static final int DIMS = 6;
 
     private NormKernels() {
     }
@@ -27,10 +35,11 @@ public final class NormKernels {
         int c = dims[C];
         int hw = dims[HW];
         int total = c * n;
+        int xOff = dims[X_OFFSET];
         for (@Parallel int t = 0; t < total; t++) {
             int ch = t / n;
             int i = t % n;
-            int base = (i * c + ch) * hw;
+            int base = xOff + (i * c + ch) * hw;
             double sum = 0;
             for (int p = 0; p < hw; p++) {
                 sum += x[base + p];
@@ -45,11 +54,13 @@ public final class NormKernels {
         int c = dims[C];
         int hw = dims[HW];
         int total = c * n;
+        int xOff = dims[X_OFFSET];
+        int meanOff = dims[MEAN_OFFSET];
         for (@Parallel int t = 0; t < total; t++) {
             int ch = t / n;
             int i = t % n;
-            int base = (i * c + ch) * hw;
-            float m = mean[ch];
+            int base = xOff + (i * c + ch) * hw;
+            float m = mean[meanOff + ch];
             double sum = 0;
             for (int p = 0; p < hw; p++) {
                 double d = x[base + p] - m;
@@ -64,12 +75,13 @@ public final class NormKernels {
         int n = dims[N];
         int c = dims[C];
         int hw = dims[HW];
+        int outOff = dims[OUT_OFFSET];
         for (@Parallel int ch = 0; ch < c; ch++) {
             double sum = 0;
             for (int i = 0; i < n; i++) {
                 sum += partial[ch * n + i];
             }
-            out[ch] = (float) (sum / ((double) n * hw));
+            out[outOff + ch] = (float) (sum / ((double) n * hw));
         }
     }
 

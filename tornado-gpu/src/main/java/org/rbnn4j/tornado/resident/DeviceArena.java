@@ -54,7 +54,8 @@ final class DeviceArena implements AutoCloseable {
 
     /**
      * An arena kernel: name, grid dimensions (1, or 2 for a {@code KernelContext} kernel tiled in work groups) and the
-     * task it adds to a graph over {@code {arena, args, scalars, kernelContext}}.
+     * task it adds to a graph over {@code {arena, args, scalars, kernelContext, scratchA, scratchB}} (the scratch
+     * arrays: device-only doubles for partial sums, at least {@link #ensureScratch} long).
      */
     record Kernel(String name, int dimensions, BiFunction<TaskGraph, Object[], TaskGraph> task) {
     }
@@ -77,6 +78,9 @@ final class DeviceArena implements AutoCloseable {
     private final float[] scalars = new float[4];
     private final KernelContext context = new KernelContext();
     private float[] arena;
+    /** Device-only double scratch of the reductions (partial sums), resident like the arena. */
+    private double[] scratchA = new double[1024];
+    private double[] scratchB = new double[1024];
     private int used;
     private TornadoExecutionPlan plan;
     private WorkerGrid[] grids;
@@ -204,6 +208,26 @@ final class DeviceArena implements AutoCloseable {
         return args;
     }
 
+    /**
+     * Makes both double scratch arrays hold at least {@code doubles} values; growing them rebuilds the plan, which first
+     * brings every region's newest values home (as a flush does).
+     */
+    void ensureScratch(int doubles) {
+        if (doubles <= scratchA.length) {
+            return;
+        }
+        synchronizeHost();
+        regions.clear();
+        used = 0;
+        flushes++;
+        int capacity = Math.max(doubles, 2 * scratchA.length);
+        scratchA = new double[capacity];
+        scratchB = new double[capacity];
+        int arenaCapacity = arena.length;
+        release();
+        build(arenaCapacity);
+    }
+
     float[] scalars() {
         return scalars;
     }
@@ -275,28 +299,28 @@ final class DeviceArena implements AutoCloseable {
         List<String> names = new ArrayList<>(List.of(prefix + "init", prefix + "upload", prefix + "download"));
         List<TaskGraph> graphs = new ArrayList<>();
         graphs.add(new TaskGraph(names.get(INIT))
-                .transferToDevice(EVERY_EXECUTION, arena)
+                .transferToDevice(EVERY_EXECUTION, arena, scratchA, scratchB)
                 .task("t0", ArenaKernels::keep, arena)
-                .persistOnDevice(arena));
+                .persistOnDevice(arena, scratchA, scratchB));
         graphs.add(new TaskGraph(names.get(UPLOAD))
-                .consumeFromDevice(arena)
+                .consumeFromDevice(arena, scratchA, scratchB)
                 .transferToDevice(EVERY_EXECUTION, staging, copyArgs)
                 .task("t0", ArenaKernels::copyIn, staging, arena, copyArgs)
-                .persistOnDevice(arena));
+                .persistOnDevice(arena, scratchA, scratchB));
         graphs.add(new TaskGraph(names.get(DOWNLOAD))
-                .consumeFromDevice(arena)
+                .consumeFromDevice(arena, scratchA, scratchB)
                 .transferToDevice(EVERY_EXECUTION, copyArgs)
                 .task("t0", ArenaKernels::copyOut, arena, staging, copyArgs)
                 .transferToHost(EVERY_EXECUTION, staging)
-                .persistOnDevice(arena));
+                .persistOnDevice(arena, scratchA, scratchB));
         for (Kernel kernel : kernels) {
             String name = prefix + kernel.name();
             names.add(name);
             TaskGraph g = new TaskGraph(name)
-                    .consumeFromDevice(arena)
+                    .consumeFromDevice(arena, scratchA, scratchB)
                     .transferToDevice(EVERY_EXECUTION, args, scalars);
-            g = kernel.task().apply(g, new Object[] {arena, args, scalars, context});
-            graphs.add(g.persistOnDevice(arena));
+            g = kernel.task().apply(g, new Object[] {arena, args, scalars, context, scratchA, scratchB});
+            graphs.add(g.persistOnDevice(arena, scratchA, scratchB));
         }
         GridScheduler scheduler = new GridScheduler();
         grids = new WorkerGrid[graphs.size()];

@@ -8,6 +8,7 @@ import org.rbnn4j.core.rbnn.SignGradient;
 import org.rbnn4j.tornado.TornadoBackend;
 import org.rbnn4j.tornado.kernels.ArenaKernels;
 import org.rbnn4j.tornado.kernels.ConvKernels;
+import org.rbnn4j.tornado.kernels.NormKernels;
 import org.rbnn4j.tornado.kernels.TiledConvKernels;
 import uk.ac.manchester.tornado.api.KernelContext;
 
@@ -19,8 +20,8 @@ import uk.ac.manchester.tornado.api.KernelContext;
  *
  * <p>Operations are converted to the arena one at a time. Those with an arena kernel (the convolution's forward and
  * data-gradient passes, BatchNorm's output, hardtanh and its gradient, the residual add, the channel scale, the
- * option-A shortcut, global average pooling, the binary layers' standardisation, fill, the SGD update, each with its
- * gradient where it has one) read and write regions of the arena; every other operation
+ * option-A shortcut, global average pooling, the binary layers' standardisation, BatchNorm's batch statistics, fill,
+ * the SGD update, each with its gradient where it has one) read and write regions of the arena; every other operation
  * falls back to the staged {@link TornadoBackend} (or its host default): the device's newer values of its inputs (and
  * of the outputs it accumulates into) are brought home first, and its outputs are marked host-newer after. So the
  * results are those of the staged backend, whatever mix runs; what the arena saves grows with each converted
@@ -41,7 +42,11 @@ public final class ResidentTornadoBackend implements ComputeBackend {
     private static final int GLOBAL_AVG_POOL_BACKWARD = 11;
     private static final int STANDARDISE = 12;
     private static final int STANDARDISE_SIGN_BACKWARD = 13;
-    private static final int CONV_BACKWARD_DATA = 14;
+    private static final int SAMPLE_SUMS = 14;
+    private static final int SAMPLE_SQUARED_DEVIATIONS = 15;
+    private static final int CHANNEL_AVERAGES_A = 16;
+    private static final int CHANNEL_AVERAGES_B = 17;
+    private static final int CONV_BACKWARD_DATA = 18;
 
     private static final List<DeviceArena.Kernel> KERNELS = List.of(
             new DeviceArena.Kernel("hardtanh", 1, (g, a) -> g.task("t0", ArenaKernels::hardtanhForward, (float[]) a[0],
@@ -73,6 +78,15 @@ public final class ResidentTornadoBackend implements ComputeBackend {
                     (float[]) a[0], (int[]) a[1])),
             new DeviceArena.Kernel("standardise_sign_backward", 1, (g, a) -> g.task("t0", ArenaKernels::signBackward,
                     (float[]) a[0], (int[]) a[1], (float[]) a[2])),
+            new DeviceArena.Kernel("sample_sums", 1, (g, a) -> g.task("t0", NormKernels::sampleSums, (float[]) a[0],
+                    (double[]) a[4], (int[]) a[1])),
+            new DeviceArena.Kernel("sample_squared_deviations", 1, (g, a) -> g.task("t0",
+                    NormKernels::sampleSquaredDeviations, (float[]) a[0], (float[]) a[0], (double[]) a[5],
+                    (int[]) a[1])),
+            new DeviceArena.Kernel("channel_averages_a", 1, (g, a) -> g.task("t0", NormKernels::channelAverages,
+                    (double[]) a[4], (float[]) a[0], (int[]) a[1])),
+            new DeviceArena.Kernel("channel_averages_b", 1, (g, a) -> g.task("t0", NormKernels::channelAverages,
+                    (double[]) a[5], (float[]) a[0], (int[]) a[1])),
             new DeviceArena.Kernel("conv_backward_data", 2, (g, a) -> g.task("t0", TiledConvKernels::backwardData,
                     (KernelContext) a[3], (float[]) a[0], (float[]) a[0], (float[]) a[0], (int[]) a[1])));
 
@@ -277,11 +291,28 @@ public final class ResidentTornadoBackend implements ComputeBackend {
         conv2dForward(g, signsX, signsW, y);
     }
 
+    /**
+     * On the arena, as the staged operation: per (channel, sample) sums into device scratch, per-channel means, squared
+     * deviations around them, per-channel variances ({@code NormKernels}, one launch each).
+     */
     @Override
     public synchronized void channelMeanVariance(float[] x, int n, int c, int hw, float[] mean, float[] variance) {
-        home(x);
-        staged.channelMeanVariance(x, n, c, hw, mean, variance);
-        wroteOnHost(mean, variance);
+        arena.ensureScratch(n * c);
+        int[] o = arena.bind(new float[][] {x}, new float[][] {mean, variance});
+        int[] args = arena.args();
+        args[NormKernels.N] = n;
+        args[NormKernels.C] = c;
+        args[NormKernels.HW] = hw;
+        args[NormKernels.X_OFFSET] = o[0];
+        args[NormKernels.MEAN_OFFSET] = o[1];
+        arena.launch(SAMPLE_SUMS, (long) c * n);
+        args[NormKernels.OUT_OFFSET] = o[1];
+        arena.launch(CHANNEL_AVERAGES_A, c);
+        arena.launch(SAMPLE_SQUARED_DEVIATIONS, (long) c * n);
+        args[NormKernels.OUT_OFFSET] = o[2];
+        arena.launch(CHANNEL_AVERAGES_B, c);
+        arena.deviceWrote(mean);
+        arena.deviceWrote(variance);
     }
 
     @Override
