@@ -11,6 +11,11 @@ import uk.ac.manchester.tornado.api.annotations.Parallel;
  * array at its region's offset. {@code args} holds the offsets and sizes of one call (documented per kernel),
  * {@code scalars} its float parameters; the per-element arithmetic is the reference's ({@code ElementwiseReference},
  * and for the channel scale {@code ChannelReference.scaleAt}'s one product).
+ *
+ * <p>Why copies of some staged kernels instead of the staged kernels with offsets (as the convolution and the batch
+ * statistics use): passing the arena as several <em>written</em> parameters of one task hangs TornadoVM 5.2 (seen on
+ * PoCL with the standardisation, arena as xhat, signs and invStd, and with BatchNorm's channel gradient sums); one
+ * written alias (the convolution's output) works. So a kernel that writes several regions takes the arena once.
  */
 public final class ArenaKernels {
     private ArenaKernels() {
