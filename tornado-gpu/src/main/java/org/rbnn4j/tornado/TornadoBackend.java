@@ -2,6 +2,7 @@ package org.rbnn4j.tornado;
 
 import org.rbnn4j.core.compute.ComputeBackend;
 import org.rbnn4j.core.compute.ConvGeometry;
+import org.rbnn4j.core.compute.kernels.ChannelReference;
 import org.rbnn4j.core.compute.kernels.PoolingReference;
 import org.rbnn4j.tornado.kernels.PoolingKernels;
 import org.rbnn4j.tornado.ops.BatchNormBackwardOp;
@@ -304,13 +305,7 @@ public final class TornadoBackend implements ComputeBackend {
         long start = System.nanoTime();
         double[] sums = new double[n * c];
         channelScaleBackward.run(x, dy, n, c, hw, scale, dx, sums);
-        for (int ch = 0; ch < c; ch++) {
-            double sum = 0;
-            for (int i = 0; i < n; i++) {
-                sum += sums[i * c + ch];
-            }
-            scaleGrad[ch] += (float) sum;
-        }
+        ChannelReference.addPlaneSums(sums, n, c, scaleGrad);
         channelScaleBackward.recordCall(System.nanoTime() - start);
     }
 

@@ -34,6 +34,14 @@ public final class TornadoBackendProvider implements ComputeBackendProvider {
     /** {@code threads} is ignored: the device does the parallel work. */
     @Override
     public ComputeBackend create(int threads) {
+        return onSelectedDevice();
+    }
+
+    /**
+     * A staged backend on the device {@code rbnn.device} names ({@link TornadoDevices#select}); a clear error when
+     * TornadoVM does not run here. Also what the resident backend's provider wraps.
+     */
+    public static TornadoBackend onSelectedDevice() {
         TornadoRuntimeCheck.Result check = TornadoRuntimeCheck.check();
         if (!check.available()) {
             throw new IllegalStateException("TornadoVM backend not available: " + check.reason());

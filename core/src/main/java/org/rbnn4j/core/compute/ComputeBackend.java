@@ -223,13 +223,7 @@ public interface ComputeBackend extends AutoCloseable {
                 sums[r] = ChannelReference.scalePlaneBackward(x, dy, c, hw, scale, dx, r);
             }
         });
-        for (int ch = 0; ch < c; ch++) {
-            double sum = 0;
-            for (int i = 0; i < n; i++) {
-                sum += sums[i * c + ch];
-            }
-            scaleGrad[ch] += (float) sum;
-        }
+        ChannelReference.addPlaneSums(sums, n, c, scaleGrad);
     }
 
     /** {@code y[i, ch, p] += bias[ch]} over {@code [n, c, hw]}. The default is {@link ChannelReference#addBiasPlane}. */

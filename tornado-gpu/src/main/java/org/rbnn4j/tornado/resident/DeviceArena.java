@@ -216,16 +216,12 @@ final class DeviceArena implements AutoCloseable {
         if (doubles <= scratchA.length) {
             return;
         }
-        synchronizeHost();
-        regions.clear();
-        used = 0;
-        flushes++;
+        forgetRegions();
         int capacity = Math.max(doubles, 2 * scratchA.length);
         scratchA = new double[capacity];
         scratchB = new double[capacity];
-        int arenaCapacity = arena.length;
         release();
-        build(arenaCapacity);
+        build(arena.length);
     }
 
     float[] scalars() {
@@ -278,18 +274,23 @@ final class DeviceArena implements AutoCloseable {
      * so that a step's working set soon fits, and grows at least to twice what one operation needs.
      */
     private void flush(long live) {
-        synchronizeHost();
-        regions.clear();
-        used = 0;
-        flushes++;
-        long capacity = Math.max(Math.min(2L * arena.length, maxCapacity), 2 * live);
         if (live > Integer.MAX_VALUE - 8) {
             throw new IllegalStateException("one operation needs " + live + " floats, more than a Java array holds");
         }
+        forgetRegions();
+        long capacity = Math.max(Math.min(2L * arena.length, maxCapacity), 2 * live);
         if (capacity > arena.length) {
             release();
             build((int) Math.min(capacity, Integer.MAX_VALUE - 8));
         }
+    }
+
+    /** Every region's newest values home, then no region: the arena's contents may be dropped or rebuilt. */
+    private void forgetRegions() {
+        synchronizeHost();
+        regions.clear();
+        used = 0;
+        flushes++;
     }
 
     private void build(int capacity) {

@@ -2,8 +2,7 @@ package org.rbnn4j.tornado.resident;
 
 import org.rbnn4j.core.compute.ComputeBackend;
 import org.rbnn4j.core.compute.ComputeBackendProvider;
-import org.rbnn4j.tornado.TornadoBackend;
-import org.rbnn4j.tornado.TornadoDevices;
+import org.rbnn4j.tornado.TornadoBackendProvider;
 import org.rbnn4j.tornado.TornadoRuntimeCheck;
 
 /**
@@ -41,16 +40,11 @@ public final class ResidentTornadoBackendProvider implements ComputeBackendProvi
     /** {@code threads} is ignored: the device does the parallel work. */
     @Override
     public ComputeBackend create(int threads) {
-        TornadoRuntimeCheck.Result check = TornadoRuntimeCheck.check();
-        if (!check.available()) {
-            throw new IllegalStateException("TornadoVM backend not available: " + check.reason());
-        }
         long max = Long.getLong(MAX_CAPACITY_PROPERTY, DEFAULT_MAX_CAPACITY);
         if (max < INITIAL_CAPACITY) {
             throw new IllegalArgumentException("-D" + MAX_CAPACITY_PROPERTY + "=" + max + " is below the arena's start ("
                     + INITIAL_CAPACITY + " floats)");
         }
-        TornadoBackend staged = new TornadoBackend(TornadoDevices.select(System.getProperty(TornadoDevices.DEVICE_PROPERTY)));
-        return new ResidentTornadoBackend(staged, INITIAL_CAPACITY, max);
+        return new ResidentTornadoBackend(TornadoBackendProvider.onSelectedDevice(), INITIAL_CAPACITY, max);
     }
 }

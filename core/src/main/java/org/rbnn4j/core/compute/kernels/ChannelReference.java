@@ -60,6 +60,20 @@ public final class ChannelReference {
         return sum;
     }
 
+    /**
+     * {@code grad[ch] += (float) sum_i planeSums[i * c + ch]}: the per-plane sums of {@link #scalePlaneBackward} added
+     * per channel in image order (in double), so the result does not depend on how the planes were computed.
+     */
+    public static void addPlaneSums(double[] planeSums, int n, int c, float[] grad) {
+        for (int ch = 0; ch < c; ch++) {
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += planeSums[i * c + ch];
+            }
+            grad[ch] += (float) sum;
+        }
+    }
+
     /** {@code y += bias[ch]} over plane {@code plane} ({@code = image * c + ch}). */
     public static void addBiasPlane(float[] y, int c, int hw, float[] bias, int plane) {
         int base = plane * hw;
