@@ -27,10 +27,14 @@ fi
 device=${1:-}
 steps=${2:-20}
 backend=tornado${device:+:$device}
+# RBNN_CHECK_TIMEOUT (seconds) bounds each command, so that one hung device call leaves the rest of the check to run.
+run() {
+  if [ -n "${RBNN_CHECK_TIMEOUT:-}" ]; then timeout "$RBNN_CHECK_TIMEOUT" "$@"; else "$@"; fi
+}
 status=0
-./rbnn devices --check ${device:+--device "$device"} || status=1
-./rbnn bench train --backend "$backend" --model resnet20_1w1a --batch 256 --steps "$steps" --json || status=1
-./rbnn bench train --backend "tornado-resident${device:+:$device}" --model resnet20_1w1a --batch 256 --steps "$steps" \
+run ./rbnn devices --check ${device:+--device "$device"} || status=1
+run ./rbnn bench train --backend "$backend" --model resnet20_1w1a --batch 256 --steps "$steps" --json || status=1
+run ./rbnn bench train --backend "tornado-resident${device:+:$device}" --model resnet20_1w1a --batch 256 --steps "$steps" \
   --json || status=1
-./rbnn bench train --backend simd --model resnet20_1w1a --batch 256 --steps "$steps" --json || status=1
+run ./rbnn bench train --backend simd --model resnet20_1w1a --batch 256 --steps "$steps" --json || status=1
 exit $status

@@ -63,25 +63,28 @@ final class TrainBenchCommand implements Callable<Integer> {
         net.onEpochStart(0, 10, 0.1, 10);
         long rotationBefore = net.rotationNanos();
         net.onBatchStart(0);
-        step(net, images, labels, loss, sgd);
+        double firstLoss = step(net, images, labels, loss, sgd);
         double rotationSeconds = (net.rotationNanos() - rotationBefore) / 1e9;
         for (int i = 1; i < warmup; i++) {
             net.onBatchStart(i);
             step(net, images, labels, loss, sgd);
         }
         double[] times = new double[steps];
+        double lastLoss = firstLoss;
         for (int i = 0; i < steps; i++) {
             net.onBatchStart(warmup + i);
             long t0 = System.nanoTime();
-            step(net, images, labels, loss, sgd);
+            lastLoss = step(net, images, labels, loss, sgd);
             times[i] = (System.nanoTime() - t0) / 1e9;
         }
         Arrays.sort(times);
         double median = steps % 2 == 1 ? times[steps / 2] : (times[steps / 2 - 1] + times[steps / 2]) / 2;
         if (json) {
             System.out.printf(Locale.ROOT, "{\"model\":\"%s\",\"batch\":%d,\"threads\":%d,\"step_s_median\":%.6f,"
-                            + "\"images_per_s\":%.2f,\"rotation_s\":%.6f,\"backend\":\"%s\",\"steps\":%d,\"step_s_min\":%.6f}%n",
-                    net.name(), batch, compute.threads(), median, batch / median, rotationSeconds, compute.name(), steps, times[0]);
+                            + "\"images_per_s\":%.2f,\"rotation_s\":%.6f,\"backend\":\"%s\",\"steps\":%d,\"step_s_min\":%.6f,"
+                            + "\"loss_first\":%.7g,\"loss_last\":%.7g}%n",
+                    net.name(), batch, compute.threads(), median, batch / median, rotationSeconds, compute.name(), steps, times[0],
+                    firstLoss, lastLoss);
         } else {
             System.out.printf(Locale.ROOT, "%s batch %d, %s backend, %d thread(s): median step %.3f s (%.0f images/s), "
                     + "rotation update %.4f s%n", net.name(), batch, compute.name(), compute.threads(), median, batch / median, rotationSeconds);
@@ -94,11 +97,13 @@ final class TrainBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void step(Network net, Tensor images, int[] labels, CrossEntropyLoss loss, Sgd sgd) {
+    /** One training step; returns its loss, so runs of one seed on different backends can be compared. */
+    private static double step(Network net, Tensor images, int[] labels, CrossEntropyLoss loss, Sgd sgd) {
         net.zeroGrad();
         Tensor logits = net.forward(images, Mode.TRAIN);
-        loss.forward(logits, labels);
+        double value = loss.forward(logits, labels);
         net.backward(loss.backward());
         sgd.step();
+        return value;
     }
 }
