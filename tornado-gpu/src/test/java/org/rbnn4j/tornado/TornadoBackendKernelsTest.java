@@ -227,6 +227,42 @@ class TornadoBackendKernelsTest {
         }
     }
 
+    /**
+     * NaN and infinities pass through the device kernels as through the reference: the backend compiles without
+     * {@code -cl-fast-relaxed-math} (TornadoVM's default), which lets the compiler assume they never occur, so a NaN
+     * loss would be hidden instead of reported. Division is exact too (the global average gradient divides).
+     */
+    @Test
+    void nanAndInfinitiesPropagateAndDivisionIsExact() {
+        float[] x = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0.5f, Float.NaN, -0f, 3f, -3f};
+        int n = x.length;
+        float[] yRef = new float[n];
+        float[] y = new float[n];
+        REFERENCE.hardtanhForward(x, yRef, n);
+        device.hardtanhForward(x, y, n);
+        assertThat(y).as("hardtanh of NaN and infinities").containsExactly(yRef);
+        float[] z = new float[n];
+        float[] zRef = new float[n];
+        REFERENCE.add(x, yRef, zRef, n);
+        device.add(x, y, z, n);
+        assertThat(z).as("sums with NaN and infinities").containsExactly(zRef);
+        float[] means = new float[n];
+        float[] meansRef = new float[n];
+        REFERENCE.globalAvgPoolForward(x, 2, 4, meansRef);
+        device.globalAvgPoolForward(x, 2, 4, means);
+        assertThat(means).as("plane means with NaN").containsExactly(meansRef);
+        // Quotients that an approximate division (2 ulp, as OpenCL allows by default) gets wrong somewhere.
+        SplittableRandom rnd = new SplittableRandom(11);
+        int planes = 4096;
+        int hw = 81;
+        float[] dy = random(rnd, planes);
+        float[] dxRef = new float[planes * hw];
+        float[] dx = new float[planes * hw];
+        REFERENCE.globalAvgPoolBackward(dy, planes, hw, dxRef);
+        device.globalAvgPoolBackward(dy, planes, hw, dx);
+        assertThat(dx).as("dy / hw").containsExactly(dxRef);
+    }
+
     @Test
     void elementwiseOperationsMatchTheReference() {
         SplittableRandom rnd = new SplittableRandom(5);

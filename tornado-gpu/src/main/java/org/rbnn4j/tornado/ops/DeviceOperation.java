@@ -31,9 +31,12 @@ public abstract class DeviceOperation implements AutoCloseable {
     /**
      * OpenCL build options: TornadoVM's default adds {@code -cl-mad-enable -cl-fast-relaxed-math}, which lets the
      * driver use approximate division and ignore NaN/infinity rules; without them the device keeps IEEE float semantics
-     * like the JVM (contractions into fused multiply-adds stay possible, see {@code TornadoSettings}).
+     * like the JVM (contractions into fused multiply-adds stay possible, see {@code TornadoSettings}). Even then OpenCL
+     * allows single-precision division and square root 2.5 and 3 ulp of error: {@code
+     * -cl-fp32-correctly-rounded-divide-sqrt} asks for the correctly rounded results Java computes (on an NVIDIA H200,
+     * without it, {@code dy / hw} of the global average gradient came out one ulp off for some quotients).
      */
-    public static final String OPENCL_FLAGS = "-w";
+    public static final String OPENCL_FLAGS = "-cl-fp32-correctly-rounded-divide-sqrt -w";
 
     private final TornadoDevice device;
     private final String kind;
