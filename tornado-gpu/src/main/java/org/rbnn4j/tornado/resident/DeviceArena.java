@@ -4,9 +4,7 @@ import static uk.ac.manchester.tornado.api.enums.DataTransferMode.EVERY_EXECUTIO
 
 import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BiFunction;
 import org.rbnn4j.tornado.kernels.ArenaKernels;
 import org.rbnn4j.tornado.ops.DeviceOperation;
@@ -30,27 +28,16 @@ import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
  * region before an operation reads them if the host is newer ({@link #bind}), back when the host reads them
  * ({@link #toHost}).
  *
- * <p>Regions are allocated one after the other. When the arena is full, every region whose newest values are on the
- * device is brought home and all regions are forgotten (which also frees those of arrays the layers dropped); the arena
- * doubles up to a maximum, and the plan is rebuilt for it (its kernels compile again). A training step's arrays are the
- * same from step to step, so after the first steps it runs without flushes.
+ * <p>Regions are kept by {@link ArenaRegions}: first fit in the free spans, and the regions of arrays the garbage
+ * collector has cleared (a step's activations and gradients, dropped when it ends) are freed without any transfer.
+ * When no span fits even after asking the collector for the dead arrays, the arena is flushed: every region whose
+ * newest values are on the device is brought home and all regions are forgotten; the arena doubles up to a maximum,
+ * and the plan is rebuilt for it (its kernels compile again). A training step's working set is the same from step to
+ * step, so after the first steps it runs without flushes.
  *
  * <p>Not thread-safe: its backend serialises calls.
  */
 final class DeviceArena implements AutoCloseable {
-    /** Where an array's newest values are. */
-    private enum State { HOST_NEWER, IN_SYNC, DEVICE_NEWER }
-
-    private static final class Region {
-        final int offset;
-        final int length;
-        State state = State.HOST_NEWER;
-
-        Region(int offset, int length) {
-            this.offset = offset;
-            this.length = length;
-        }
-    }
 
     /**
      * An arena kernel: name, grid dimensions (1, or 2 for a {@code KernelContext} kernel tiled in work groups) and the
@@ -66,12 +53,14 @@ final class DeviceArena implements AutoCloseable {
     private static final int UPLOAD = 1;
     private static final int DOWNLOAD = 2;
     private static final int FIRST_KERNEL = 3;
+    /** How long a full arena waits for the garbage collector to report dead arrays before it flushes. */
+    private static final long GC_WAIT_MILLIS = 100;
 
     private final TornadoDevice device;
     /** The arena stops doubling at this many floats (then a full arena is only flushed). */
     private final long maxCapacity;
     private final List<Kernel> kernels;
-    private final Map<float[], Region> regions = new IdentityHashMap<>();
+    private final ArenaRegions regions = new ArenaRegions(0);
     private final float[] staging = new float[STAGING];
     private final int[] copyArgs = new int[2];
     private final int[] args = new int[16];
@@ -81,7 +70,6 @@ final class DeviceArena implements AutoCloseable {
     /** Device-only double scratch of the reductions (partial sums), resident like the arena. */
     private double[] scratchA = new double[1024];
     private double[] scratchB = new double[1024];
-    private int used;
     private TornadoExecutionPlan plan;
     private WorkerGrid[] grids;
     private long uploads;
@@ -109,17 +97,7 @@ final class DeviceArena implements AutoCloseable {
      * first. Null arrays get offset -1. An array may appear in both lists.
      */
     int[] bind(float[][] inputs, float[][] outputs) {
-        long needed = 0;
-        List<float[]> fresh = new ArrayList<>();
-        for (float[][] list : new float[][][] {inputs, outputs}) {
-            for (float[] a : list) {
-                if (a != null && !regions.containsKey(a) && !containsIdentity(fresh, a)) {
-                    fresh.add(a);
-                    needed += a.length;
-                }
-            }
-        }
-        if (used + needed > arena.length) {
+        if (!place(inputs, outputs) && (regions.collectGarbage(GC_WAIT_MILLIS) == 0 || !place(inputs, outputs))) {
             long live = 0;
             for (float[][] list : new float[][][] {inputs, outputs}) {
                 for (float[] a : list) {
@@ -127,29 +105,45 @@ final class DeviceArena implements AutoCloseable {
                 }
             }
             flush(live);
+            if (!place(inputs, outputs)) {
+                throw new IllegalStateException("one operation's " + live + " floats do not fit the arena's "
+                        + arena.length);
+            }
         }
         int[] offsets = new int[inputs.length + outputs.length];
         int k = 0;
         for (float[] a : inputs) {
-            offsets[k++] = a == null ? -1 : upload(region(a), a);
+            offsets[k++] = a == null ? -1 : upload(regions.find(a), a);
         }
         for (float[] a : outputs) {
-            offsets[k++] = a == null ? -1 : region(a).offset;
+            offsets[k++] = a == null ? -1 : regions.find(a).offset;
         }
         return offsets;
+    }
+
+    /** Gives every array of the lists a region; false if one did not fit (those placed keep theirs). */
+    private boolean place(float[][] inputs, float[][] outputs) {
+        for (float[][] list : new float[][][] {inputs, outputs}) {
+            for (float[] a : list) {
+                if (a != null && regions.find(a) == null && regions.allocate(a) == null) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** After an arena kernel wrote {@code a}: the device holds its newest values. */
     void deviceWrote(float[] a) {
         if (a != null) {
-            regions.get(a).state = State.DEVICE_NEWER;
+            regions.find(a).state = ArenaRegions.State.DEVICE_NEWER;
         }
     }
 
     /** Brings {@code a}'s newest values to its host array if the device holds them. */
     void toHost(float[] a) {
-        Region r = a == null ? null : regions.get(a);
-        if (r == null || r.state != State.DEVICE_NEWER) {
+        ArenaRegions.Region r = a == null ? null : regions.find(a);
+        if (r == null || r.state != ArenaRegions.State.DEVICE_NEWER) {
             return;
         }
         for (int done = 0; done < r.length; done += STAGING) {
@@ -160,22 +154,22 @@ final class DeviceArena implements AutoCloseable {
             plan.withGraph(DOWNLOAD).execute();
             System.arraycopy(staging, 0, a, done, len);
         }
-        r.state = State.IN_SYNC;
+        r.state = ArenaRegions.State.IN_SYNC;
         downloads++;
         floatsDown += r.length;
     }
 
     /** The host wrote {@code a}: its region (if any) is refreshed before an operation reads it. */
     void hostWrote(float[] a) {
-        Region r = a == null ? null : regions.get(a);
+        ArenaRegions.Region r = a == null ? null : regions.find(a);
         if (r != null) {
-            r.state = State.HOST_NEWER;
+            r.state = ArenaRegions.State.HOST_NEWER;
         }
     }
 
     /** Brings every region the device holds newer values of to its host array. */
     void synchronizeHost() {
-        for (float[] a : new ArrayList<>(regions.keySet())) {
+        for (float[] a : regions.deviceNewer()) {
             toHost(a);
         }
     }
@@ -228,23 +222,17 @@ final class DeviceArena implements AutoCloseable {
         return scalars;
     }
 
-    /** {@code {uploads, downloads, floats up, floats down, kernel launches, flushes}}. */
+    /**
+     * {@code {uploads, downloads, floats up, floats down, kernel launches, flushes, regions reclaimed, arena floats,
+     * most floats in regions at once}}.
+     */
     long[] counters() {
-        return new long[] {uploads, downloads, floatsUp, floatsDown, launches, flushes};
+        return new long[] {uploads, downloads, floatsUp, floatsDown, launches, flushes, regions.reclaimed(),
+                arena.length, regions.peakFloats()};
     }
 
-    private Region region(float[] a) {
-        Region r = regions.get(a);
-        if (r == null) {
-            r = new Region(used, a.length);
-            used += a.length;
-            regions.put(a, r);
-        }
-        return r;
-    }
-
-    private int upload(Region r, float[] a) {
-        if (r.state == State.HOST_NEWER) {
+    private int upload(ArenaRegions.Region r, float[] a) {
+        if (r.state == ArenaRegions.State.HOST_NEWER) {
             for (int done = 0; done < r.length; done += STAGING) {
                 int len = Math.min(STAGING, r.length - done);
                 System.arraycopy(a, done, staging, 0, len);
@@ -253,20 +241,11 @@ final class DeviceArena implements AutoCloseable {
                 grids[UPLOAD].setGlobalWork(len, 1, 1);
                 plan.withGraph(UPLOAD).execute();
             }
-            r.state = State.IN_SYNC;
+            r.state = ArenaRegions.State.IN_SYNC;
             uploads++;
             floatsUp += r.length;
         }
         return r.offset;
-    }
-
-    private static boolean containsIdentity(List<float[]> list, float[] a) {
-        for (float[] b : list) {
-            if (b == a) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -288,14 +267,13 @@ final class DeviceArena implements AutoCloseable {
     /** Every region's newest values home, then no region: the arena's contents may be dropped or rebuilt. */
     private void forgetRegions() {
         synchronizeHost();
-        regions.clear();
-        used = 0;
+        regions.clear(arena.length);
         flushes++;
     }
 
     private void build(int capacity) {
         arena = new float[capacity];
-        used = 0;
+        regions.clear(capacity);
         String prefix = "arena" + ARENA_COUNTER.getAndIncrement() + "_";
         List<String> names = new ArrayList<>(List.of(prefix + "init", prefix + "upload", prefix + "download"));
         List<TaskGraph> graphs = new ArrayList<>();
@@ -359,7 +337,7 @@ final class DeviceArena implements AutoCloseable {
             synchronizeHost();
         } finally {
             release();
-            regions.clear();
+            regions.clear(0);
         }
     }
 }

@@ -112,7 +112,10 @@ public final class ResidentTornadoBackend implements ComputeBackend {
         return 1;
     }
 
-    /** {@code {uploads, downloads, floats up, floats down, arena kernel launches, flushes}} so far. */
+    /**
+     * {@code {uploads, downloads, floats up, floats down, arena kernel launches, flushes, regions reclaimed, arena
+     * floats, most floats in regions at once}} so far.
+     */
     public synchronized long[] arenaCounters() {
         return arena.counters();
     }
@@ -553,8 +556,9 @@ public final class ResidentTornadoBackend implements ComputeBackend {
     public String profile() {
         long[] c = arenaCounters();
         return staged.profile() + String.format(java.util.Locale.ROOT,
-                "  arena: %d uploads (%.1f MB), %d downloads (%.1f MB), %d kernel launches, %d flushes%n",
-                c[0], c[2] * 4e-6, c[1], c[3] * 4e-6, c[4], c[5]);
+                "  arena: %d uploads (%.1f MB), %d downloads (%.1f MB), %d kernel launches, %d flushes, %d regions of"
+                        + " collected arrays reclaimed; %.1f MB, at most %.1f MB in use%n",
+                c[0], c[2] * 4e-6, c[1], c[3] * 4e-6, c[4], c[5], c[6], c[7] * 4e-6, c[8] * 4e-6);
     }
 
     /** Host code runs on the calling thread (the layers announce its reads and writes). */

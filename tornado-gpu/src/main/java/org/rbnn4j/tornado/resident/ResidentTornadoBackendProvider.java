@@ -2,6 +2,7 @@ package org.rbnn4j.tornado.resident;
 
 import org.rbnn4j.core.compute.ComputeBackend;
 import org.rbnn4j.core.compute.ComputeBackendProvider;
+import org.rbnn4j.tornado.TornadoBackend;
 import org.rbnn4j.tornado.TornadoBackendProvider;
 import org.rbnn4j.tornado.TornadoRuntimeCheck;
 
@@ -9,13 +10,17 @@ import org.rbnn4j.tornado.TornadoRuntimeCheck;
  * {@link java.util.ServiceLoader} entry for the resident TornadoVM backend: name {@code tornado-resident} (select it
  * with {@code --backend tornado-resident[:N]}), priority 250, below {@code tornado}: opt-in while most operations still
  * fall back to the staged backend. The arena starts at {@value #INITIAL_CAPACITY} floats and doubles up to
- * {@code -D}{@value #MAX_CAPACITY_PROPERTY} floats (default {@value #DEFAULT_MAX_CAPACITY}, 1 GiB).
+ * {@code -D}{@value #MAX_CAPACITY_PROPERTY} floats. By default that is the most that fits three limits: a Java array
+ * (2<sup>31</sup> - 8 floats), the device's largest allocation, and half the JVM's heap (the arena has a host copy
+ * there, and the layers' arrays need the rest). A training step's arrays must fit to run without flushes:
+ * resnet20_1w1a holds about 2.2 million floats per image of the batch at once (measured: 140 MB at batch 16, 273 MB at
+ * 32), so a 256-image batch needs 2.2 GB, in an arena that doubles to 4.3 GB: run the JVM with {@code -Xmx12g} or more.
  */
 public final class ResidentTornadoBackendProvider implements ComputeBackendProvider {
     /** System property: the most floats the arena doubles to. */
     public static final String MAX_CAPACITY_PROPERTY = "rbnn.tornado.arena.max";
     static final int INITIAL_CAPACITY = 1 << 22;
-    static final long DEFAULT_MAX_CAPACITY = 1L << 28;
+    private static final long LARGEST_ARRAY = Integer.MAX_VALUE - 8;
 
     @Override
     public String name() {
@@ -40,11 +45,28 @@ public final class ResidentTornadoBackendProvider implements ComputeBackendProvi
     /** {@code threads} is ignored: the device does the parallel work. */
     @Override
     public ComputeBackend create(int threads) {
-        long max = Long.getLong(MAX_CAPACITY_PROPERTY, DEFAULT_MAX_CAPACITY);
+        TornadoBackend staged = TornadoBackendProvider.onSelectedDevice();
+        Long chosen = Long.getLong(MAX_CAPACITY_PROPERTY);
+        long max = chosen != null ? chosen
+                : defaultMaxCapacity(staged.device().getMaxAllocMemory(), Runtime.getRuntime().maxMemory());
         if (max < INITIAL_CAPACITY) {
+            staged.close();
             throw new IllegalArgumentException("-D" + MAX_CAPACITY_PROPERTY + "=" + max + " is below the arena's start ("
                     + INITIAL_CAPACITY + " floats)");
         }
-        return new ResidentTornadoBackend(TornadoBackendProvider.onSelectedDevice(), INITIAL_CAPACITY, max);
+        return new ResidentTornadoBackend(staged, INITIAL_CAPACITY, max);
+    }
+
+    /**
+     * The most floats the arena may grow to: a Java array's limit, the device's largest allocation, half the heap
+     * ({@code maxHeapBytes}); never below the arena's start.
+     */
+    static long defaultMaxCapacity(long deviceMaxAllocBytes, long maxHeapBytes) {
+        long max = LARGEST_ARRAY;
+        if (deviceMaxAllocBytes > 0) {
+            max = Math.min(max, deviceMaxAllocBytes / Float.BYTES);
+        }
+        max = Math.min(max, maxHeapBytes / 2 / Float.BYTES);
+        return Math.max(max, INITIAL_CAPACITY);
     }
 }
