@@ -95,7 +95,8 @@ class ResidentTrainingTest {
                     .doesNotContain("conv_forward ").doesNotContain("conv_backward_data ").doesNotContain("channel_affine ")
                     .doesNotContain("pad_subsample ").doesNotContain("global_avg_pool ")
                     .doesNotContain("standardise_runs ").doesNotContain("standardise_sign_backward ")
-                    .doesNotContain("channel_statistics ");
+                    .doesNotContain("channel_statistics ").doesNotContain("conv_backward_weights ")
+                    .doesNotContain("batchnorm_backward ").doesNotContain("channel_scale_backward ");
         }
     }
 }

@@ -2,6 +2,7 @@ package org.rbnn4j.tornado.kernels;
 
 import org.rbnn4j.core.compute.kernels.ChannelReference;
 import org.rbnn4j.core.compute.kernels.ElementwiseReference;
+import org.rbnn4j.core.compute.kernels.NormReference;
 import org.rbnn4j.core.compute.kernels.PoolingReference;
 import org.rbnn4j.core.compute.kernels.StandardisationReference;
 import uk.ac.manchester.tornado.api.annotations.Parallel;
@@ -233,6 +234,104 @@ public final class ArenaKernels {
             float vel = ElementwiseReference.sgdVelocity(wi, arena[g + i], arena[v + i], momentum, weightDecay);
             arena[v + i] = vel;
             arena[w + i] = ElementwiseReference.sgdWeight(wi, vel, lr);
+        }
+    }
+
+    /**
+     * {@code args = {x, dy, n, c, hw}}: {@code sums[plane] = sum x * dy} over each of the {@code n * c} planes, one
+     * item per plane ({@code ChannelReference.dot}, the channel scale's gradient before its per-channel sums).
+     */
+    public static void planeDots(float[] arena, double[] sums, int[] args) {
+        int x = args[0];
+        int dy = args[1];
+        int hw = args[4];
+        int planes = args[2] * args[3];
+        for (@Parallel int plane = 0; plane < planes; plane++) {
+            sums[plane] = ChannelReference.dot(arena, x + plane * hw, arena, dy + plane * hw, hw);
+        }
+    }
+
+    /** {@code args = {grad, n, c}}: {@code grad[ch] += (float) sum_i sums[i * c + ch]}, one item per channel. */
+    public static void addPlaneSums(double[] sums, float[] arena, int[] args) {
+        int grad = args[0];
+        int n = args[1];
+        int c = args[2];
+        for (@Parallel int ch = 0; ch < c; ch++) {
+            arena[grad + ch] += (float) ChannelReference.channelPlaneSum(sums, n, c, ch);
+        }
+    }
+
+    /**
+     * {@code args = {dgamma, dbeta, sums, n, c}}: {@link NormKernels#channelGradientSums} with the arena taken once
+     * (it writes three regions): per channel, the sample sums of {@code dy} and {@code dy * xhat} added in sample
+     * order, accumulated into {@code dgamma}, {@code dbeta} and kept as floats in {@code sums[2ch]}, {@code sums[2ch+1]}.
+     */
+    public static void batchNormGradientSums(double[] sumDy, double[] sumDyXhat, float[] arena, int[] args) {
+        int dgamma = args[0];
+        int dbeta = args[1];
+        int out = args[2];
+        int n = args[3];
+        int c = args[4];
+        for (@Parallel int ch = 0; ch < c; ch++) {
+            double s = 0;
+            double sx = 0;
+            for (int i = 0; i < n; i++) {
+                s += sumDy[ch * n + i];
+                sx += sumDyXhat[ch * n + i];
+            }
+            arena[dgamma + ch] += (float) sx;
+            arena[dbeta + ch] += (float) s;
+            arena[out + 2 * ch] = (float) s;
+            arena[out + 2 * ch + 1] = (float) sx;
+        }
+    }
+
+    /**
+     * {@code args = {dy, xhat, gamma, invStd, sums, dx, n, c, hw}}: BatchNorm's input gradient
+     * ({@code NormReference.inputGradientAt}) with the channel sums of {@link #batchNormGradientSums}.
+     */
+    public static void batchNormInputGradient(float[] arena, int[] args) {
+        int dy = args[0];
+        int xhat = args[1];
+        int gamma = args[2];
+        int invStd = args[3];
+        int sums = args[4];
+        int dx = args[5];
+        int c = args[7];
+        int hw = args[8];
+        int total = args[6] * c * hw;
+        float m = (float) args[6] * hw;
+        for (@Parallel int i = 0; i < total; i++) {
+            int ch = (i / hw) % c;
+            arena[dx + i] = NormReference.inputGradientAt(arena[dy + i], arena[xhat + i], arena[gamma + ch],
+                    arena[invStd + ch], m, arena[sums + 2 * ch], arena[sums + 2 * ch + 1]);
+        }
+    }
+
+    /**
+     * {@code args = {mean, variance, invStd, shift, runningMean, runningVar, c}}, {@code doubles = {eps, factor,
+     * unbias}}: BatchNorm's per-channel step after the batch statistics ({@code ChannelReference.batchNormStatistics}),
+     * one item per channel.
+     */
+    public static void batchNormStatistics(float[] arena, int[] args, double[] doubles) {
+        int mean = args[0];
+        int variance = args[1];
+        int invStd = args[2];
+        int shift = args[3];
+        int runningMean = args[4];
+        int runningVar = args[5];
+        int c = args[6];
+        double eps = doubles[0];
+        double factor = doubles[1];
+        double unbias = doubles[2];
+        for (@Parallel int ch = 0; ch < c; ch++) {
+            float m = arena[mean + ch];
+            float v = arena[variance + ch];
+            float inv = ChannelReference.invStd(v, eps);
+            arena[invStd + ch] = inv;
+            arena[shift + ch] = -m * inv;
+            arena[runningMean + ch] = ChannelReference.runningMean(arena[runningMean + ch], m, factor);
+            arena[runningVar + ch] = ChannelReference.runningVariance(arena[runningVar + ch], v, factor, unbias);
         }
     }
 }

@@ -22,15 +22,18 @@ public final class ConvKernels {
     public static final int OUT_H = 9;
     public static final int OUT_W = 10;
     /**
-     * Where the input ({@code x}, or {@code dy} of the data gradient), the weights and the output ({@code y}, or
-     * {@code dx}) start in their arrays: 0 for the staged operations, offsets into one device arena for the resident
-     * backend. Read by {@link TiledConvKernels#forward} and {@link TiledConvKernels#backwardData} so far.
+     * Where the input ({@code x}, or {@code dy} of the data gradient), the weights ({@code w}, or {@code dw} of the
+     * weight gradient) and the output ({@code y}, {@code dx} of the data gradient, {@code dy} of the weight gradient)
+     * start in their arrays, and where the weight gradient's per-sample partial sums go: 0 for the staged operations,
+     * offsets into one device arena for the resident backend. Read by {@link TiledConvKernels#forward},
+     * {@link TiledConvKernels#backwardData}, {@link TiledConvKernels#backwardWeightsPerSample} and {@link #sumSamples}.
      */
     public static final int X_OFFSET = 11;
     public static final int W_OFFSET = 12;
     public static final int Y_OFFSET = 13;
+    public static final int PARTIAL_OFFSET = 14;
     /** Length of the {@code dims} array. */
-    public static final int DIMS = 14;
+    public static final int DIMS = 15;
 
     private ConvKernels() {
     }
@@ -181,12 +184,14 @@ public final class ConvKernels {
     public static void sumSamples(float[] partial, float[] dw, int[] dims) {
         int batch = dims[BATCH];
         int weights = dims[OUT_CHANNELS] * dims[IN_CHANNELS] * dims[KERNEL_H] * dims[KERNEL_W];
+        int partialOff = dims[PARTIAL_OFFSET];
+        int dwOff = dims[W_OFFSET];
         for (@Parallel int w = 0; w < weights; w++) {
             float sum = 0f;
             for (int n = 0; n < batch; n++) {
-                sum += partial[n * weights + w];
+                sum += partial[partialOff + n * weights + w];
             }
-            dw[w] += sum;
+            dw[dwOff + w] += sum;
         }
     }
 }

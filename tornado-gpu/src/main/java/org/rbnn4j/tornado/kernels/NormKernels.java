@@ -1,5 +1,6 @@
 package org.rbnn4j.tornado.kernels;
 
+import org.rbnn4j.core.compute.kernels.NormReference;
 import uk.ac.manchester.tornado.api.annotations.Parallel;
 
 /**
@@ -16,15 +17,17 @@ public final class NormKernels {
     public static final int C = 1;
     public static final int HW = 2;
     /**
-     * Where {@code x} starts in its array, where the float output of {@link #channelAverages} goes and where the
-     * {@code mean} of {@link #sampleSquaredDeviations} starts: 0 for the staged operations, offsets into one device
-     * arena for the resident backend (the statistics kernels read them so far).
+     * Where {@code x} (or {@code dy} of {@link #sampleGradientSums}) starts in its array, where the float output of
+     * {@link #channelAverages} goes, where the {@code mean} of {@link #sampleSquaredDeviations} and the {@code xhat} of
+     * {@link #sampleGradientSums} start: 0 for the staged operations, offsets into one device arena for the resident
+     * backend.
      */
     public static final int X_OFFSET = 3;
     public static final int OUT_OFFSET = 4;
     public static final int MEAN_OFFSET = 5;
+    public static final int XHAT_OFFSET = 6;
     /** Length of the {@code dims} array. */
-    public static final int DIMS = 6;
+    public static final int DIMS = 7;
 
     private NormKernels() {
     }
@@ -102,6 +105,8 @@ public final class NormKernels {
         int c = dims[C];
         int hw = dims[HW];
         int total = c * n;
+        int dyOff = dims[X_OFFSET];
+        int xhatOff = dims[XHAT_OFFSET];
         for (@Parallel int t = 0; t < total; t++) {
             int ch = t / n;
             int i = t % n;
@@ -109,8 +114,9 @@ public final class NormKernels {
             double s = 0;
             double sx = 0;
             for (int p = 0; p < hw; p++) {
-                s += dy[base + p];
-                sx += (double) dy[base + p] * xhat[base + p];
+                float g = dy[dyOff + base + p];
+                s += g;
+                sx += (double) g * xhat[xhatOff + base + p];
             }
             sumDy[t] = s;
             sumDyXhat[t] = sx;
@@ -149,8 +155,8 @@ public final class NormKernels {
         int total = n * c * hw;
         for (@Parallel int idx = 0; idx < total; idx++) {
             int ch = (idx / hw) % c;
-            float k = gamma[ch] * invStd[ch] / m;
-            dx[idx] = k * (m * dy[idx] - sums[2 * ch] - xhat[idx] * sums[2 * ch + 1]);
+            dx[idx] = NormReference.inputGradientAt(dy[idx], xhat[idx], gamma[ch], invStd[ch], m, sums[2 * ch],
+                    sums[2 * ch + 1]);
         }
     }
 }

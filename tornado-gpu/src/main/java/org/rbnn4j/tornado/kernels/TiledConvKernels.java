@@ -37,14 +37,8 @@ public final class TiledConvKernels {
     /**
      * {@code im2col(x)[n, k, oy, ox]}: the input value that tap {@code k = (ci, ky, kx)} of output pixel
      * {@code (oy, ox)} reads, or {@code padValue} outside the image (the operand gathered by {@link #forward} and
-     * {@link #backwardWeightsPerSample}).
+     * {@link #backwardWeightsPerSample}); {@code x} starts at {@code xOff}.
      */
-    static float inputTap(float[] x, int cin, int h, int wd, int kh, int kw, int stride, int pad, float padValue,
-                          int n, int k, int oy, int ox) {
-        return inputTap(x, 0, cin, h, wd, kh, kw, stride, pad, padValue, n, k, oy, ox);
-    }
-
-    /** {@link #inputTap} of an input that starts at {@code xOff} in {@code x}. */
     static float inputTap(float[] x, int xOff, int cin, int h, int wd, int kh, int kw, int stride, int pad,
                           float padValue, int n, int k, int oy, int ox) {
         int khw = kh * kw;
@@ -217,6 +211,9 @@ public final class TiledConvKernels {
         int columns = cin * khw;
         int ohw = oh * ow;
         int rowGroups = (cout + TILE - 1) / TILE;
+        int xOff = dims[ConvKernels.X_OFFSET];
+        int dyOff = dims[ConvKernels.Y_OFFSET];
+        int partialOff = dims[ConvKernels.PARTIAL_OFFSET];
 
         int lc = ctx.localIdx;
         int lr = ctx.localIdy;
@@ -232,13 +229,13 @@ public final class TiledConvKernels {
             int q0 = t * TILE;
             // dy tile: row co, column q
             int qA = q0 + lc;
-            dyTile[lr * TILE + lc] = (row < cout && qA < ohw) ? dy[(n * cout + row) * ohw + qA] : 0f;
+            dyTile[lr * TILE + lc] = (row < cout && qA < ohw) ? dy[dyOff + (n * cout + row) * ohw + qA] : 0f;
             // x tile: row q, column k = (ci, ky, kx)
             int q = q0 + lr;
             float v = 0f;
             if (q < ohw && col < columns) {
                 int oy = q / ow;
-                v = inputTap(x, cin, h, wd, kh, kw, stride, pad, pv, n, col, oy, q - oy * ow);
+                v = inputTap(x, xOff, cin, h, wd, kh, kw, stride, pad, pv, n, col, oy, q - oy * ow);
             }
             xTile[lr * TILE + lc] = v;
             ctx.localBarrier();
@@ -249,7 +246,7 @@ public final class TiledConvKernels {
             ctx.localBarrier();
         }
         if (row < cout && col < columns) {
-            partial[n * cout * columns + row * columns + col] = sum;
+            partial[partialOff + n * cout * columns + row * columns + col] = sum;
         }
     }
 }

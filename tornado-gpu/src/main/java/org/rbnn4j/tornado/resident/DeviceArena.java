@@ -41,8 +41,8 @@ final class DeviceArena implements AutoCloseable {
 
     /**
      * An arena kernel: name, grid dimensions (1, or 2 for a {@code KernelContext} kernel tiled in work groups) and the
-     * task it adds to a graph over {@code {arena, args, scalars, kernelContext, scratchA, scratchB}} (the scratch
-     * arrays: device-only doubles for partial sums, at least {@link #ensureScratch} long).
+     * task it adds to a graph over {@code {arena, args, scalars, kernelContext, scratchA, scratchB, doubles}} (the
+     * scratch arrays: device-only doubles for partial sums, at least {@link #ensureScratch} long).
      */
     record Kernel(String name, int dimensions, BiFunction<TaskGraph, Object[], TaskGraph> task) {
     }
@@ -65,6 +65,7 @@ final class DeviceArena implements AutoCloseable {
     private final int[] copyArgs = new int[2];
     private final int[] args = new int[16];
     private final float[] scalars = new float[4];
+    private final double[] doubles = new double[4];
     private final KernelContext context = new KernelContext();
     private float[] arena;
     /** Device-only double scratch of the reductions (partial sums), resident like the arena. */
@@ -222,6 +223,11 @@ final class DeviceArena implements AutoCloseable {
         return scalars;
     }
 
+    /** Double parameters of the next launch (those a kernel computes with in double, as its reference does). */
+    double[] doubles() {
+        return doubles;
+    }
+
     /**
      * {@code {uploads, downloads, floats up, floats down, kernel launches, flushes, regions reclaimed, arena floats,
      * most floats in regions at once}}.
@@ -297,8 +303,8 @@ final class DeviceArena implements AutoCloseable {
             names.add(name);
             TaskGraph g = new TaskGraph(name)
                     .consumeFromDevice(arena, scratchA, scratchB)
-                    .transferToDevice(EVERY_EXECUTION, args, scalars);
-            g = kernel.task().apply(g, new Object[] {arena, args, scalars, context, scratchA, scratchB});
+                    .transferToDevice(EVERY_EXECUTION, args, scalars, doubles);
+            g = kernel.task().apply(g, new Object[] {arena, args, scalars, context, scratchA, scratchB, doubles});
             graphs.add(g.persistOnDevice(arena, scratchA, scratchB));
         }
         GridScheduler scheduler = new GridScheduler();

@@ -18,14 +18,17 @@ import uk.ac.manchester.tornado.api.KernelContext;
  * ({@link #syncToHost}, {@link #synchronizeHost}), and host writes ({@link #markHostWritten}) are uploaded before the
  * next operation reads them.
  *
- * <p>Operations are converted to the arena one at a time. Those with an arena kernel (the convolution's forward and
- * data-gradient passes, BatchNorm's output, hardtanh and its gradient, the residual add, the channel scale, the
- * option-A shortcut, global average pooling, the binary layers' standardisation, BatchNorm's batch statistics, fill,
- * the SGD update, each with its gradient where it has one) read and write regions of the arena; every other operation
- * falls back to the staged {@link TornadoBackend} (or its host default): the device's newer values of its inputs (and
- * of the outputs it accumulates into) are brought home first, and its outputs are marked host-newer after. So the
- * results are those of the staged backend, whatever mix runs; what the arena saves grows with each converted
- * operation. Calls are serialised.
+ * <p>On the arena run the convolution's three passes (forward, data gradient, weight gradient: per-sample tiled sums
+ * into a scratch region, then added over the samples), BatchNorm's batch statistics, per-channel step, output and
+ * backward, hardtanh and its gradient, the residual add, the channel scale and its gradient, the option-A shortcut,
+ * global average pooling, the binary layers' standardisation and its sign backward, fill and the SGD update. The
+ * other operations (the weights' blend and signs and their backward, the final linear layer's GEMM and bias, the
+ * rotation products, the pooling layers the zoo's CIFAR models do not use) fall back to the staged
+ * {@link TornadoBackend} (or its host default): the device's newer values of their inputs (and of the outputs they
+ * accumulate into) are brought home first, and their outputs are marked host-newer after. Every arena kernel runs the
+ * staged backend's per-element arithmetic (its kernels', or the host default's for BatchNorm's per-channel step, in
+ * double with correctly rounded division and square root), so the results are those of the staged backend, whatever
+ * mix runs. Calls are serialised.
  */
 public final class ResidentTornadoBackend implements ComputeBackend {
     private static final int HARDTANH = 0;
@@ -47,6 +50,14 @@ public final class ResidentTornadoBackend implements ComputeBackend {
     private static final int CHANNEL_AVERAGES_A = 16;
     private static final int CHANNEL_AVERAGES_B = 17;
     private static final int CONV_BACKWARD_DATA = 18;
+    private static final int CONV_WEIGHTS_PER_SAMPLE = 19;
+    private static final int SUM_SAMPLES = 20;
+    private static final int PLANE_DOTS = 21;
+    private static final int ADD_PLANE_SUMS = 22;
+    private static final int BN_SAMPLE_SUMS = 23;
+    private static final int BN_GRADIENT_SUMS = 24;
+    private static final int BN_INPUT_GRADIENT = 25;
+    private static final int BN_STATISTICS = 26;
 
     private static final List<DeviceArena.Kernel> KERNELS = List.of(
             new DeviceArena.Kernel("hardtanh", 1, (g, a) -> g.task("t0", ArenaKernels::hardtanhForward, (float[]) a[0],
@@ -88,10 +99,34 @@ public final class ResidentTornadoBackend implements ComputeBackend {
             new DeviceArena.Kernel("channel_averages_b", 1, (g, a) -> g.task("t0", NormKernels::channelAverages,
                     (double[]) a[5], (float[]) a[0], (int[]) a[1])),
             new DeviceArena.Kernel("conv_backward_data", 2, (g, a) -> g.task("t0", TiledConvKernels::backwardData,
-                    (KernelContext) a[3], (float[]) a[0], (float[]) a[0], (float[]) a[0], (int[]) a[1])));
+                    (KernelContext) a[3], (float[]) a[0], (float[]) a[0], (float[]) a[0], (int[]) a[1])),
+            // The weight gradient: per-sample partial sums into a scratch region, then the samples added into dw.
+            new DeviceArena.Kernel("conv_weights_per_sample", 2, (g, a) -> g.task("t0",
+                    TiledConvKernels::backwardWeightsPerSample, (KernelContext) a[3], (float[]) a[0], (float[]) a[0],
+                    (float[]) a[0], (int[]) a[1], (float[]) a[2])),
+            new DeviceArena.Kernel("sum_samples", 1, (g, a) -> g.task("t0", ConvKernels::sumSamples, (float[]) a[0],
+                    (float[]) a[0], (int[]) a[1])),
+            new DeviceArena.Kernel("plane_dots", 1, (g, a) -> g.task("t0", ArenaKernels::planeDots, (float[]) a[0],
+                    (double[]) a[4], (int[]) a[1])),
+            new DeviceArena.Kernel("add_plane_sums", 1, (g, a) -> g.task("t0", ArenaKernels::addPlaneSums,
+                    (double[]) a[4], (float[]) a[0], (int[]) a[1])),
+            new DeviceArena.Kernel("bn_sample_sums", 1, (g, a) -> g.task("t0", NormKernels::sampleGradientSums,
+                    (float[]) a[0], (float[]) a[0], (double[]) a[4], (double[]) a[5], (int[]) a[1])),
+            new DeviceArena.Kernel("bn_gradient_sums", 1, (g, a) -> g.task("t0", ArenaKernels::batchNormGradientSums,
+                    (double[]) a[4], (double[]) a[5], (float[]) a[0], (int[]) a[1])),
+            new DeviceArena.Kernel("bn_input_gradient", 1, (g, a) -> g.task("t0", ArenaKernels::batchNormInputGradient,
+                    (float[]) a[0], (int[]) a[1])),
+            new DeviceArena.Kernel("bn_statistics", 1, (g, a) -> g.task("t0", ArenaKernels::batchNormStatistics,
+                    (float[]) a[0], (int[]) a[1], (double[]) a[6])));
 
     private final TornadoBackend staged;
     private final DeviceArena arena;
+    /**
+     * Host arrays that only give device-only intermediates a region (never uploaded, never marked device-newer, so they
+     * never travel): the weight gradient's per-sample sums and BatchNorm's per-channel gradient sums.
+     */
+    private float[] weightPartials = new float[0];
+    private float[] channelSums = new float[0];
 
     /**
      * Arrays resident in an arena of {@code initialCapacity} floats that doubles when full up to
@@ -281,11 +316,37 @@ public final class ResidentTornadoBackend implements ComputeBackend {
         arena.deviceWrote(dx);
     }
 
+    /**
+     * On the arena, as the staged backend's default (parallel) form: each sample's gradient as a tiled GEMM into a
+     * scratch region, then the samples added in order into {@code dw}. In reproducible mode (the reference's summation
+     * order) it falls back to the staged backend.
+     */
     @Override
     public synchronized void conv2dBackwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw) {
-        home(x, dy, dw);
-        staged.conv2dBackwardWeights(g, x, dy, dw);
-        wroteOnHost(dw);
+        if (staged.reproducible()) {
+            home(x, dy, dw);
+            staged.conv2dBackwardWeights(g, x, dy, dw);
+            wroteOnHost(dw);
+            return;
+        }
+        int weights = g.weightSize();
+        int partials = Math.multiplyExact(weights, g.batch());
+        if (weightPartials.length < partials) {
+            weightPartials = new float[partials];
+        }
+        int[] o = arena.bind(new float[][] {x, dy, dw}, new float[][] {weightPartials});
+        int[] args = arena.args();
+        ConvKernels.describe(g, args);
+        args[ConvKernels.X_OFFSET] = o[0];
+        args[ConvKernels.Y_OFFSET] = o[1];
+        args[ConvKernels.W_OFFSET] = o[2];
+        args[ConvKernels.PARTIAL_OFFSET] = o[3];
+        arena.scalars()[0] = g.padValue();
+        long columns = (long) g.inChannels() * g.kernelH() * g.kernelW();
+        arena.launch(CONV_WEIGHTS_PER_SAMPLE, TiledConvKernels.roundUp(columns),
+                TiledConvKernels.roundUp(g.outChannels()) * g.batch(), TiledConvKernels.TILE, TiledConvKernels.TILE);
+        arena.launch(SUM_SAMPLES, weights);
+        arena.deviceWrote(dw);
     }
 
     /** The convolution of signs: integers, exact in any order, so the float convolution on the arena. */
@@ -341,21 +402,73 @@ public final class ResidentTornadoBackend implements ComputeBackend {
         channelAffine(xhat, n, c, hw, gamma, beta, y);
     }
 
+    /**
+     * On the arena, as the staged operation: per (channel, sample) sums of {@code dy} and {@code dy * xhat} into device
+     * scratch, per-channel sums (accumulated into {@code dgamma}, {@code dbeta}), then the input gradient.
+     */
     @Override
     public synchronized void batchNormBackward(float[] dy, float[] xhat, int n, int c, int hw, float[] gamma,
                                                float[] invStd, float[] dgamma, float[] dbeta, float[] dx) {
-        home(dy, xhat, gamma, invStd, dgamma, dbeta);
-        staged.batchNormBackward(dy, xhat, n, c, hw, gamma, invStd, dgamma, dbeta, dx);
-        wroteOnHost(dgamma, dbeta, dx);
+        if ((long) n * c * hw == 0) {
+            return;
+        }
+        arena.ensureScratch(n * c);
+        if (channelSums.length < 2 * c) {
+            channelSums = new float[2 * c];
+        }
+        int[] o = arena.bind(new float[][] {dy, xhat, gamma, invStd, dgamma, dbeta}, new float[][] {dx, channelSums});
+        int[] args = arena.args();
+        args[NormKernels.N] = n;
+        args[NormKernels.C] = c;
+        args[NormKernels.HW] = hw;
+        args[NormKernels.X_OFFSET] = o[0];
+        args[NormKernels.XHAT_OFFSET] = o[1];
+        arena.launch(BN_SAMPLE_SUMS, (long) c * n);
+        args[0] = o[4];
+        args[1] = o[5];
+        args[2] = o[7];
+        args[3] = n;
+        args[4] = c;
+        arena.launch(BN_GRADIENT_SUMS, c);
+        args[0] = o[0];
+        args[1] = o[1];
+        args[2] = o[2];
+        args[3] = o[3];
+        args[4] = o[7];
+        args[5] = o[6];
+        args[6] = n;
+        args[7] = c;
+        args[8] = hw;
+        arena.launch(BN_INPUT_GRADIENT, (long) n * c * hw);
+        arena.deviceWrote(dgamma);
+        arena.deviceWrote(dbeta);
+        arena.deviceWrote(dx);
     }
 
+    /** On the arena: the per-channel step after the batch statistics, one work item per channel. */
     @Override
     public synchronized void batchNormStatistics(float[] mean, float[] variance, int c, long count, double eps,
                                                  double factor, float[] invStd, float[] shift, float[] runningMean,
                                                  float[] runningVar) {
-        home(mean, variance, runningMean, runningVar);
-        staged.batchNormStatistics(mean, variance, c, count, eps, factor, invStd, shift, runningMean, runningVar);
-        wroteOnHost(invStd, shift, runningMean, runningVar);
+        int[] o = arena.bind(new float[][] {mean, variance, runningMean, runningVar},
+                new float[][] {invStd, shift, runningMean, runningVar});
+        int[] args = arena.args();
+        args[0] = o[0];
+        args[1] = o[1];
+        args[2] = o[4];
+        args[3] = o[5];
+        args[4] = o[2];
+        args[5] = o[3];
+        args[6] = c;
+        double[] d = arena.doubles();
+        d[0] = eps;
+        d[1] = factor;
+        d[2] = (double) count / (count - 1);
+        arena.launch(BN_STATISTICS, c);
+        arena.deviceWrote(invStd);
+        arena.deviceWrote(shift);
+        arena.deviceWrote(runningMean);
+        arena.deviceWrote(runningVar);
     }
 
     @Override
@@ -366,12 +479,38 @@ public final class ResidentTornadoBackend implements ComputeBackend {
         wroteOnHost(invStd, scale, shift);
     }
 
+    /**
+     * On the arena, as the staged operation: per-plane sums of {@code x * dy} into device scratch, {@code dx = dy *
+     * scale} (may be in place: the sums are taken first), then the per-channel sums added to {@code scaleGrad}.
+     */
     @Override
     public synchronized void channelScaleBackward(float[] x, float[] dy, int n, int c, int hw, float[] scale,
                                                   float[] scaleGrad, float[] dx) {
-        home(x, dy, scale, scaleGrad);
-        staged.channelScaleBackward(x, dy, n, c, hw, scale, scaleGrad, dx);
-        wroteOnHost(scaleGrad, dx);
+        if ((long) n * c * hw == 0) {
+            return;
+        }
+        arena.ensureScratch(n * c);
+        int[] o = arena.bind(new float[][] {x, dy, scale, scaleGrad}, new float[][] {dx});
+        int[] args = arena.args();
+        args[0] = o[0];
+        args[1] = o[1];
+        args[2] = n;
+        args[3] = c;
+        args[4] = hw;
+        arena.launch(PLANE_DOTS, (long) n * c);
+        args[0] = o[1];
+        args[1] = o[2];
+        args[2] = o[4];
+        args[3] = n * c * hw;
+        args[4] = c;
+        args[5] = hw;
+        arena.launch(SCALE, (long) n * c * hw);
+        args[0] = o[3];
+        args[1] = n;
+        args[2] = c;
+        arena.launch(ADD_PLANE_SUMS, c);
+        arena.deviceWrote(dx);
+        arena.deviceWrote(scaleGrad);
     }
 
     @Override

@@ -28,20 +28,26 @@ public final class ChannelReference {
      * a fixed order (one running sum would make every addition wait for the previous one).
      */
     public static double dot(float[] a, float[] b, int off, int len) {
+        return dot(a, off, b, off, len);
+    }
+
+    /** {@link #dot(float[], float[], int, int)} of {@code a} from {@code aOff} and {@code b} from {@code bOff}. */
+    public static double dot(float[] a, int aOff, float[] b, int bOff, int len) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
         int i = 0;
         for (; i <= len - 4; i += 4) {
-            int p = off + i;
-            s0 += (double) a[p] * b[p];
-            s1 += (double) a[p + 1] * b[p + 1];
-            s2 += (double) a[p + 2] * b[p + 2];
-            s3 += (double) a[p + 3] * b[p + 3];
+            int p = aOff + i;
+            int q = bOff + i;
+            s0 += (double) a[p] * b[q];
+            s1 += (double) a[p + 1] * b[q + 1];
+            s2 += (double) a[p + 2] * b[q + 2];
+            s3 += (double) a[p + 3] * b[q + 3];
         }
         for (; i < len; i++) {
-            s0 += (double) a[off + i] * b[off + i];
+            s0 += (double) a[aOff + i] * b[bOff + i];
         }
         return (s0 + s1) + (s2 + s3);
     }
@@ -66,12 +72,17 @@ public final class ChannelReference {
      */
     public static void addPlaneSums(double[] planeSums, int n, int c, float[] grad) {
         for (int ch = 0; ch < c; ch++) {
-            double sum = 0;
-            for (int i = 0; i < n; i++) {
-                sum += planeSums[i * c + ch];
-            }
-            grad[ch] += (float) sum;
+            grad[ch] += (float) channelPlaneSum(planeSums, n, c, ch);
         }
+    }
+
+    /** {@code sum_i planeSums[i * c + ch]} in image order: channel {@code ch}'s term of {@link #addPlaneSums}. */
+    public static double channelPlaneSum(double[] planeSums, int n, int c, int ch) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += planeSums[i * c + ch];
+        }
+        return sum;
     }
 
     /** {@code y += bias[ch]} over plane {@code plane} ({@code = image * c + ch}). */
@@ -104,10 +115,25 @@ public final class ChannelReference {
                                            float[] invStd, float[] shift, float[] runningMean, float[] runningVar,
                                            int ch) {
         double unbias = (double) count / (count - 1);
-        invStd[ch] = (float) (1.0 / Math.sqrt(variance[ch] + eps));
+        invStd[ch] = invStd(variance[ch], eps);
         shift[ch] = -mean[ch] * invStd[ch];
-        runningMean[ch] = (float) ((1 - factor) * runningMean[ch] + factor * mean[ch]);
-        runningVar[ch] = (float) ((1 - factor) * runningVar[ch] + factor * variance[ch] * unbias);
+        runningMean[ch] = runningMean(runningMean[ch], mean[ch], factor);
+        runningVar[ch] = runningVariance(runningVar[ch], variance[ch], factor, unbias);
+    }
+
+    /** {@code 1 / sqrt(variance + eps)}, in double, rounded to float. */
+    public static float invStd(float variance, double eps) {
+        return (float) (1.0 / Math.sqrt(variance + eps));
+    }
+
+    /** The running mean's update {@code (1 - factor) running + factor mean}, in double. */
+    public static float runningMean(float running, float mean, double factor) {
+        return (float) ((1 - factor) * running + factor * mean);
+    }
+
+    /** The running variance's update {@code (1 - factor) running + factor variance unbias}, in double. */
+    public static float runningVariance(float running, float variance, double factor, double unbias) {
+        return (float) ((1 - factor) * running + factor * variance * unbias);
     }
 
     /**

@@ -48,14 +48,24 @@ public final class NormReference {
         dgamma[ch] += (float) sumDyXhat;
         dbeta[ch] += (float) sumDy;
         float m = (float) n * hw;
-        float k = gamma[ch] * invStd[ch] / m;
         float meanDy = (float) sumDy;
         float meanDyXhat = (float) sumDyXhat;
         for (int i = 0; i < n; i++) {
             int base = (i * c + ch) * hw;
             for (int p = 0; p < hw; p++) {
-                dx[base + p] = k * (m * dy[base + p] - meanDy - xhat[base + p] * meanDyXhat);
+                dx[base + p] = inputGradientAt(dy[base + p], xhat[base + p], gamma[ch], invStd[ch], m, meanDy,
+                        meanDyXhat);
             }
         }
+    }
+
+    /**
+     * One element of the input gradient: {@code gamma * invStd / M * (M * dy - sumDy - xhat * sumDyXhat)} for a channel
+     * of {@code M} values whose sums of {@code dy} and {@code dy * xhat}, rounded to float, are given.
+     */
+    public static float inputGradientAt(float dy, float xhat, float gamma, float invStd, float m, float sumDy,
+                                        float sumDyXhat) {
+        float k = gamma * invStd / m;
+        return k * (m * dy - sumDy - xhat * sumDyXhat);
     }
 }
