@@ -21,11 +21,10 @@ import org.rbnn4j.core.tensor.Tensor;
 import org.rbnn4j.tornado.resident.ResidentTornadoBackend;
 
 /**
- * The resident TornadoVM backend ({@link ResidentTornadoBackend}: arrays kept in a device arena between operations,
- * operations without an arena kernel falling back to the staged backend) against the staged backend on the same
- * device: 12 free-running steps of {@code resnet20_1w1a} (two epochs, each starting with a rotation update) give the
- * same losses and parameters bit for bit, since both run the same per-element device arithmetic; and the optimiser's
- * state really stayed on the device until read.
+ * The resident TornadoVM backend ({@link ResidentTornadoBackend}: arrays kept in a device arena between operations)
+ * over whole training runs of {@code resnet20_1w1a}: the optimiser's state stays on the device until read, the arena
+ * grows from a small start, and a step moves only its batch in and its logits out. (Its arithmetic is checked against
+ * the reference in lock step by {@code TornadoTrainingTest} and per operation by {@code ResidentKernelsTest}.)
  */
 class ResidentTrainingTest {
     private static final int EPOCHS = 2;
@@ -75,28 +74,79 @@ class ResidentTrainingTest {
     }
 
     @Test
-    void residentTrainingEqualsStagedTrainingOnTheSameDevice() {
+    void stateStaysOnTheDeviceUntilReadAndTheArenaGrowsAsNeeded() {
         TornadoBackend staged = TestDevice.backend();
-        Result want = train(staged, null);
         try (ResidentTornadoBackend resident = new ResidentTornadoBackend(
                 new TornadoBackend(staged.device(), staged.reproducible()), 1 << 16, 1 << 24)) {
             Result got = train(resident, resident);
-            assertThat(got.losses()).as("losses, step by step").containsExactlyElementsOf(want.losses());
             assertThat(got.losses().get(0)).isNotEqualTo(got.losses().get(got.losses().size() - 1));
-            want.parameters().forEach((name, p) ->
-                    assertThat(got.parameters().get(name).value().data()).as(name)
-                            .containsExactly(p.value().data()));
+            got.parameters().forEach((name, p) -> {
+                for (float v : p.value().data()) {
+                    assertThat(Float.isFinite(v)).as("%s read back after training", name).isTrue();
+                }
+            });
             long[] c = got.countersBeforeRead();
             assertThat(c[4]).as("arena kernel launches").isPositive();
             assertThat(c[5]).as("the arena grew (flushes) from its small start").isPositive();
             assertThat(got.countersAfterRead()[1]).as("reading the velocities downloads them: they stayed on the device")
                     .isGreaterThan(c[1]);
-            assertThat(resident.profile()).contains("arena:").as("the convolution ran on the arena")
+            assertThat(resident.profile()).contains("arena:").as("the step ran on the arena")
                     .doesNotContain("conv_forward ").doesNotContain("conv_backward_data ").doesNotContain("channel_affine ")
                     .doesNotContain("pad_subsample ").doesNotContain("global_avg_pool ")
                     .doesNotContain("standardise_runs ").doesNotContain("standardise_sign_backward ")
                     .doesNotContain("channel_statistics ").doesNotContain("conv_backward_weights ")
-                    .doesNotContain("batchnorm_backward ").doesNotContain("channel_scale_backward ");
+                    .doesNotContain("batchnorm_backward ").doesNotContain("channel_scale_backward ")
+                    .doesNotContain("sgemm ").doesNotContain("rotation_apply ");
+        }
+    }
+
+    /**
+     * The issue's promise: with parameters, gradients, activations and optimiser state on the device, a training step
+     * (after the first, which fills the arena) uploads its batch and the loss gradient and downloads its logits, and
+     * nothing else.
+     */
+    @Test
+    void aStepMovesOnlyItsBatchInAndItsLogitsOut() {
+        TornadoBackend staged = TestDevice.backend();
+        try (ResidentTornadoBackend resident = new ResidentTornadoBackend(
+                new TornadoBackend(staged.device(), staged.reproducible()), 1 << 22, 1 << 24)) {
+            ComputeBackend previous = Backends.use(resident);
+            try {
+                Network net = ModelZoo.create(ModelSpec.of(ModelZoo.RESNET20_1W1A, 3, 10).withInputSize(SIZE), 3);
+                Sgd sgd = new Sgd(net.parameters(), 0.1, 0.9, 1e-4);
+                CrossEntropyLoss loss = new CrossEntropyLoss();
+                SplittableRandom data = new SplittableRandom(5);
+                net.onEpochStart(0, 10, 1f, 1f);
+                long[][] counters = new long[4][];
+                for (int b = 0; b < 3; b++) {
+                    float[] pixels = new float[BATCH * 3 * SIZE * SIZE];
+                    for (int i = 0; i < pixels.length; i++) {
+                        pixels[i] = (float) data.nextGaussian();
+                    }
+                    int[] labels = new int[BATCH];
+                    for (int i = 0; i < BATCH; i++) {
+                        labels[i] = data.nextInt(10);
+                    }
+                    counters[b] = resident.arenaCounters();
+                    net.onBatchStart(b);
+                    net.zeroGrad();
+                    loss.forward(net.forward(Tensor.of(pixels, BATCH, 3, SIZE, SIZE), Mode.TRAIN), labels);
+                    net.backward(loss.backward());
+                    sgd.step();
+                }
+                counters[3] = resident.arenaCounters();
+                for (int b = 1; b < 3; b++) {
+                    long[] before = counters[b];
+                    long[] after = counters[b + 1];
+                    assertThat(after[5] - before[5]).as("flushes in step %d", b).isZero();
+                    assertThat(after[0] - before[0]).as("uploads in step %d (the batch, the loss gradient)", b)
+                            .isEqualTo(2);
+                    assertThat(after[1] - before[1]).as("downloads in step %d (the logits)", b).isEqualTo(1);
+                    assertThat(after[4] - before[4]).as("arena kernel launches in step %d", b).isGreaterThan(100);
+                }
+            } finally {
+                Backends.use(previous);
+            }
         }
     }
 }

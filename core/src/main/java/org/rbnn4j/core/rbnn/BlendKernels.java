@@ -24,11 +24,10 @@ public final class BlendKernels {
             blend[j] = 0f;
             System.arraycopy(standardised, off, blended, off, len);
         } else {
-            float s = (float) Math.abs(Math.sin(theta[j]));
+            float s = blend(theta[j]);
             blend[j] = s;
             for (int i = 0; i < len; i++) {
-                float delta = rotated[off + i] - standardised[off + i];
-                blended[off + i] = standardised[off + i] + s * delta;
+                blended[off + i] = blendAt(standardised[off + i], rotated[off + i], s);
             }
         }
         SignKernels.sign(blended, off, signs, off, len);
@@ -53,8 +52,7 @@ public final class BlendKernels {
                 for (int i = 0; i < len; i++) {
                     sum += (double) grad[off + i] * (rotated[off + i] - standardised[off + i]);
                 }
-                double angle = theta[j];
-                thetaGrad[j] += (float) (sum * Math.signum(Math.sin(angle)) * Math.cos(angle));
+                thetaGrad[j] += thetaGradient(sum, theta[j]);
             }
             for (int i = 0; i < len; i++) {
                 float gi = grad[off + i];
@@ -65,5 +63,27 @@ public final class BlendKernels {
         for (int i = 0; i < len; i++) {
             weightGrad[off + i] += grad[off + i];
         }
+    }
+
+    /** The blend weight {@code s = |sin theta|}, in double, rounded to float. */
+    public static float blend(float theta) {
+        return (float) Math.abs(Math.sin(theta));
+    }
+
+    /** One blended weight {@code w3 = w2 + s (Rw2 - w2)}. */
+    public static float blendAt(float standardised, float rotated, float s) {
+        float delta = rotated - standardised;
+        return standardised + s * delta;
+    }
+
+    /**
+     * {@code theta}'s gradient from {@code sum = sum_i dL/dw3_i (Rw2 - w2)_i}: {@code sum * sign(sin theta) * cos theta},
+     * in double ({@code sign} as {@link Math#signum}: zero and NaN pass through), rounded to float.
+     */
+    public static float thetaGradient(double sum, float theta) {
+        double angle = theta;
+        double sin = Math.sin(angle);
+        double sign = sin > 0 ? 1.0 : (sin < 0 ? -1.0 : sin);
+        return (float) (sum * sign * Math.cos(angle));
     }
 }

@@ -20,19 +20,30 @@ public final class RotationKernels {
 
     /** {@code (X R2)[p, c]} for the {@code a x b} matrix {@code X} at {@code xOff}. */
     public static float rightMultiplyAt(float[] x, int xOff, float[] r2, int b, int p, int c) {
+        return rightMultiplyAt(x, xOff, r2, 0, b, p, c);
+    }
+
+    /** {@link #rightMultiplyAt(float[], int, float[], int, int, int)} with {@code R2} starting at {@code r2Off}. */
+    public static float rightMultiplyAt(float[] x, int xOff, float[] r2, int r2Off, int b, int p, int c) {
         int row = xOff + p * b;
         float sum = 0f;
         for (int q = 0; q < b; q++) {
-            sum += x[row + q] * r2[q * b + c];
+            sum += x[row + q] * r2[r2Off + q * b + c];
         }
         return sum;
     }
 
     /** {@code (R1^T Y)[p, c]} for the {@code a x b} matrix {@code Y} at {@code yOff}. */
     public static float transposedLeftMultiplyAt(float[] r1, int a, float[] y, int yOff, int b, int p, int c) {
+        return transposedLeftMultiplyAt(r1, 0, a, y, yOff, b, p, c);
+    }
+
+    /** {@link #transposedLeftMultiplyAt(float[], int, float[], int, int, int, int)} with {@code R1} at {@code r1Off}. */
+    public static float transposedLeftMultiplyAt(float[] r1, int r1Off, int a, float[] y, int yOff, int b, int p,
+                                                 int c) {
         float sum = 0f;
         for (int q = 0; q < a; q++) {
-            sum += r1[q * a + p] * y[yOff + q * b + c];
+            sum += r1[r1Off + q * a + p] * y[yOff + q * b + c];
         }
         return sum;
     }

@@ -5,6 +5,9 @@ import org.rbnn4j.core.compute.kernels.ElementwiseReference;
 import org.rbnn4j.core.compute.kernels.NormReference;
 import org.rbnn4j.core.compute.kernels.PoolingReference;
 import org.rbnn4j.core.compute.kernels.StandardisationReference;
+import org.rbnn4j.core.rbnn.BlendKernels;
+import org.rbnn4j.core.rbnn.RotationKernels;
+import org.rbnn4j.core.rbnn.SignGradientKernels;
 import uk.ac.manchester.tornado.api.annotations.Parallel;
 
 /**
@@ -332,6 +335,154 @@ public final class ArenaKernels {
             arena[shift + ch] = -m * inv;
             arena[runningMean + ch] = ChannelReference.runningMean(arena[runningMean + ch], m, factor);
             arena[runningVar + ch] = ChannelReference.runningVariance(arena[runningVar + ch], v, factor, unbias);
+        }
+    }
+
+    /**
+     * {@code args = {standardised, rotated, theta, blend, blended, signs, filters, len}} ({@code rotated} and
+     * {@code theta} -1 without rotation): a binary layer's blend and binarisation ({@code BlendKernels.blendAndSign}),
+     * one item per weight; the first weight of each filter also writes its {@code blend}.
+     */
+    public static void blendAndSign(float[] arena, int[] args) {
+        int standardised = args[0];
+        int rotated = args[1];
+        int theta = args[2];
+        int blend = args[3];
+        int blended = args[4];
+        int signs = args[5];
+        int len = args[7];
+        int total = args[6] * len;
+        for (@Parallel int i = 0; i < total; i++) {
+            int j = i / len;
+            float w2 = arena[standardised + i];
+            float v = w2;
+            float s = 0f;
+            if (rotated >= 0) {
+                s = BlendKernels.blend(arena[theta + j]);
+                v = BlendKernels.blendAt(w2, arena[rotated + i], s);
+            }
+            if (i == j * len) {
+                arena[blend + j] = s;
+            }
+            arena[blended + i] = v;
+            arena[signs + i] = ElementwiseReference.sign(v);
+        }
+    }
+
+    /**
+     * {@code args = {grad, blended, standardised, rotated, blend, theta, invStd, thetaGrad, weightGrad, filters, len,
+     * surrogate}} ({@code rotated}, {@code theta}, {@code thetaGrad} -1 where absent; {@code surrogate} the
+     * {@code SignGradient} ordinal), {@code scalars = {peak, tSquared, t, k}}: {@code BlendKernels.blendBackward}, one
+     * item per filter (its sums run over the filter's weights in order).
+     */
+    public static void blendBackward(float[] arena, int[] args, float[] scalars) {
+        int grad = args[0];
+        int blended = args[1];
+        int standardised = args[2];
+        int rotated = args[3];
+        int blend = args[4];
+        int theta = args[5];
+        int invStd = args[6];
+        int thetaGrad = args[7];
+        int weightGrad = args[8];
+        int filters = args[9];
+        int len = args[10];
+        int surrogate = args[11];
+        float peak = scalars[0];
+        float tSquared = scalars[1];
+        float t = scalars[2];
+        float k = scalars[3];
+        for (@Parallel int j = 0; j < filters; j++) {
+            int off = j * len;
+            for (int i = 0; i < len; i++) {
+                float x = arena[blended + off + i];
+                float d;
+                if (surrogate == 0) {
+                    d = SignGradientKernels.rbnn(x, peak, tSquared, k);
+                } else if (surrogate == 1) {
+                    d = SignGradientKernels.straightThrough(x);
+                } else if (surrogate == 2) {
+                    d = SignGradientKernels.tanh(x, t, k);
+                } else {
+                    d = SignGradientKernels.approxSign(x);
+                }
+                arena[grad + off + i] = arena[grad + off + i] * d;
+            }
+            if (rotated >= 0) {
+                float s = arena[blend + j];
+                if (thetaGrad >= 0) {
+                    double sum = 0;
+                    for (int i = 0; i < len; i++) {
+                        sum += (double) arena[grad + off + i] * (arena[rotated + off + i] - arena[standardised + off + i]);
+                    }
+                    arena[thetaGrad + j] += BlendKernels.thetaGradient(sum, arena[theta + j]);
+                }
+                for (int i = 0; i < len; i++) {
+                    float gi = arena[grad + off + i];
+                    arena[grad + off + i] = gi - s * gi;
+                }
+            }
+            StandardisationReference.backward(arena, grad + off, arena, standardised + off, len, arena[invStd + j],
+                    arena, grad + off);
+            for (int i = 0; i < len; i++) {
+                arena[weightGrad + off + i] += arena[grad + off + i];
+            }
+        }
+    }
+
+    /** {@code args = {x, r2, y, filters, a, b}}: {@code y_j = X_j R2} for every filter, one item per element. */
+    public static void rotateRight(float[] arena, int[] args) {
+        int x = args[0];
+        int r2 = args[1];
+        int y = args[2];
+        int a = args[4];
+        int b = args[5];
+        int n = a * b;
+        int total = args[3] * n;
+        for (@Parallel int idx = 0; idx < total; idx++) {
+            int j = idx / n;
+            int r = idx % n;
+            arena[y + idx] = RotationKernels.rightMultiplyAt(arena, x + j * n, arena, r2, b, r / b, r % b);
+        }
+    }
+
+    /** {@code args = {r1, y, out, filters, a, b}}: {@code out_j = R1^T y_j} for every filter, one item per element. */
+    public static void rotateLeft(float[] arena, int[] args) {
+        int r1 = args[0];
+        int y = args[1];
+        int out = args[2];
+        int a = args[4];
+        int b = args[5];
+        int n = a * b;
+        int total = args[3] * n;
+        for (@Parallel int idx = 0; idx < total; idx++) {
+            int j = idx / n;
+            int r = idx % n;
+            arena[out + idx] = RotationKernels.transposedLeftMultiplyAt(arena, r1, a, arena, y + j * n, b, r / b, r % b);
+        }
+    }
+
+    /** {@code args = {y, bias, n * c * hw, c, hw}}: {@code y += bias[ch]}, one item per element. */
+    public static void addChannelBias(float[] arena, int[] args) {
+        int y = args[0];
+        int bias = args[1];
+        int size = args[2];
+        int c = args[3];
+        int hw = args[4];
+        for (@Parallel int i = 0; i < size; i++) {
+            arena[y + i] = arena[y + i] + arena[bias + (i / hw) % c];
+        }
+    }
+
+    /** {@code args = {x, sums, n, c, hw}}: {@code sums[ch] += (float) ChannelReference.channelSum}, one item per channel. */
+    public static void accumulateChannelSums(float[] arena, int[] args) {
+        int x = args[0];
+        int sums = args[1];
+        int n = args[2];
+        int c = args[3];
+        int hw = args[4];
+        for (@Parallel int ch = 0; ch < c; ch++) {
+            arena[sums + ch] += (float) ChannelReference.channelSum(arena, x, n, c, hw, ch);
         }
     }
 }

@@ -10,8 +10,9 @@ import uk.ac.manchester.tornado.api.KernelContext;
  * of each), so each element of A and B is read from global memory once per work group instead of once per work item.
  * Each work item keeps one running sum over {@code p} in ascending order, {@code op(A)[i,p] * op(B)[p,j]} as in
  * {@link GemmReference#dotAt}, then {@code alpha * sum (+ beta * C)} as {@link GemmReference#sgemm}: on a device that
- * does not fuse multiply-adds, the reference's floats (tested on PoCL). The matrices start at offset 0 of their arrays
- * (the host copies the caller's regions there); the shape travels in {@code dims} ({@link #DIMS} values),
+ * does not fuse multiply-adds, the reference's floats (tested on PoCL). The matrices start at the offsets in
+ * {@code dims} (0 for the staged operation, which copies the caller's regions to the start of its arrays; regions of
+ * one device arena for the resident backend); the shape travels in {@code dims} ({@link #DIMS} values),
  * {@code alpha} and {@code beta} in {@code scalars[0]}, {@code scalars[1]}, so one compiled kernel serves every call.
  */
 public final class GemmKernels {
@@ -23,8 +24,11 @@ public final class GemmKernels {
     public static final int LDA = 5;
     public static final int LDB = 6;
     public static final int LDC = 7;
+    public static final int A_OFFSET = 8;
+    public static final int B_OFFSET = 9;
+    public static final int C_OFFSET = 10;
     /** Length of the {@code dims} array. */
-    public static final int DIMS = 8;
+    public static final int DIMS = 11;
 
     private GemmKernels() {
     }
@@ -45,6 +49,9 @@ public final class GemmKernels {
         int lda = dims[LDA];
         int ldb = dims[LDB];
         int ldc = dims[LDC];
+        int aOff = dims[A_OFFSET];
+        int bOff = dims[B_OFFSET];
+        int cOff = dims[C_OFFSET];
         float alpha = scalars[0];
         float beta = scalars[1];
 
@@ -59,9 +66,9 @@ public final class GemmKernels {
         for (int t = 0; t < tiles; t++) {
             int k0 = t * TILE;
             int ka = k0 + lc;
-            aTile[lr * TILE + lc] = (i < m && ka < k) ? (transA ? a[ka * lda + i] : a[i * lda + ka]) : 0f;
+            aTile[lr * TILE + lc] = (i < m && ka < k) ? (transA ? a[aOff + ka * lda + i] : a[aOff + i * lda + ka]) : 0f;
             int kb = k0 + lr;
-            bTile[lr * TILE + lc] = (kb < k && j < n) ? (transB ? b[j * ldb + kb] : b[kb * ldb + j]) : 0f;
+            bTile[lr * TILE + lc] = (kb < k && j < n) ? (transB ? b[bOff + j * ldb + kb] : b[bOff + kb * ldb + j]) : 0f;
             ctx.localBarrier();
             int steps = k - k0 < TILE ? k - k0 : TILE;
             for (int kk = 0; kk < steps; kk++) {
@@ -71,7 +78,7 @@ public final class GemmKernels {
         }
         if (i < m && j < n) {
             float v = alpha * sum;
-            int ci = i * ldc + j;
+            int ci = cOff + i * ldc + j;
             c[ci] = beta == 0f ? v : v + beta * c[ci];
         }
     }

@@ -95,7 +95,8 @@ final class DeviceArena implements AutoCloseable {
     /**
      * Regions for {@code inputs} (their newest values uploaded where the host is newer) and {@code outputs} (nothing
      * uploaded), in one call so that a flush cannot move a region handed out earlier; returns the offsets, inputs
-     * first. Null arrays get offset -1. An array may appear in both lists.
+     * first. Null arrays get offset -1. An array may appear in both lists, and must when the operation writes only part
+     * of it: an output's region is not filled from the host, so values the operation leaves would come home as garbage.
      */
     int[] bind(float[][] inputs, float[][] outputs) {
         if (!place(inputs, outputs) && (regions.collectGarbage(GC_WAIT_MILLIS) == 0 || !place(inputs, outputs))) {

@@ -5,9 +5,11 @@ import java.util.function.IntConsumer;
 import org.rbnn4j.core.compute.ComputeBackend;
 import org.rbnn4j.core.compute.ConvGeometry;
 import org.rbnn4j.core.rbnn.SignGradient;
+import org.rbnn4j.core.rbnn.SignGradientKernels;
 import org.rbnn4j.tornado.TornadoBackend;
 import org.rbnn4j.tornado.kernels.ArenaKernels;
 import org.rbnn4j.tornado.kernels.ConvKernels;
+import org.rbnn4j.tornado.kernels.GemmKernels;
 import org.rbnn4j.tornado.kernels.NormKernels;
 import org.rbnn4j.tornado.kernels.TiledConvKernels;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -18,17 +20,20 @@ import uk.ac.manchester.tornado.api.KernelContext;
  * ({@link #syncToHost}, {@link #synchronizeHost}), and host writes ({@link #markHostWritten}) are uploaded before the
  * next operation reads them.
  *
- * <p>On the arena run the convolution's three passes (forward, data gradient, weight gradient: per-sample tiled sums
- * into a scratch region, then added over the samples), BatchNorm's batch statistics, per-channel step, output and
- * backward, hardtanh and its gradient, the residual add, the channel scale and its gradient, the option-A shortcut,
- * global average pooling, the binary layers' standardisation and its sign backward, fill and the SGD update. The
- * other operations (the weights' blend and signs and their backward, the final linear layer's GEMM and bias, the
- * rotation products, the pooling layers the zoo's CIFAR models do not use) fall back to the staged
- * {@link TornadoBackend} (or its host default): the device's newer values of their inputs (and of the outputs they
- * accumulate into) are brought home first, and their outputs are marked host-newer after. Every arena kernel runs the
- * staged backend's per-element arithmetic (its kernels', or the host default's for BatchNorm's per-channel step, in
- * double with correctly rounded division and square root), so the results are those of the staged backend, whatever
- * mix runs. Calls are serialised.
+ * <p>Everything a training step of the zoo's CIFAR models computes runs on the arena: the convolution's three passes
+ * (the weight gradient as per-sample tiled sums in a scratch region, then added over the samples), BatchNorm's batch
+ * statistics, per-channel step, output and backward, hardtanh and its gradient, the residual add, the channel scale
+ * and its gradient, the option-A shortcut, global average pooling, the binary layers' standardisation, rotation
+ * {@code R1^T X R2}, blend and signs and their backward, the final linear layer's GEMM and bias, fill and the SGD
+ * update; so a step moves only its batch in, its logits out and the loss gradient back in ({@code
+ * ResidentTrainingTest}). The remaining operations (the rotation update's products once per epoch, whose sums the
+ * host's SVDs need; max and average pooling; evaluation-mode BatchNorm's per-channel step; the weight gradient in
+ * reproducible mode) fall back to the staged {@link TornadoBackend} (or its host default): the device's newer values
+ * of their inputs (and of the outputs they accumulate into) are brought home first, and their outputs are marked
+ * host-newer after. Every arena kernel runs the staged backend's per-element arithmetic (its kernels', or the host
+ * default's for the per-channel and per-filter steps, in double with correctly rounded division and square root where
+ * the reference uses double), so the results are those of the staged backend, whatever mix runs. Calls are
+ * serialised.
  */
 public final class ResidentTornadoBackend implements ComputeBackend {
     private static final int HARDTANH = 0;
@@ -58,6 +63,13 @@ public final class ResidentTornadoBackend implements ComputeBackend {
     private static final int BN_GRADIENT_SUMS = 24;
     private static final int BN_INPUT_GRADIENT = 25;
     private static final int BN_STATISTICS = 26;
+    private static final int BLEND_AND_SIGN = 27;
+    private static final int BLEND_BACKWARD = 28;
+    private static final int ROTATE_RIGHT = 29;
+    private static final int ROTATE_LEFT = 30;
+    private static final int SGEMM = 31;
+    private static final int ADD_CHANNEL_BIAS = 32;
+    private static final int CHANNEL_SUMS = 33;
 
     private static final List<DeviceArena.Kernel> KERNELS = List.of(
             new DeviceArena.Kernel("hardtanh", 1, (g, a) -> g.task("t0", ArenaKernels::hardtanhForward, (float[]) a[0],
@@ -117,16 +129,33 @@ public final class ResidentTornadoBackend implements ComputeBackend {
             new DeviceArena.Kernel("bn_input_gradient", 1, (g, a) -> g.task("t0", ArenaKernels::batchNormInputGradient,
                     (float[]) a[0], (int[]) a[1])),
             new DeviceArena.Kernel("bn_statistics", 1, (g, a) -> g.task("t0", ArenaKernels::batchNormStatistics,
-                    (float[]) a[0], (int[]) a[1], (double[]) a[6])));
+                    (float[]) a[0], (int[]) a[1], (double[]) a[6])),
+            new DeviceArena.Kernel("blend_and_sign", 1, (g, a) -> g.task("t0", ArenaKernels::blendAndSign,
+                    (float[]) a[0], (int[]) a[1])),
+            new DeviceArena.Kernel("blend_backward", 1, (g, a) -> g.task("t0", ArenaKernels::blendBackward,
+                    (float[]) a[0], (int[]) a[1], (float[]) a[2])),
+            new DeviceArena.Kernel("rotate_right", 1, (g, a) -> g.task("t0", ArenaKernels::rotateRight, (float[]) a[0],
+                    (int[]) a[1])),
+            new DeviceArena.Kernel("rotate_left", 1, (g, a) -> g.task("t0", ArenaKernels::rotateLeft, (float[]) a[0],
+                    (int[]) a[1])),
+            // The staged backend's tiled GEMM with the arena as A, B and C (offsets in its dims).
+            new DeviceArena.Kernel("sgemm", 2, (g, a) -> g.task("t0", GemmKernels::sgemm, (KernelContext) a[3],
+                    (float[]) a[0], (float[]) a[0], (float[]) a[0], (int[]) a[1], (float[]) a[2])),
+            new DeviceArena.Kernel("add_channel_bias", 1, (g, a) -> g.task("t0", ArenaKernels::addChannelBias,
+                    (float[]) a[0], (int[]) a[1])),
+            new DeviceArena.Kernel("channel_sums", 1, (g, a) -> g.task("t0", ArenaKernels::accumulateChannelSums,
+                    (float[]) a[0], (int[]) a[1])));
 
     private final TornadoBackend staged;
     private final DeviceArena arena;
     /**
      * Host arrays that only give device-only intermediates a region (never uploaded, never marked device-newer, so they
-     * never travel): the weight gradient's per-sample sums and BatchNorm's per-channel gradient sums.
+     * never travel): the weight gradient's per-sample sums, BatchNorm's per-channel gradient sums and the rotation's
+     * intermediate products {@code X_j R2}.
      */
     private float[] weightPartials = new float[0];
     private float[] channelSums = new float[0];
+    private float[] rotationProducts = new float[0];
 
     /**
      * Arrays resident in an arena of {@code initialCapacity} floats that doubles when full up to
@@ -276,13 +305,35 @@ public final class ResidentTornadoBackend implements ComputeBackend {
 
     // ------------------------------------------------------------------------------ staged operations
 
+    /** On the arena: the staged backend's tiled GEMM, on regions. */
     @Override
     public synchronized void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
                                    int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff,
                                    int ldc) {
-        home(a, b, c);
-        staged.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        wroteOnHost(c);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        // As the reference, beta == 0 never reads C; but a C the product writes only part of (an offset, a wider row
+        // stride, a longer array) must come in whole, or its other values would leave the device as garbage.
+        boolean whole = cOff == 0 && ldc == n && (long) m * n == c.length;
+        int[] o = arena.bind(new float[][] {a, b, beta == 0f && whole ? null : c}, new float[][] {c});
+        int[] args = arena.args();
+        args[GemmKernels.M] = m;
+        args[GemmKernels.N] = n;
+        args[GemmKernels.K] = k;
+        args[GemmKernels.TRANS_A] = transA ? 1 : 0;
+        args[GemmKernels.TRANS_B] = transB ? 1 : 0;
+        args[GemmKernels.LDA] = lda;
+        args[GemmKernels.LDB] = ldb;
+        args[GemmKernels.LDC] = ldc;
+        args[GemmKernels.A_OFFSET] = o[0] + aOff;
+        args[GemmKernels.B_OFFSET] = o[1] + bOff;
+        args[GemmKernels.C_OFFSET] = o[3] + cOff;
+        float[] sc = arena.scalars();
+        sc[0] = alpha;
+        sc[1] = beta;
+        arena.launch(SGEMM, GemmKernels.roundUp(n), GemmKernels.roundUp(m), GemmKernels.TILE, GemmKernels.TILE);
+        arena.deviceWrote(c);
     }
 
     /** On the arena: the tiled implicit GEMM of the staged backend, reading and writing regions. */
@@ -513,18 +564,39 @@ public final class ResidentTornadoBackend implements ComputeBackend {
         arena.deviceWrote(scaleGrad);
     }
 
+    /** On the arena: {@code y += bias[ch]}, one work item per element. */
     @Override
     public synchronized void addChannelBias(float[] y, int n, int c, int hw, float[] bias) {
-        home(y, bias);
-        staged.addChannelBias(y, n, c, hw, bias);
-        wroteOnHost(y);
+        int size = n * c * hw;
+        if (size == 0) {
+            return;
+        }
+        int[] o = arena.bind(new float[][] {y, bias}, new float[][] {y});
+        int[] args = arena.args();
+        args[0] = o[0];
+        args[1] = o[1];
+        args[2] = size;
+        args[3] = c;
+        args[4] = hw;
+        arena.launch(ADD_CHANNEL_BIAS, size);
+        arena.deviceWrote(y);
     }
 
+    /** On the arena: per-channel sums in the reference's order, one work item per channel. */
     @Override
     public synchronized void accumulateChannelSums(float[] x, int n, int c, int hw, float[] sums) {
-        home(x, sums);
-        staged.accumulateChannelSums(x, n, c, hw, sums);
-        wroteOnHost(sums);
+        if (c == 0) {
+            return;
+        }
+        int[] o = arena.bind(new float[][] {x, sums}, new float[][] {sums});
+        int[] args = arena.args();
+        args[0] = o[0];
+        args[1] = o[1];
+        args[2] = n;
+        args[3] = c;
+        args[4] = hw;
+        arena.launch(CHANNEL_SUMS, c);
+        arena.deviceWrote(sums);
     }
 
     @Override
@@ -558,23 +630,53 @@ public final class ResidentTornadoBackend implements ComputeBackend {
         args[8] = stride;
     }
 
+    /** On the arena: blend and signs, one work item per weight. */
     @Override
     public synchronized void blendAndSign(float[] standardised, float[] rotated, float[] theta, int filters, int len,
                                           float[] blend, float[] blended, float[] signs) {
-        home(standardised, rotated, theta);
-        staged.blendAndSign(standardised, rotated, theta, filters, len, blend, blended, signs);
-        wroteOnHost(blend, blended, signs);
+        if (filters == 0) {
+            return;
+        }
+        int[] o = arena.bind(new float[][] {standardised, rotated, theta}, new float[][] {blend, blended, signs});
+        int[] args = arena.args();
+        for (int i = 0; i < 6; i++) {
+            args[i] = o[i];
+        }
+        args[6] = filters;
+        args[7] = len;
+        arena.launch(BLEND_AND_SIGN, (long) filters * len);
+        arena.deviceWrote(blend);
+        arena.deviceWrote(blended);
+        arena.deviceWrote(signs);
     }
 
+    /** On the arena: the blend's and the standardisation's backward, one work item per filter. */
     @Override
     public synchronized void blendBackward(float[] grad, float[] blended, float[] standardised, float[] rotated,
                                            float[] blend, float[] theta, float[] invStd, int filters, int len,
                                            SignGradient surrogate, float t, float k, float[] thetaGrad,
                                            float[] weightGrad) {
-        home(grad, blended, standardised, rotated, blend, theta, invStd, thetaGrad, weightGrad);
-        staged.blendBackward(grad, blended, standardised, rotated, blend, theta, invStd, filters, len, surrogate, t, k,
-                thetaGrad, weightGrad);
-        wroteOnHost(grad, thetaGrad, weightGrad);
+        if (filters == 0) {
+            return;
+        }
+        int[] o = arena.bind(new float[][] {grad, blended, standardised, rotated, blend, theta, invStd, thetaGrad,
+                weightGrad}, new float[][] {grad, thetaGrad, weightGrad});
+        int[] args = arena.args();
+        for (int i = 0; i < 9; i++) {
+            args[i] = o[i];
+        }
+        args[9] = filters;
+        args[10] = len;
+        args[11] = surrogate.ordinal();
+        float[] sc = arena.scalars();
+        sc[0] = (float) (SignGradientKernels.SQRT2 * t); // as SignGradient.scaleBySurrogate
+        sc[1] = t * t;
+        sc[2] = t;
+        sc[3] = k;
+        arena.launch(BLEND_BACKWARD, filters);
+        arena.deviceWrote(grad);
+        arena.deviceWrote(thetaGrad);
+        arena.deviceWrote(weightGrad);
     }
 
     @Override
@@ -684,11 +786,30 @@ public final class ResidentTornadoBackend implements ComputeBackend {
         staged.rotationRightCorrelation(x, r1, signs, filters, a, b, d2);
     }
 
+    /** On the arena: {@code out_j = R1^T (X_j R2)}, the product {@code X_j R2} in a scratch region. */
     @Override
     public synchronized void rotateFilters(float[] x, float[] r1, float[] r2, int filters, int a, int b, float[] out) {
-        home(x, r1, r2);
-        staged.rotateFilters(x, r1, r2, filters, a, b, out);
-        wroteOnHost(out);
+        int size = filters * a * b;
+        if (size == 0) {
+            return;
+        }
+        if (rotationProducts.length < size) {
+            rotationProducts = new float[size];
+        }
+        int[] o = arena.bind(new float[][] {x, r1, r2}, new float[][] {rotationProducts, out});
+        int[] args = arena.args();
+        args[0] = o[0];
+        args[1] = o[2];
+        args[2] = o[3];
+        args[3] = filters;
+        args[4] = a;
+        args[5] = b;
+        arena.launch(ROTATE_RIGHT, size);
+        args[0] = o[1];
+        args[1] = o[3];
+        args[2] = o[4];
+        arena.launch(ROTATE_LEFT, size);
+        arena.deviceWrote(out);
     }
 
     @Override

@@ -96,9 +96,14 @@ public final class ChannelReference {
 
     /** The sum of channel {@code ch} over all images and positions, in double, images then positions in order. */
     public static double channelSum(float[] x, int n, int c, int hw, int ch) {
+        return channelSum(x, 0, n, c, hw, ch);
+    }
+
+    /** {@link #channelSum(float[], int, int, int, int)} of the tensor starting at {@code xOff}. */
+    public static double channelSum(float[] x, int xOff, int n, int c, int hw, int ch) {
         double sum = 0;
         for (int i = 0; i < n; i++) {
-            int base = (i * c + ch) * hw;
+            int base = xOff + (i * c + ch) * hw;
             for (int p = 0; p < hw; p++) {
                 sum += x[base + p];
             }
