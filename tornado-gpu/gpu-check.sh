@@ -8,8 +8,9 @@
 #   the built jars  cli/target/rbnn.jar and tornado-gpu/target/rbnn4j-tornado-gpu-*.jar (tornado-gpu/target/tornado-modules,
 #                   the SDK's module jars without its EJML, is recreated from the SDK when missing, as the build does)
 # Prints: the devices; every device operation against the scalar reference (errors, times); then S training steps of
-# resnet20_1w1a at batch 256 on the device (staged, then resident: arrays kept in device memory where operations
-# allow) and on the CPU backend (a fraction of an epoch: 20 steps = 5,120 images).
+# resnet20_1w1a at batch 256 on the device (resident, the default `tornado`: arrays kept in device memory; then the
+# staged `tornado-staged`, which copies every operation's operands) and on the CPU backend (a fraction of an epoch: 20
+# steps = 5,120 images).
 # Usage: tornado-gpu/gpu-check.sh [DEVICE] [STEPS]      (DEVICE as in --backend tornado:N, default TornadoVM's default)
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -34,7 +35,7 @@ run() {
 status=0
 run ./rbnn devices --check ${device:+--device "$device"} || status=1
 run ./rbnn bench train --backend "$backend" --model resnet20_1w1a --batch 256 --steps "$steps" --json || status=1
-run ./rbnn bench train --backend "tornado-resident${device:+:$device}" --model resnet20_1w1a --batch 256 --steps "$steps" \
+run ./rbnn bench train --backend "tornado-staged${device:+:$device}" --model resnet20_1w1a --batch 256 --steps "$steps" \
   --json || status=1
 run ./rbnn bench train --backend simd --model resnet20_1w1a --batch 256 --steps "$steps" --json || status=1
 exit $status

@@ -124,7 +124,7 @@ public final class TornadoBackend implements ComputeBackend {
 
     @Override
     public String name() {
-        return "tornado";
+        return "tornado-staged";
     }
 
     /** Host threads: one (the device does the parallel work). */

@@ -4,8 +4,9 @@ import org.rbnn4j.core.compute.ComputeBackend;
 import org.rbnn4j.core.compute.ComputeBackendProvider;
 
 /**
- * {@link java.util.ServiceLoader} entry for the TornadoVM backend: name {@code tornado}, priority 300 (above SIMD, so
- * it is chosen automatically wherever it works). Available only when the JVM runs TornadoVM (started with the SDK's
+ * {@link java.util.ServiceLoader} entry for the staged TornadoVM backend ({@link TornadoBackend}: every operation
+ * copies its operands to the device and its results back): name {@code tornado-staged}, priority 250 (below the
+ * resident {@code tornado}, above SIMD). Available only when the JVM runs TornadoVM (started with the SDK's
  * argfile) and a test kernel runs on the chosen device ({@code rbnn.device}, see {@link TornadoDevices#select}).
  * Loading this class touches no TornadoVM class, so the provider is harmless on a plain JVM.
  */
@@ -13,12 +14,12 @@ public final class TornadoBackendProvider implements ComputeBackendProvider {
 
     @Override
     public String name() {
-        return "tornado";
+        return "tornado-staged";
     }
 
     @Override
     public int priority() {
-        return 300;
+        return 250;
     }
 
     @Override

@@ -25,7 +25,7 @@ class TornadoBackendProviderTest {
     }
 
     @Test
-    void isFoundFirstAndAvailable() {
+    void theResidentBackendIsFoundFirstAndAvailable() {
         List<ComputeBackendProvider> providers = Backends.providers();
         assertThat(providers.get(0).name()).isEqualTo("tornado");
         assertThat(providers.get(0).priority()).isEqualTo(300);
@@ -36,22 +36,22 @@ class TornadoBackendProviderTest {
     @Test
     void backendsCreatesItByNameAndByDeviceIndex() {
         try (ComputeBackend named = Backends.create("tornado", 0)) {
-            assertThat(named).isInstanceOf(TornadoBackend.class);
+            assertThat(named).isInstanceOf(org.rbnn4j.tornado.resident.ResidentTornadoBackend.class);
             assertThat(named.name()).isEqualTo("tornado");
         }
-        try (ComputeBackend indexed = Backends.create("tornado:0", 0)) {
+        try (ComputeBackend indexed = Backends.create("tornado-staged:0", 0)) {
             assertThat(((TornadoBackend) indexed).deviceName()).isEqualTo(TornadoDevices.list().get(0).name());
         }
     }
 
     @Test
-    void theResidentBackendIsOptInByName() {
+    void theStagedBackendIsSecondAndSelectedByName() {
         List<ComputeBackendProvider> providers = Backends.providers();
-        assertThat(providers.get(1).name()).isEqualTo("tornado-resident");
+        assertThat(providers.get(1).name()).isEqualTo("tornado-staged");
         assertThat(providers.get(1).priority()).isLessThan(providers.get(0).priority());
-        try (ComputeBackend resident = Backends.create("tornado-resident:0", 0)) {
-            assertThat(resident).isInstanceOf(org.rbnn4j.tornado.resident.ResidentTornadoBackend.class);
-            assertThat(resident.name()).isEqualTo("tornado-resident");
+        try (ComputeBackend staged = Backends.create("tornado-staged", 0)) {
+            assertThat(staged).isInstanceOf(TornadoBackend.class);
+            assertThat(staged.name()).isEqualTo("tornado-staged");
         }
     }
 

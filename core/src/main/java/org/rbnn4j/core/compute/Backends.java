@@ -68,7 +68,7 @@ public final class Backends {
                 return p.create(threads);
             }
         }
-        String hint = base.equals("tornado")
+        String hint = base.startsWith("tornado")
                 ? " (the TornadoVM backend needs the tornado-gpu module and an installed TornadoVM SDK: set TORNADOVM_HOME)"
                 : "";
         throw new IllegalArgumentException("unknown backend '" + name + "'; known: " + known + hint);

@@ -168,7 +168,7 @@ public final class ResidentTornadoBackend implements ComputeBackend {
 
     @Override
     public String name() {
-        return "tornado-resident";
+        return "tornado";
     }
 
     @Override

@@ -7,9 +7,10 @@ import org.rbnn4j.tornado.TornadoBackendProvider;
 import org.rbnn4j.tornado.TornadoRuntimeCheck;
 
 /**
- * {@link java.util.ServiceLoader} entry for the resident TornadoVM backend: name {@code tornado-resident} (select it
- * with {@code --backend tornado-resident[:N]}), priority 250, below {@code tornado}: opt-in while most operations still
- * fall back to the staged backend. The arena starts at {@value #INITIAL_CAPACITY} floats and doubles up to
+ * {@link java.util.ServiceLoader} entry for the resident TornadoVM backend, the one {@code --backend tornado[:N]}
+ * selects: name {@code tornado}, priority 300 (above SIMD, so it is chosen automatically wherever TornadoVM works;
+ * the staged backend is {@code tornado-staged}). On an H200, resnet20_1w1a at batch 256 trains at 0.63 s per step
+ * against the staged backend's 2.94. The arena starts at {@value #INITIAL_CAPACITY} floats and doubles up to
  * {@code -D}{@value #MAX_CAPACITY_PROPERTY} floats. By default that is the most that fits four limits: a Java array
  * (2<sup>31</sup> - 8 floats), the device's largest allocation, three quarters of the device memory TornadoVM lets a
  * program use ({@code -Dtornado.device.memory}, 4GB unless set; the staged operations need the rest), and half the
@@ -27,12 +28,12 @@ public final class ResidentTornadoBackendProvider implements ComputeBackendProvi
 
     @Override
     public String name() {
-        return "tornado-resident";
+        return "tornado";
     }
 
     @Override
     public int priority() {
-        return 250;
+        return 300;
     }
 
     @Override
