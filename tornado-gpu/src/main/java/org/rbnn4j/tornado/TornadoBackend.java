@@ -128,6 +128,12 @@ public final class TornadoBackend implements ComputeBackend {
     }
 
     /** Host threads: one (the device does the parallel work). */
+    /** Computes on the TornadoVM device. */
+    @Override
+    public boolean computesOnHost() {
+        return false;
+    }
+
     @Override
     public int threads() {
         return 1;

@@ -410,6 +410,15 @@ public interface ComputeBackend extends AutoCloseable {
     }
 
     /**
+     * Whether this backend computes in host memory (the CPU backends) rather than on a device. Host code that uses a
+     * backend only as a calculator (the packed model's float layers) needs one that does: on a device backend every
+     * result would have to be brought home. The default is {@code true}.
+     */
+    default boolean computesOnHost() {
+        return true;
+    }
+
+    /**
      * Time per operation since this backend was created, one line per operation used, for backends that keep such a
      * profile (a device backend: calls, time in whole calls, time in device plans); empty otherwise.
      */

@@ -172,13 +172,22 @@ public final class Network implements Layer {
         return n;
     }
 
-    /** Parameters and buffers as a checkpoint, with the model spec as metadata. */
+    /**
+     * Brings the newest values of every parameter and buffer to their host arrays from the current backend (a device
+     * backend may hold them): what code that reads the network's tensors directly (exporters, compilers) calls first.
+     */
+    public void syncToHost() {
+        ComputeBackend backend = Backends.current();
+        parameters().forEach((n, p) -> backend.syncToHost(p.value().data()));
+        buffers().forEach((n, b) -> backend.syncToHost(b.data()));
+    }
+
+    /** Parameters and buffers as a checkpoint, with the model spec as metadata (brought home first). */
     public Checkpoint toCheckpoint() {
+        syncToHost();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         parameters().forEach((n, p) -> tensors.put(PARAM_PREFIX + n, p.value()));
         buffers().forEach((n, b) -> tensors.put(BUFFER_PREFIX + n, b));
-        ComputeBackend backend = Backends.current();
-        tensors.values().forEach(t -> backend.syncToHost(t.data()));
         Map<String, String> meta = spec == null ? Map.of("model.architecture", name) : spec.toMetadata();
         return new Checkpoint(meta, tensors);
     }

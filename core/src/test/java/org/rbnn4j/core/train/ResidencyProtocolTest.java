@@ -225,6 +225,21 @@ class ResidencyProtocolTest {
             assertThat(perStep[step]).as("step %d: {arrays uploaded, arrays downloaded}", step)
                     .containsExactly(2, 1);
         }
+        // After training the device holds the newest parameters and buffers (the checker poisoned the host copies):
+        // Network.syncToHost, what exporters and the packed compiler call first, brings every one of them home.
+        net.syncToHost();
+        net.parameters().forEach((name, p) -> assertNoNaN(name, p.value().data()));
+        net.buffers().forEach(ResidencyProtocolTest::assertNoNaN);
+    }
+
+    private static void assertNoNaN(String what, float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            assertThat(Float.isNaN(values[i])).as("%s[%d] is NaN (a stale host copy)", what, i).isFalse();
+        }
+    }
+
+    private static void assertNoNaN(String what, org.rbnn4j.core.tensor.Tensor t) {
+        assertNoNaN(what, t.data());
     }
 
     /** Bit-for-bit equality, reporting the first difference (AssertJ's diff of large arrays takes minutes). */

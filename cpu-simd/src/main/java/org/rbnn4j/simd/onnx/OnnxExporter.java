@@ -75,6 +75,7 @@ public final class OnnxExporter {
             throw new IllegalArgumentException("network " + network.name() + " has no model spec: only zoo models "
                     + "(ModelZoo.create) can be exported, since the input size comes from the spec");
         }
+        network.syncToHost(); // the lowering reads the layers' tensors; a device backend may hold their newest values
         int[] inputShape = {spec.inChannels(), spec.inputSize(), spec.inputSize()};
         ProtoMessage graph = OnnxLowering.lower(network, inputShape, INPUT, OUTPUT);
 

@@ -171,6 +171,12 @@ public final class ResidentTornadoBackend implements ComputeBackend {
         return "tornado";
     }
 
+    /** Computes on the TornadoVM device. */
+    @Override
+    public boolean computesOnHost() {
+        return false;
+    }
+
     @Override
     public int threads() {
         return 1;

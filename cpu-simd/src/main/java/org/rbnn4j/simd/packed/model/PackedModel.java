@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.rbnn4j.core.compute.Backends;
+import org.rbnn4j.core.compute.ComputeBackend;
 import org.rbnn4j.core.io.ModelFileException;
 import org.rbnn4j.core.model.ModelSpec;
 import org.rbnn4j.core.model.ModelZoo;
@@ -17,6 +18,7 @@ import org.rbnn4j.core.model.Network;
 import org.rbnn4j.core.nn.Parameter;
 import org.rbnn4j.core.rbnn.BinaryConv2d;
 import org.rbnn4j.core.tensor.Tensor;
+import org.rbnn4j.simd.SimdBackend;
 import org.rbnn4j.simd.concurrent.WorkerPool;
 import org.rbnn4j.simd.packed.BinaryConvExecutor;
 import org.rbnn4j.simd.packed.PopcountKernel;
@@ -44,7 +46,8 @@ import org.rbnn4j.simd.packed.PopcountKernel;
  * <p>Thread-safe: the compiled program is immutable and every call borrows its own {@link Workspace}. Batches of at
  * least {@link #threads()} images are split into chunks of images run on the threads; smaller batches (the
  * single-image latency path) run on the calling thread with each binary convolution split among the threads.
- * Float parts use {@link Backends#current()} at call time, as the float layers do.
+ * Float parts use {@link Backends#current()} at call time, as the float layers do (unless it computes on a device:
+ * then a SIMD backend of the model's own).
  */
 public final class PackedModel implements AutoCloseable {
     /**
@@ -56,6 +59,8 @@ public final class PackedModel implements AutoCloseable {
     private final ModelContent content;
     private final Program program;
     private final int threads;
+    /** The float layers' backend when the current one computes on a device (see {@link #floatBackend}). */
+    private ComputeBackend hostBackend;
     private final PopcountKernel kernel;
     private final WorkerPool pool;
     private final BinaryConvExecutor intraOp;
@@ -91,6 +96,7 @@ public final class PackedModel implements AutoCloseable {
      */
     public static PackedModel compile(Network network, Map<String, String> metadata, int threads) {
         Objects.requireNonNull(network, "network");
+        network.syncToHost(); // the compiler reads the layers' tensors; a device backend may hold their newest values
         ModelContent content = ModelContent.of(network, metadata);
         Map<BinaryConv2d, float[]> weights = new IdentityHashMap<>();
         network.binaryLayers().forEach((name, layer) -> weights.put(layer, content.binary().get(name).unpack()));
@@ -244,7 +250,7 @@ public final class PackedModel implements AutoCloseable {
         float[] out = new float[n * classes];
         if (n > 0) {
             if (pool == null || n < threads) {
-                runChunks(batch.data(), n, out, new Execution(Backends.current(), kernel, intraOp));
+                runChunks(batch.data(), n, out, new Execution(floatBackend(), kernel, intraOp));
             } else {
                 runParallel(batch.data(), n, out);
             }
@@ -280,7 +286,7 @@ public final class PackedModel implements AutoCloseable {
         int classes = numClasses();
         float[] out = new float[n * classes];
         Schedule schedule = program.reference();
-        Execution exec = new Execution(Backends.current(), kernel, null);
+        Execution exec = new Execution(floatBackend(), kernel, null);
         schedule.run(new Workspace(schedule), batch.data(), 0, n, out, 0, exec);
         return Tensor.of(out, n, classes);
     }
@@ -294,7 +300,7 @@ public final class PackedModel implements AutoCloseable {
         int in = program.inputSizePerImage();
         int classes = numClasses();
         float[] out = new float[n * classes];
-        Execution exec = new Execution(Backends.current(), kernel, null);
+        Execution exec = new Execution(floatBackend(), kernel, null);
         Workspace ws = borrow();
         try {
             for (int i = 0; i < n; i += MAX_CHUNK) {
@@ -350,7 +356,7 @@ public final class PackedModel implements AutoCloseable {
         int chunks = (n + chunk - 1) / chunk;
         int in = program.inputSizePerImage();
         int classes = numClasses();
-        Execution exec = new Execution(Backends.current(), kernel, null);
+        Execution exec = new Execution(floatBackend(), kernel, null);
         pool.parallelFor(chunks, c -> {
             Workspace ws = borrow();
             try {
@@ -368,9 +374,32 @@ public final class PackedModel implements AutoCloseable {
         return ws != null ? ws : new Workspace(program.fused());
     }
 
+    /**
+     * The backend of the float layers: the current one, as the float simulation uses (so that both compute the same
+     * floats), unless it computes on a device (then a single-threaded SIMD backend of this model's own: the packed
+     * model runs on the CPU, and device results would have to come home after every layer).
+     */
+    private ComputeBackend floatBackend() {
+        ComputeBackend current = Backends.current();
+        if (current.computesOnHost()) {
+            return current;
+        }
+        synchronized (this) {
+            if (hostBackend == null) {
+                hostBackend = SimdBackend.create(1);
+            }
+            return hostBackend;
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
+        synchronized (this) {
+            if (hostBackend != null) {
+                hostBackend.close();
+            }
+        }
         if (pool != null) {
             pool.close();
             intraOp.close();
