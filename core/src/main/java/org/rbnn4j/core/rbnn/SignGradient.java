@@ -30,12 +30,7 @@ public enum SignGradient {
      * {@code sqrt(2)*t} computed in float, as the reference's {@code 2*sqrt(t^2/2)}.
      */
     public static float derivative(SignGradient kind, float x, float t, float k) {
-        return switch (kind) {
-            case RBNN -> SignGradientKernels.rbnn(x, (float) (SignGradientKernels.SQRT2 * t), t * t, k);
-            case STRAIGHT_THROUGH -> SignGradientKernels.straightThrough(x);
-            case TANH -> SignGradientKernels.tanh(x, t, k);
-            case APPROX_SIGN -> SignGradientKernels.approxSign(x);
-        };
+        return SignGradientKernels.derivative(kind.ordinal(), x, (float) (SignGradientKernels.SQRT2 * t), t * t, t, k);
     }
 
     /**

@@ -46,4 +46,19 @@ public final class SignGradientKernels {
         float ax = Math.abs(x);
         return ax <= 1f ? 2f - 2f * ax : 0f;
     }
+
+    /**
+     * The surrogate of the {@code SignGradient} with ordinal {@code kind} (RBNN, straight-through, tanh, approx-sign),
+     * with RBNN's constants precomputed as {@link #rbnn} takes them: the form device kernels use, which take no enums.
+     */
+    public static float derivative(int kind, float x, float peak, float tSquared, float t, float k) {
+        if (kind == 0) {
+            return rbnn(x, peak, tSquared, k);
+        } else if (kind == 1) {
+            return straightThrough(x);
+        } else if (kind == 2) {
+            return tanh(x, t, k);
+        }
+        return approxSign(x);
+    }
 }

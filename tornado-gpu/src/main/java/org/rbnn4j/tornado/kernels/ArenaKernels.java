@@ -395,17 +395,7 @@ public final class ArenaKernels {
         for (@Parallel int j = 0; j < filters; j++) {
             int off = j * len;
             for (int i = 0; i < len; i++) {
-                float x = arena[blended + off + i];
-                float d;
-                if (surrogate == 0) {
-                    d = SignGradientKernels.rbnn(x, peak, tSquared, k);
-                } else if (surrogate == 1) {
-                    d = SignGradientKernels.straightThrough(x);
-                } else if (surrogate == 2) {
-                    d = SignGradientKernels.tanh(x, t, k);
-                } else {
-                    d = SignGradientKernels.approxSign(x);
-                }
+                float d = SignGradientKernels.derivative(surrogate, arena[blended + off + i], peak, tSquared, t, k);
                 arena[grad + off + i] = arena[grad + off + i] * d;
             }
             if (rotated >= 0) {
