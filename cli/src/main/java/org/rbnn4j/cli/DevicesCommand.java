@@ -38,9 +38,10 @@ public final class DevicesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        out.println("Compute backends, best first (--backend NAME; auto picks the first available):");
+        out.println("Compute backends, best first (--backend NAME; auto picks the first available it may choose):");
         for (ComputeBackendProvider p : Backends.providers()) {
-            String state = p.isAvailable() ? "available" : "not available: " + p.unavailableReason();
+            String state = !p.isAvailable() ? "not available: " + p.unavailableReason()
+                    : p.chosenAutomatically() ? "available" : "available when named (auto skips it: " + p.unavailableReason() + ")";
             out.printf(Locale.ROOT, "  %-8s priority %3d  %s%n", p.name(), p.priority(), state);
         }
         out.println("TornadoVM devices (--backend tornado:N):");

@@ -32,6 +32,12 @@ public final class TornadoBackendProvider implements ComputeBackendProvider {
         return TornadoRuntimeCheck.check().reason();
     }
 
+    /** Not on a CPU device (PoCL): there {@code auto} picks the CPU backends, which are faster. */
+    @Override
+    public boolean chosenAutomatically() {
+        return !TornadoRuntimeCheck.check().cpuDevice();
+    }
+
     /** {@code threads} is ignored: the device does the parallel work. */
     @Override
     public ComputeBackend create(int threads) {

@@ -32,8 +32,13 @@ public final class TornadoRuntimeCheck {
     /**
      * @param available whether the backend can be created
      * @param reason    why not, or the device it will use
+     * @param cpuDevice whether that device is a CPU (an OpenCL CPU driver such as PoCL), where {@code auto} prefers the
+     *                  CPU backends
      */
-    public record Result(boolean available, String reason) {
+    public record Result(boolean available, String reason, boolean cpuDevice) {
+        Result(boolean available, String reason) {
+            this(available, reason, false);
+        }
     }
 
     private TornadoRuntimeCheck() {
@@ -120,6 +125,9 @@ public final class TornadoRuntimeCheck {
         } catch (RuntimeException | LinkageError e) {
             LOG.debug("TornadoVM test kernel failed", e);
             return new Result(false, "device " + name + " failed to run a test kernel: " + e);
+        }
+        if ("CPU".equals(String.valueOf(device.getDeviceType()))) {
+            return new Result(true, "device " + name + ", a CPU: the CPU backends are faster there", true);
         }
         return new Result(true, "device " + name);
     }

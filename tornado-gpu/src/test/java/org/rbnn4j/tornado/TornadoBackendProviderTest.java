@@ -56,6 +56,19 @@ class TornadoBackendProviderTest {
     }
 
     @Test
+    void autoChoosesTheDeviceOnlyWhereItIsNotACpu() {
+        boolean cpu = TornadoDevices.list().stream().filter(d -> d.isDefault()).findFirst().orElseThrow().type()
+                .equals("CPU");
+        List<ComputeBackendProvider> providers = Backends.providers();
+        assertThat(providers.get(0).chosenAutomatically()).as("resident on a %s device", cpu ? "CPU" : "non-CPU")
+                .isEqualTo(!cpu);
+        assertThat(providers.get(1).chosenAutomatically()).isEqualTo(!cpu);
+        try (ComputeBackend auto = Backends.create("auto", 1)) {
+            assertThat(auto.name().startsWith("tornado")).as("auto picked %s", auto.name()).isEqualTo(!cpu);
+        }
+    }
+
+    @Test
     void anUnknownDeviceIsAClearErrorListingTheDevices() {
         int count = TornadoDevices.list().size();
         assertThatThrownBy(() -> Backends.create("tornado:" + count, 0))

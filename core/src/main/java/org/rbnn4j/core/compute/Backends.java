@@ -45,7 +45,7 @@ public final class Backends {
         List<ComputeBackendProvider> all = providers();
         if (name == null || name.isBlank() || name.equalsIgnoreCase("auto")) {
             for (ComputeBackendProvider p : all) {
-                if (p.isAvailable()) {
+                if (p.isAvailable() && p.chosenAutomatically()) {
                     return p.create(threads);
                 }
                 LOG.debug("backend {} skipped: {}", p.name(), p.unavailableReason());

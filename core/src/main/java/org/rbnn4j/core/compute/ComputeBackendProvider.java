@@ -20,6 +20,14 @@ public interface ComputeBackendProvider {
         return "not available";
     }
 
+    /**
+     * Whether {@code auto} may pick this backend when it is available. A device backend whose device is itself a CPU
+     * (an OpenCL CPU driver such as PoCL) says no: the CPU backends are faster there; naming it still selects it.
+     */
+    default boolean chosenAutomatically() {
+        return true;
+    }
+
     /** A backend using {@code threads} worker threads (a value below 1 means all available cores). */
     ComputeBackend create(int threads);
 }
