@@ -8,8 +8,6 @@ import uk.ac.manchester.tornado.api.WorkerGrid;
 import uk.ac.manchester.tornado.api.WorkerGrid1D;
 import uk.ac.manchester.tornado.api.WorkerGrid2D;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
-import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
-import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 
 /**
  * One compute-SPI operation on a TornadoVM device: a task graph over host <em>staging arrays</em> owned by this
@@ -28,16 +26,6 @@ public abstract class DeviceOperation implements AutoCloseable {
     private static final AtomicInteger GRAPH_COUNTER = new AtomicInteger();
     /** Smallest staging capacity (4 KiB of floats), so that small tensors (per-channel values, biases) never trigger rebuilds. */
     private static final int MIN_CAPACITY = 1024;
-    /**
-     * OpenCL build options: TornadoVM's default adds {@code -cl-mad-enable -cl-fast-relaxed-math}, which lets the
-     * driver use approximate division and ignore NaN/infinity rules; without them the device keeps IEEE float semantics
-     * like the JVM (contractions into fused multiply-adds stay possible, see {@code TornadoSettings}). Even then OpenCL
-     * allows single-precision division and square root 2.5 and 3 ulp of error: {@code
-     * -cl-fp32-correctly-rounded-divide-sqrt} asks for the correctly rounded results Java computes (on an NVIDIA H200,
-     * without it, {@code dy / hw} of the global average gradient came out one ulp off for some quotients).
-     */
-    public static final String OPENCL_FLAGS = "-cl-fp32-correctly-rounded-divide-sqrt -w";
-
     private final TornadoDevice device;
     private final String kind;
     private int[] capacities = new int[0];
@@ -93,10 +81,7 @@ public abstract class DeviceOperation implements AutoCloseable {
             grids[t] = dimensions[t] == 2 ? new WorkerGrid2D(1, 1) : new WorkerGrid1D(1);
             scheduler.addWorkerGrid(name + ".t" + t, grids[t]);
         }
-        plan = new TornadoExecutionPlan(graph.snapshot())
-                .withDevice(device)
-                .withGridScheduler(scheduler)
-                .withCompilerFlags(TornadoVMBackendType.OPENCL, OPENCL_FLAGS);
+        plan = DevicePlans.create(device, scheduler, graph.snapshot());
         capacities = next;
         rebuilds++;
     }
@@ -167,14 +152,8 @@ public abstract class DeviceOperation implements AutoCloseable {
     }
 
     private void release() {
-        if (plan != null) {
-            try {
-                plan.close();
-            } catch (TornadoExecutionPlanException e) {
-                throw new IllegalStateException("TornadoVM could not free the device memory of " + kind, e);
-            }
-            plan = null;
-        }
+        DevicePlans.close(plan, kind);
+        plan = null;
     }
 
     @Override

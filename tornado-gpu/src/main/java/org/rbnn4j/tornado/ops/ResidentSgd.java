@@ -11,8 +11,6 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.WorkerGrid1D;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
-import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
-import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 
 /**
  * The SGD step of a whole optimiser with its velocities resident on the device: one launch per step over all
@@ -222,23 +220,14 @@ public final class ResidentSgd implements AutoCloseable {
         GridScheduler scheduler = new GridScheduler();
         scheduler.addWorkerGrid(name + "_upload.t0", new WorkerGrid1D(1));
         scheduler.addWorkerGrid(name + ".t0", new WorkerGrid1D(total));
-        plan = new TornadoExecutionPlan(upload.snapshot(), step.snapshot())
-                .withDevice(device)
-                .withGridScheduler(scheduler)
-                .withCompilerFlags(TornadoVMBackendType.OPENCL, DeviceOperation.OPENCL_FLAGS);
+        plan = DevicePlans.create(device, scheduler, upload.snapshot(), step.snapshot());
         builds++;
     }
 
     private void release() {
-        if (plan != null) {
-            try {
-                plan.close();
-            } catch (TornadoExecutionPlanException e) {
-                throw new IllegalStateException("TornadoVM could not free the device memory of the SGD velocities", e);
-            }
-            plan = null;
-            lastStep = null;
-        }
+        DevicePlans.close(plan, "the SGD velocities");
+        plan = null;
+        lastStep = null;
     }
 
     /** Brings the velocities home, then frees the device memory (also when bringing them home fails). */

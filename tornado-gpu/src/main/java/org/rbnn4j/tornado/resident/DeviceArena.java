@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.rbnn4j.tornado.kernels.ArenaKernels;
-import org.rbnn4j.tornado.ops.DeviceOperation;
+import org.rbnn4j.tornado.ops.DevicePlans;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -17,8 +17,6 @@ import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.WorkerGrid1D;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
-import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
-import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 
 /**
  * Device memory that keeps arrays between operations: one device buffer (the arena) holds every array that
@@ -319,22 +317,13 @@ final class DeviceArena implements AutoCloseable {
         for (int i = 0; i < snapshots.length; i++) {
             snapshots[i] = graphs.get(i).snapshot();
         }
-        plan = new TornadoExecutionPlan(snapshots)
-                .withDevice(device)
-                .withGridScheduler(scheduler)
-                .withCompilerFlags(TornadoVMBackendType.OPENCL, DeviceOperation.OPENCL_FLAGS);
+        plan = DevicePlans.create(device, scheduler, snapshots);
         plan.withGraph(INIT).execute();
     }
 
     private void release() {
-        if (plan != null) {
-            try {
-                plan.close();
-            } catch (TornadoExecutionPlanException e) {
-                throw new IllegalStateException("TornadoVM could not free the arena's device memory", e);
-            }
-            plan = null;
-        }
+        DevicePlans.close(plan, "the arena");
+        plan = null;
     }
 
     /** Brings the device's newest values home, then frees the device memory (also when that fails). */
