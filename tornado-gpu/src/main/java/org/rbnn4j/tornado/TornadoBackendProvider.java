@@ -1,7 +1,6 @@
 package org.rbnn4j.tornado;
 
 import org.rbnn4j.core.compute.ComputeBackend;
-import org.rbnn4j.core.compute.ComputeBackendProvider;
 
 /**
  * {@link java.util.ServiceLoader} entry for the staged TornadoVM backend ({@link TornadoBackend}: every operation
@@ -10,7 +9,7 @@ import org.rbnn4j.core.compute.ComputeBackendProvider;
  * argfile) and a test kernel runs on the chosen device ({@code rbnn.device}, see {@link TornadoDevices#select}).
  * Loading this class touches no TornadoVM class, so the provider is harmless on a plain JVM.
  */
-public final class TornadoBackendProvider implements ComputeBackendProvider {
+public final class TornadoBackendProvider extends AbstractTornadoBackendProvider {
 
     @Override
     public String name() {
@@ -20,22 +19,6 @@ public final class TornadoBackendProvider implements ComputeBackendProvider {
     @Override
     public int priority() {
         return 250;
-    }
-
-    @Override
-    public boolean isAvailable() {
-        return TornadoRuntimeCheck.check().available();
-    }
-
-    @Override
-    public String unavailableReason() {
-        return TornadoRuntimeCheck.check().reason();
-    }
-
-    /** Not on a CPU device (PoCL): there {@code auto} picks the CPU backends, which are faster. */
-    @Override
-    public boolean chosenAutomatically() {
-        return !TornadoRuntimeCheck.check().cpuDevice();
     }
 
     /** {@code threads} is ignored: the device does the parallel work. */

@@ -1,10 +1,9 @@
 package org.rbnn4j.tornado.resident;
 
 import org.rbnn4j.core.compute.ComputeBackend;
-import org.rbnn4j.core.compute.ComputeBackendProvider;
+import org.rbnn4j.tornado.AbstractTornadoBackendProvider;
 import org.rbnn4j.tornado.TornadoBackend;
 import org.rbnn4j.tornado.TornadoBackendProvider;
-import org.rbnn4j.tornado.TornadoRuntimeCheck;
 
 /**
  * {@link java.util.ServiceLoader} entry for the resident TornadoVM backend, the one {@code --backend tornado[:N]}
@@ -19,7 +18,7 @@ import org.rbnn4j.tornado.TornadoRuntimeCheck;
  * MB at batch 16, 273 MB at 32, 2.36 GB at 256 on an H200), so a 256-image batch fits the default 3 GB arena with a
  * heap of {@code -Xmx8g} or more; larger batches need {@code -Dtornado.device.memory} raised.
  */
-public final class ResidentTornadoBackendProvider implements ComputeBackendProvider {
+public final class ResidentTornadoBackendProvider extends AbstractTornadoBackendProvider {
     /** System property: the most floats the arena doubles to. */
     public static final String MAX_CAPACITY_PROPERTY = "rbnn.tornado.arena.max";
     static final int INITIAL_CAPACITY = 1 << 22;
@@ -34,22 +33,6 @@ public final class ResidentTornadoBackendProvider implements ComputeBackendProvi
     @Override
     public int priority() {
         return 300;
-    }
-
-    @Override
-    public boolean isAvailable() {
-        return TornadoRuntimeCheck.check().available();
-    }
-
-    @Override
-    public String unavailableReason() {
-        return TornadoRuntimeCheck.check().reason();
-    }
-
-    /** Not on a CPU device (PoCL): there {@code auto} picks the CPU backends, which are faster. */
-    @Override
-    public boolean chosenAutomatically() {
-        return !TornadoRuntimeCheck.check().cpuDevice();
     }
 
     /** {@code threads} is ignored: the device does the parallel work. */
