@@ -121,6 +121,16 @@ final class DeviceArena implements AutoCloseable {
         return offsets;
     }
 
+    /**
+     * {@link #bind}, with the offsets written to the next launch's {@link #args} in the same order (inputs, then
+     * outputs, -1 for null arrays), for kernels whose arguments start with them; returns those args.
+     */
+    int[] bindArgs(float[][] inputs, float[][] outputs) {
+        int[] offsets = bind(inputs, outputs);
+        System.arraycopy(offsets, 0, args, 0, offsets.length);
+        return args;
+    }
+
     /** Gives every array of the lists a region; false if one did not fit (those placed keep theirs). */
     private boolean place(float[][] inputs, float[][] outputs) {
         for (float[][] list : new float[][][] {inputs, outputs}) {

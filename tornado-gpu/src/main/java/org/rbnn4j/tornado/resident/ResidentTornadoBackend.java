@@ -232,10 +232,7 @@ public final class ResidentTornadoBackend implements ComputeBackend {
 
     @Override
     public synchronized void hardtanhForward(float[] x, float[] y, int length) {
-        int[] o = arena.bind(new float[][] {x}, new float[][] {y});
-        int[] args = arena.args();
-        args[0] = o[0];
-        args[1] = o[1];
+        int[] args = arena.bindArgs(new float[][] {x}, new float[][] {y});
         args[2] = length;
         arena.launch(HARDTANH, length);
         arena.deviceWrote(y);
@@ -243,11 +240,7 @@ public final class ResidentTornadoBackend implements ComputeBackend {
 
     @Override
     public synchronized void hardtanhBackward(float[] x, float[] dy, float[] dx, int length) {
-        int[] o = arena.bind(new float[][] {x, dy}, new float[][] {dx});
-        int[] args = arena.args();
-        args[0] = o[0];
-        args[1] = o[1];
-        args[2] = o[2];
+        int[] args = arena.bindArgs(new float[][] {x, dy}, new float[][] {dx});
         args[3] = length;
         arena.launch(HARDTANH_BACKWARD, length);
         arena.deviceWrote(dx);
@@ -255,11 +248,7 @@ public final class ResidentTornadoBackend implements ComputeBackend {
 
     @Override
     public synchronized void add(float[] x, float[] y, float[] z, int length) {
-        int[] o = arena.bind(new float[][] {x, y}, new float[][] {z});
-        int[] args = arena.args();
-        args[0] = o[0];
-        args[1] = o[1];
-        args[2] = o[2];
+        int[] args = arena.bindArgs(new float[][] {x, y}, new float[][] {z});
         args[3] = length;
         arena.launch(ADD, length);
         arena.deviceWrote(z);
@@ -267,11 +256,7 @@ public final class ResidentTornadoBackend implements ComputeBackend {
 
     @Override
     public synchronized void channelScale(float[] x, int n, int c, int hw, float[] scale, float[] y) {
-        int[] o = arena.bind(new float[][] {x, scale}, new float[][] {y});
-        int[] args = arena.args();
-        args[0] = o[0];
-        args[1] = o[1];
-        args[2] = o[2];
+        int[] args = arena.bindArgs(new float[][] {x, scale}, new float[][] {y});
         args[3] = n * c * hw;
         args[4] = c;
         args[5] = hw;
@@ -281,9 +266,7 @@ public final class ResidentTornadoBackend implements ComputeBackend {
 
     @Override
     public synchronized void fill(float[] a, float value) {
-        int[] o = arena.bind(new float[0][], new float[][] {a});
-        int[] args = arena.args();
-        args[0] = o[0];
+        int[] args = arena.bindArgs(new float[0][], new float[][] {a});
         args[1] = a.length;
         arena.scalars()[0] = value;
         arena.launch(FILL, a.length);
@@ -294,11 +277,7 @@ public final class ResidentTornadoBackend implements ComputeBackend {
     @Override
     public synchronized void sgdUpdate(float[] w, float[] g, float[] velocity, int length, float lr, float momentum,
                                        float weightDecay) {
-        int[] o = arena.bind(new float[][] {w, g, velocity}, new float[][] {w, velocity});
-        int[] args = arena.args();
-        args[0] = o[0];
-        args[1] = o[1];
-        args[2] = o[2];
+        int[] args = arena.bindArgs(new float[][] {w, g, velocity}, new float[][] {w, velocity});
         args[3] = length;
         float[] s = arena.scalars();
         s[0] = lr;
@@ -438,12 +417,7 @@ public final class ResidentTornadoBackend implements ComputeBackend {
 
     @Override
     public synchronized void channelAffine(float[] x, int n, int c, int hw, float[] scale, float[] shift, float[] y) {
-        int[] o = arena.bind(new float[][] {x, scale, shift}, new float[][] {y});
-        int[] args = arena.args();
-        args[0] = o[0];
-        args[1] = o[1];
-        args[2] = o[2];
-        args[3] = o[3];
+        int[] args = arena.bindArgs(new float[][] {x, scale, shift}, new float[][] {y});
         args[4] = n * c * hw;
         args[5] = c;
         args[6] = hw;
@@ -577,10 +551,7 @@ public final class ResidentTornadoBackend implements ComputeBackend {
         if (size == 0) {
             return;
         }
-        int[] o = arena.bind(new float[][] {y, bias}, new float[][] {y});
-        int[] args = arena.args();
-        args[0] = o[0];
-        args[1] = o[1];
+        int[] args = arena.bindArgs(new float[][] {y, bias}, new float[][] {y});
         args[2] = size;
         args[3] = c;
         args[4] = hw;
@@ -594,10 +565,7 @@ public final class ResidentTornadoBackend implements ComputeBackend {
         if (c == 0) {
             return;
         }
-        int[] o = arena.bind(new float[][] {x, sums}, new float[][] {sums});
-        int[] args = arena.args();
-        args[0] = o[0];
-        args[1] = o[1];
+        int[] args = arena.bindArgs(new float[][] {x, sums}, new float[][] {sums});
         args[2] = n;
         args[3] = c;
         args[4] = hw;
@@ -608,8 +576,8 @@ public final class ResidentTornadoBackend implements ComputeBackend {
     @Override
     public synchronized void padSubsample(float[] x, int n, int cin, int h, int w, int cout, int padFront, int stride,
                                           float[] y) {
-        int[] o = arena.bind(new float[][] {x}, new float[][] {y});
-        shortcutArgs(o, n, cin, h, w, cout, padFront, stride);
+        arena.bindArgs(new float[][] {x}, new float[][] {y});
+        shortcutArgs(n, cin, h, w, cout, padFront, stride);
         arena.launch(PAD_SUBSAMPLE, (long) n * cout * ((h + stride - 1) / stride) * ((w + stride - 1) / stride));
         arena.deviceWrote(y);
     }
@@ -617,16 +585,15 @@ public final class ResidentTornadoBackend implements ComputeBackend {
     @Override
     public synchronized void padSubsampleBackward(float[] dy, int n, int cin, int h, int w, int cout, int padFront,
                                                   int stride, float[] dx) {
-        int[] o = arena.bind(new float[][] {dy}, new float[][] {dx});
-        shortcutArgs(o, n, cin, h, w, cout, padFront, stride);
+        arena.bindArgs(new float[][] {dy}, new float[][] {dx});
+        shortcutArgs(n, cin, h, w, cout, padFront, stride);
         arena.launch(PAD_SUBSAMPLE_GRAD, (long) n * cin * h * w);
         arena.deviceWrote(dx);
     }
 
-    private void shortcutArgs(int[] offsets, int n, int cin, int h, int w, int cout, int padFront, int stride) {
+    /** The shortcut's shape after its two offsets (set by {@code bindArgs}). */
+    private void shortcutArgs(int n, int cin, int h, int w, int cout, int padFront, int stride) {
         int[] args = arena.args();
-        args[0] = offsets[0];
-        args[1] = offsets[1];
         args[2] = n;
         args[3] = cin;
         args[4] = h;
@@ -643,11 +610,8 @@ public final class ResidentTornadoBackend implements ComputeBackend {
         if (filters == 0) {
             return;
         }
-        int[] o = arena.bind(new float[][] {standardised, rotated, theta}, new float[][] {blend, blended, signs});
-        int[] args = arena.args();
-        for (int i = 0; i < 6; i++) {
-            args[i] = o[i];
-        }
+        int[] args = arena.bindArgs(new float[][] {standardised, rotated, theta},
+                new float[][] {blend, blended, signs});
         args[6] = filters;
         args[7] = len;
         arena.launch(BLEND_AND_SIGN, (long) filters * len);
@@ -665,12 +629,8 @@ public final class ResidentTornadoBackend implements ComputeBackend {
         if (filters == 0) {
             return;
         }
-        int[] o = arena.bind(new float[][] {grad, blended, standardised, rotated, blend, theta, invStd, thetaGrad,
-                weightGrad}, new float[][] {grad, thetaGrad, weightGrad});
-        int[] args = arena.args();
-        for (int i = 0; i < 9; i++) {
-            args[i] = o[i];
-        }
+        int[] args = arena.bindArgs(new float[][] {grad, blended, standardised, rotated, blend, theta, invStd,
+                thetaGrad, weightGrad}, new float[][] {grad, thetaGrad, weightGrad});
         args[9] = filters;
         args[10] = len;
         args[11] = surrogate.ordinal();
@@ -718,10 +678,7 @@ public final class ResidentTornadoBackend implements ComputeBackend {
 
     @Override
     public synchronized void globalAvgPoolForward(float[] x, int planes, int hw, float[] y) {
-        int[] o = arena.bind(new float[][] {x}, new float[][] {y});
-        int[] args = arena.args();
-        args[0] = o[0];
-        args[1] = o[1];
+        int[] args = arena.bindArgs(new float[][] {x}, new float[][] {y});
         args[2] = planes;
         args[3] = hw;
         arena.launch(GLOBAL_AVG_POOL, planes);
@@ -730,10 +687,7 @@ public final class ResidentTornadoBackend implements ComputeBackend {
 
     @Override
     public synchronized void globalAvgPoolBackward(float[] dy, int planes, int hw, float[] dx) {
-        int[] o = arena.bind(new float[][] {dy}, new float[][] {dx});
-        int[] args = arena.args();
-        args[0] = o[0];
-        args[1] = o[1];
+        int[] args = arena.bindArgs(new float[][] {dy}, new float[][] {dx});
         args[2] = planes;
         args[3] = hw;
         arena.launch(GLOBAL_AVG_POOL_BACKWARD, (long) planes * hw);
@@ -743,12 +697,7 @@ public final class ResidentTornadoBackend implements ComputeBackend {
     @Override
     public synchronized void standardiseRuns(float[] x, int runs, int len, float[] xhat, float[] signs,
                                              float[] invStd) {
-        int[] o = arena.bind(new float[][] {x}, new float[][] {xhat, signs, invStd});
-        int[] args = arena.args();
-        args[0] = o[0];
-        args[1] = o[1];
-        args[2] = o[2];
-        args[3] = o[3];
+        int[] args = arena.bindArgs(new float[][] {x}, new float[][] {xhat, signs, invStd});
         args[4] = runs;
         args[5] = len;
         args[6] = xhat != null ? 1 : 0;
@@ -762,11 +711,7 @@ public final class ResidentTornadoBackend implements ComputeBackend {
     @Override
     public synchronized void standardiseRunsSignBackward(float[] xhat, int runs, int len, float[] invStd, float peak,
                                                          float slope, float scale, float[] grad) {
-        int[] o = arena.bind(new float[][] {xhat, invStd, grad}, new float[][] {grad});
-        int[] args = arena.args();
-        args[0] = o[0];
-        args[1] = o[1];
-        args[2] = o[2];
+        int[] args = arena.bindArgs(new float[][] {xhat, invStd, grad}, new float[][] {grad});
         args[3] = runs;
         args[4] = len;
         float[] s = arena.scalars();
