@@ -36,8 +36,26 @@ class ResidentTrainingTest {
                           long[] countersAfterRead) {
     }
 
-    private static Result train(ComputeBackend backend, ResidentTornadoBackend resident) {
-        ComputeBackend previous = Backends.use(backend);
+    /** One training step on a batch of Gaussian pixels and uniform labels drawn from {@code data}; returns its loss. */
+    private static double step(Network net, Sgd sgd, CrossEntropyLoss loss, SplittableRandom data, int batchInEpoch) {
+        float[] pixels = new float[BATCH * 3 * SIZE * SIZE];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) data.nextGaussian();
+        }
+        int[] labels = new int[BATCH];
+        for (int i = 0; i < BATCH; i++) {
+            labels[i] = data.nextInt(10);
+        }
+        net.onBatchStart(batchInEpoch);
+        net.zeroGrad();
+        double value = loss.forward(net.forward(Tensor.of(pixels, BATCH, 3, SIZE, SIZE), Mode.TRAIN), labels);
+        net.backward(loss.backward());
+        sgd.step();
+        return value;
+    }
+
+    private static Result train(ResidentTornadoBackend resident) {
+        ComputeBackend previous = Backends.use(resident);
         try {
             Network net = ModelZoo.create(ModelSpec.of(ModelZoo.RESNET20_1W1A, 3, 10).withInputSize(SIZE), 7);
             Sgd sgd = new Sgd(net.parameters(), 0.1, 0.9, 1e-4);
@@ -48,24 +66,12 @@ class ResidentTrainingTest {
             for (int epoch = 0; epoch < EPOCHS; epoch++) {
                 net.onEpochStart(epoch, 10, temperature.t(epoch, 10), temperature.k(epoch, 10));
                 for (int b = 0; b < BATCHES; b++) {
-                    float[] pixels = new float[BATCH * 3 * SIZE * SIZE];
-                    for (int i = 0; i < pixels.length; i++) {
-                        pixels[i] = (float) data.nextGaussian();
-                    }
-                    int[] labels = new int[BATCH];
-                    for (int i = 0; i < BATCH; i++) {
-                        labels[i] = data.nextInt(10);
-                    }
-                    net.onBatchStart(b);
-                    net.zeroGrad();
-                    losses.add(loss.forward(net.forward(Tensor.of(pixels, BATCH, 3, SIZE, SIZE), Mode.TRAIN), labels));
-                    net.backward(loss.backward());
-                    sgd.step();
+                    losses.add(step(net, sgd, loss, data, b));
                 }
             }
-            long[] before = resident == null ? null : resident.arenaCounters();
+            long[] before = resident.arenaCounters();
             sgd.velocities(); // what a checkpoint reads: brings the device's values home
-            long[] after = resident == null ? null : resident.arenaCounters();
+            long[] after = resident.arenaCounters();
             net.toCheckpoint(); // parameters home too
             return new Result(losses, net.parameters(), before, after);
         } finally {
@@ -78,7 +84,7 @@ class ResidentTrainingTest {
         TornadoBackend staged = TestDevice.backend();
         try (ResidentTornadoBackend resident = new ResidentTornadoBackend(
                 new TornadoBackend(staged.device(), staged.reproducible()), 1 << 16, 1 << 24)) {
-            Result got = train(resident, resident);
+            Result got = train(resident);
             assertThat(got.losses().get(0)).isNotEqualTo(got.losses().get(got.losses().size() - 1));
             got.parameters().forEach((name, p) -> {
                 for (float v : p.value().data()) {
@@ -119,20 +125,8 @@ class ResidentTrainingTest {
                 net.onEpochStart(0, 10, 1f, 1f);
                 long[][] counters = new long[4][];
                 for (int b = 0; b < 3; b++) {
-                    float[] pixels = new float[BATCH * 3 * SIZE * SIZE];
-                    for (int i = 0; i < pixels.length; i++) {
-                        pixels[i] = (float) data.nextGaussian();
-                    }
-                    int[] labels = new int[BATCH];
-                    for (int i = 0; i < BATCH; i++) {
-                        labels[i] = data.nextInt(10);
-                    }
                     counters[b] = resident.arenaCounters();
-                    net.onBatchStart(b);
-                    net.zeroGrad();
-                    loss.forward(net.forward(Tensor.of(pixels, BATCH, 3, SIZE, SIZE), Mode.TRAIN), labels);
-                    net.backward(loss.backward());
-                    sgd.step();
+                    step(net, sgd, loss, data, b);
                 }
                 counters[3] = resident.arenaCounters();
                 for (int b = 1; b < 3; b++) {

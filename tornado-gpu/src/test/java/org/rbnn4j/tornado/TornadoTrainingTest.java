@@ -67,18 +67,31 @@ class TornadoTrainingTest {
             net.onEpochStart(epoch, TOTAL_EPOCHS, temperature.t(epoch, TOTAL_EPOCHS), temperature.k(epoch, TOTAL_EPOCHS));
         }
 
-        void step(int batchInEpoch, Tensor images, int[] labels) {
+        /** Runs {@code work} with this run's backend as the current one (what layers and loads talk to). */
+        void onBackend(Runnable work) {
             ComputeBackend previous = Backends.use(backend);
             try {
+                work.run();
+            } finally {
+                Backends.use(previous);
+            }
+        }
+
+        void step(int batchInEpoch, Tensor images, int[] labels) {
+            onBackend(() -> {
                 net.onBatchStart(batchInEpoch);
                 net.zeroGrad();
                 Tensor logits = net.forward(images, Mode.TRAIN);
                 losses.add(loss.forward(logits, labels));
                 net.backward(loss.backward());
                 sgd.step();
-            } finally {
-                Backends.use(previous);
-            }
+            });
+        }
+
+        /** The parameters, their newest values brought home from this run's backend first. */
+        Map<String, Parameter> parameters() {
+            onBackend(net::syncToHost);
+            return net.parameters();
         }
 
         /** Makes this run's state (parameters, buffers such as R1/R2 and BN statistics, momenta) equal {@code other}'s. */
@@ -87,13 +100,10 @@ class TornadoTrainingTest {
             Map<String, Tensor> velocities = other.sgd.velocities();
             // Loading announces the host writes to the current backend: it must be this run's, whose device may hold
             // the newest values (a resident backend would otherwise go on with its own).
-            ComputeBackend previous = Backends.use(backend);
-            try {
+            onBackend(() -> {
                 net.load(state);
                 sgd.loadVelocities(velocities);
-            } finally {
-                Backends.use(previous);
-            }
+            });
         }
 
         long rotationUpdates() {
@@ -178,10 +188,7 @@ class TornadoTrainingTest {
                 double expected = reference.losses.get(step);
                 assertThat(tornado.losses.get(step)).as("loss of step %d", step)
                         .isCloseTo(expected, within(1e-3 * Math.abs(expected)));
-                if (device instanceof ResidentTornadoBackend) {
-                    device.synchronizeHost(); // its newest parameters are on the device
-                }
-                assertParametersClose(reference.net.parameters(), tornado.net.parameters(), "after step " + step);
+                assertParametersClose(reference.net.parameters(), tornado.parameters(), "after step " + step);
                 tornado.copyStateFrom(reference);
             }
         }
@@ -242,7 +249,7 @@ class TornadoTrainingTest {
             double expected = reference.losses.get(i);
             assertThat(tornado.losses.get(i)).as("loss of step %d", i).isCloseTo(expected, within(1e-3 * Math.abs(expected)));
         }
-        assertParametersClose(reference.net.parameters(), tornado.net.parameters(), "after 20 free steps");
+        assertParametersClose(reference.net.parameters(), tornado.parameters(), "after 20 free steps");
     }
 
     /** Whether a float convolution on the device equals the reference bit for bit (no fused multiply-adds). */
