@@ -6,7 +6,6 @@ import org.rbnn4j.core.compute.kernels.NormReference;
 import org.rbnn4j.core.compute.kernels.PoolingReference;
 import org.rbnn4j.core.compute.kernels.StandardisationReference;
 import org.rbnn4j.core.rbnn.BlendKernels;
-import org.rbnn4j.core.rbnn.RotationKernels;
 import org.rbnn4j.core.rbnn.SignGradientKernels;
 import uk.ac.manchester.tornado.api.annotations.Parallel;
 
@@ -417,38 +416,6 @@ public final class ArenaKernels {
             for (int i = 0; i < len; i++) {
                 arena[weightGrad + off + i] += arena[grad + off + i];
             }
-        }
-    }
-
-    /** {@code args = {x, r2, y, filters, a, b}}: {@code y_j = X_j R2} for every filter, one item per element. */
-    public static void rotateRight(float[] arena, int[] args) {
-        int x = args[0];
-        int r2 = args[1];
-        int y = args[2];
-        int a = args[4];
-        int b = args[5];
-        int n = a * b;
-        int total = args[3] * n;
-        for (@Parallel int idx = 0; idx < total; idx++) {
-            int j = idx / n;
-            int r = idx % n;
-            arena[y + idx] = RotationKernels.rightMultiplyAt(arena, x + j * n, arena, r2, b, r / b, r % b);
-        }
-    }
-
-    /** {@code args = {r1, y, out, filters, a, b}}: {@code out_j = R1^T y_j} for every filter, one item per element. */
-    public static void rotateLeft(float[] arena, int[] args) {
-        int r1 = args[0];
-        int y = args[1];
-        int out = args[2];
-        int a = args[4];
-        int b = args[5];
-        int n = a * b;
-        int total = args[3] * n;
-        for (@Parallel int idx = 0; idx < total; idx++) {
-            int j = idx / n;
-            int r = idx % n;
-            arena[out + idx] = RotationKernels.transposedLeftMultiplyAt(arena, r1, a, arena, y + j * n, b, r / b, r % b);
         }
     }
 

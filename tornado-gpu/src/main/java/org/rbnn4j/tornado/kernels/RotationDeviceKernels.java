@@ -14,8 +14,16 @@ public final class RotationDeviceKernels {
     public static final int FILTERS = 0;
     public static final int ROWS = 1;
     public static final int COLS = 2;
+    /**
+     * Where the multiplied filters ({@code X} of {@link #rightMultiply}, {@code y} of {@link #transposedLeftMultiply}),
+     * the rotation matrix ({@code R2}, {@code R1}) and the product start in their arrays: 0 for the staged operations,
+     * regions of one device arena for the resident backend.
+     */
+    public static final int X_OFFSET = 3;
+    public static final int R_OFFSET = 4;
+    public static final int OUT_OFFSET = 5;
     /** Length of the {@code dims} array. */
-    public static final int DIMS = 3;
+    public static final int DIMS = 6;
 
     private RotationDeviceKernels() {
     }
@@ -26,10 +34,13 @@ public final class RotationDeviceKernels {
         int b = dims[COLS];
         int n = a * b;
         int total = dims[FILTERS] * n;
+        int xOff = dims[X_OFFSET];
+        int rOff = dims[R_OFFSET];
+        int yOff = dims[OUT_OFFSET];
         for (@Parallel int idx = 0; idx < total; idx++) {
             int j = idx / n;
             int r = idx % n;
-            y[idx] = RotationKernels.rightMultiplyAt(x, j * n, r2, b, r / b, r % b);
+            y[yOff + idx] = RotationKernels.rightMultiplyAt(x, xOff + j * n, r2, rOff, b, r / b, r % b);
         }
     }
 
@@ -39,10 +50,13 @@ public final class RotationDeviceKernels {
         int b = dims[COLS];
         int n = a * b;
         int total = dims[FILTERS] * n;
+        int yOff = dims[X_OFFSET];
+        int rOff = dims[R_OFFSET];
+        int outOff = dims[OUT_OFFSET];
         for (@Parallel int idx = 0; idx < total; idx++) {
             int j = idx / n;
             int r = idx % n;
-            out[idx] = RotationKernels.transposedLeftMultiplyAt(r1, a, y, j * n, b, r / b, r % b);
+            out[outOff + idx] = RotationKernels.transposedLeftMultiplyAt(r1, rOff, a, y, yOff + j * n, b, r / b, r % b);
         }
     }
 

@@ -11,6 +11,7 @@ import org.rbnn4j.tornado.kernels.ArenaKernels;
 import org.rbnn4j.tornado.kernels.ConvKernels;
 import org.rbnn4j.tornado.kernels.GemmKernels;
 import org.rbnn4j.tornado.kernels.NormKernels;
+import org.rbnn4j.tornado.kernels.RotationDeviceKernels;
 import org.rbnn4j.tornado.kernels.TiledConvKernels;
 import uk.ac.manchester.tornado.api.KernelContext;
 
@@ -134,10 +135,11 @@ public final class ResidentTornadoBackend implements ComputeBackend {
                     (float[]) a[0], (int[]) a[1])),
             new DeviceArena.Kernel("blend_backward", 1, (g, a) -> g.task("t0", ArenaKernels::blendBackward,
                     (float[]) a[0], (int[]) a[1], (float[]) a[2])),
-            new DeviceArena.Kernel("rotate_right", 1, (g, a) -> g.task("t0", ArenaKernels::rotateRight, (float[]) a[0],
-                    (int[]) a[1])),
-            new DeviceArena.Kernel("rotate_left", 1, (g, a) -> g.task("t0", ArenaKernels::rotateLeft, (float[]) a[0],
-                    (int[]) a[1])),
+            // The staged rotation products with the arena as filters, matrix and product (offsets in their dims).
+            new DeviceArena.Kernel("rotate_right", 1, (g, a) -> g.task("t0", RotationDeviceKernels::rightMultiply,
+                    (float[]) a[0], (float[]) a[0], (float[]) a[0], (int[]) a[1])),
+            new DeviceArena.Kernel("rotate_left", 1, (g, a) -> g.task("t0", RotationDeviceKernels::transposedLeftMultiply,
+                    (float[]) a[0], (float[]) a[0], (float[]) a[0], (int[]) a[1])),
             // The staged backend's tiled GEMM with the arena as A, B and C (offsets in its dims).
             new DeviceArena.Kernel("sgemm", 2, (g, a) -> g.task("t0", GemmKernels::sgemm, (KernelContext) a[3],
                     (float[]) a[0], (float[]) a[0], (float[]) a[0], (int[]) a[1], (float[]) a[2])),
@@ -749,16 +751,16 @@ public final class ResidentTornadoBackend implements ComputeBackend {
         }
         int[] o = arena.bind(new float[][] {x, r1, r2}, new float[][] {rotationProducts, out});
         int[] args = arena.args();
-        args[0] = o[0];
-        args[1] = o[2];
-        args[2] = o[3];
-        args[3] = filters;
-        args[4] = a;
-        args[5] = b;
+        args[RotationDeviceKernels.FILTERS] = filters;
+        args[RotationDeviceKernels.ROWS] = a;
+        args[RotationDeviceKernels.COLS] = b;
+        args[RotationDeviceKernels.X_OFFSET] = o[0];
+        args[RotationDeviceKernels.R_OFFSET] = o[2];
+        args[RotationDeviceKernels.OUT_OFFSET] = o[3];
         arena.launch(ROTATE_RIGHT, size);
-        args[0] = o[1];
-        args[1] = o[3];
-        args[2] = o[4];
+        args[RotationDeviceKernels.X_OFFSET] = o[3];
+        args[RotationDeviceKernels.R_OFFSET] = o[1];
+        args[RotationDeviceKernels.OUT_OFFSET] = o[4];
         arena.launch(ROTATE_LEFT, size);
         arena.deviceWrote(out);
     }
