@@ -340,7 +340,9 @@ public final class ArenaKernels {
     /**
      * {@code args = {standardised, rotated, theta, blend, blended, signs, filters, len}} ({@code rotated} and
      * {@code theta} -1 without rotation): a binary layer's blend and binarisation ({@code BlendKernels.blendAndSign}),
-     * one item per weight; the first weight of each filter also writes its {@code blend}.
+     * one item per weight; the first weight of each filter also writes its {@code blend}. Every item computes its
+     * filter's {@code |sin theta|} itself: one sine per weight costs less than a second launch (a per-filter kernel
+     * first) on a device where a launch is a TornadoVM graph execution, and a per-filter loop would leave a GPU idle.
      */
     public static void blendAndSign(float[] arena, int[] args) {
         int standardised = args[0];
