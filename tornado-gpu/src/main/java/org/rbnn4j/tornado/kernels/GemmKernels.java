@@ -33,6 +33,19 @@ public final class GemmKernels {
     private GemmKernels() {
     }
 
+    /** Writes the product's shape into {@code dims} in the layout above (offsets left as they are). */
+    public static void describe(boolean transA, boolean transB, int m, int n, int k, int lda, int ldb, int ldc,
+                                int[] dims) {
+        dims[M] = m;
+        dims[N] = n;
+        dims[K] = k;
+        dims[TRANS_A] = transA ? 1 : 0;
+        dims[TRANS_B] = transB ? 1 : 0;
+        dims[LDA] = lda;
+        dims[LDB] = ldb;
+        dims[LDC] = ldc;
+    }
+
     /** Tile edge: 16 x 16 work items per group, two tiles of 1 KiB in local memory. */
     public static final int TILE = 16;
 

@@ -36,14 +36,7 @@ public final class SgemmOp extends DeviceOperation {
         System.arraycopy(bIn, bOff, b, 0, bSpan);
         // C always travels, even with beta == 0 (where it is not read): the rows' gaps (ldc > n) come back unchanged.
         System.arraycopy(cInOut, cOff, c, 0, cSpan);
-        dims[GemmKernels.M] = m;
-        dims[GemmKernels.N] = n;
-        dims[GemmKernels.K] = k;
-        dims[GemmKernels.TRANS_A] = transA ? 1 : 0;
-        dims[GemmKernels.TRANS_B] = transB ? 1 : 0;
-        dims[GemmKernels.LDA] = lda;
-        dims[GemmKernels.LDB] = ldb;
-        dims[GemmKernels.LDC] = ldc;
+        GemmKernels.describe(transA, transB, m, n, k, lda, ldb, ldc, dims);
         scalars[0] = alpha;
         scalars[1] = beta;
         executeInGroups(new long[][] {{GemmKernels.TILE, GemmKernels.TILE}},

@@ -305,14 +305,7 @@ public final class ResidentTornadoBackend implements ComputeBackend {
         boolean whole = cOff == 0 && ldc == n && (long) m * n == c.length;
         int[] o = arena.bind(new float[][] {a, b, beta == 0f && whole ? null : c}, new float[][] {c});
         int[] args = arena.args();
-        args[GemmKernels.M] = m;
-        args[GemmKernels.N] = n;
-        args[GemmKernels.K] = k;
-        args[GemmKernels.TRANS_A] = transA ? 1 : 0;
-        args[GemmKernels.TRANS_B] = transB ? 1 : 0;
-        args[GemmKernels.LDA] = lda;
-        args[GemmKernels.LDB] = ldb;
-        args[GemmKernels.LDC] = ldc;
+        GemmKernels.describe(transA, transB, m, n, k, lda, ldb, ldc, args);
         args[GemmKernels.A_OFFSET] = o[0] + aOff;
         args[GemmKernels.B_OFFSET] = o[1] + bOff;
         args[GemmKernels.C_OFFSET] = o[3] + cOff;
