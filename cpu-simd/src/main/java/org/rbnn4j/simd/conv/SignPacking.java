@@ -2,9 +2,7 @@ package org.rbnn4j.simd.conv;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.rbnn4j.simd.concurrent.WorkerPool;
 import org.rbnn4j.simd.packed.PackedActivations;
@@ -14,21 +12,19 @@ import org.rbnn4j.simd.packed.PackedActivations;
  * {@code -0} and {@code +0} are +1 as everywhere in rbnn4j), one image per task of the pool: the training forward of
  * binary layers packs a whole batch per layer, which on one thread costs as much as a fifth of the packed convolution.
  *
- * <p>Per channel word and output row, an {@code IntVector} holds the low (channels 0-31 of the word) and another the
- * high 32-bit halves of the words of {@code L} consecutive pixels, {@code L} the float lanes: each channel's
- * {@code L} floats are compared with 0 and the channel's bit is OR-ed into the lanes of the negative pixels (one
- * load, compare and masked OR per channel and {@code L} pixels, a full cache line of the plane at 16 lanes); the
- * halves are then widened into words. Each plane is walked as one run of pixels whatever the row width (8x8 planes
+ * <p>Per channel word, an {@code IntVector} holds the 32-bit words of {@code L} consecutive pixels, {@code L} the float
+ * lanes: each channel's {@code L} floats are compared with 0 and the channel's bit is OR-ed into the lanes of the
+ * negative pixels (one load, compare and masked OR per channel and {@code L} pixels, a full cache line of the plane at
+ * 16 lanes). Each plane is walked as one run of pixels whatever the row width (8x8 planes
  * too); pixels past the last full vector of a plane are packed with scalar code.
  */
 final class SignPacking {
-    /** Floats and ints of the preferred width: one lane per pixel, a 32-bit half of its word per int lane. */
+    /** Floats and ints of the preferred width: one lane per pixel, its 32-bit word per int lane. */
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
     private static final int L = FS.length();
-    /** The widening below needs two long vectors per int vector (16 and 8 lanes, or 8 and 4). */
-    private static final boolean VECTOR = IS.length() == L && LS.length() * 2 == L;
+    /** One int lane (a pixel's word) per float lane, and lanes that divide a word. */
+    private static final boolean VECTOR = IS.length() == L && L <= 32;
 
     private SignPacking() {
     }
@@ -44,47 +40,29 @@ final class SignPacking {
         int w = dst.width();
         int plane = h * w;
         int words = dst.wordsPerPixel();
-        int half = LS.length();
-        // Whole long vectors of words land in one row when rows are made of them (the usual 32, 16, 8 pixels).
-        boolean rowsOfVectors = words == 1 && w % half == 0;
-        long[] bits = dst.bits();
-        long[] lanes = new long[L];
+        // Whole vectors of words land in one row when rows are made of them (the usual 32, 16 pixels).
+        boolean rowsOfVectors = words == 1 && w % L == 0;
+        int[] bits = dst.bits();
+        int[] lanes = new int[L];
         for (int g = 0; g < words; g++) {
-            int c0 = g << 6;
-            int c1 = Math.min(c, c0 + 64);
-            int cMid = Math.min(c1, c0 + 32);
+            int c0 = g << 5;
+            int c1 = Math.min(c, c0 + 32);
             int src = (n * c + c0) * plane;
             // Each channel plane is one run of h * w pixels, walked L at a time whatever the row width.
             int p0 = 0;
             for (; VECTOR && p0 + L <= plane; p0 += L) {
-                // Channels c0 .. c0+31 into the low halves, c0+32 .. c0+63 into the high halves.
                 IntVector zero = IntVector.zero(IS);
-                IntVector lo = zero;
-                IntVector hi = zero;
+                IntVector word = zero;
                 int s = src + p0;
-                for (int ch = c0; ch < cMid; ch++, s += plane) {
+                for (int ch = c0; ch < c1; ch++, s += plane) {
                     VectorMask<Integer> negative = FloatVector.fromArray(FS, x, s).lt(0f).cast(IS);
                     // The new bit receives the running word (ProfileFreeJitTest: no call on a loop-carried vector).
-                    lo = zero.blend(1 << (ch & 31), negative).or(lo);
+                    word = zero.blend(1 << (ch & 31), negative).or(word);
                 }
-                for (int ch = cMid; ch < c1; ch++, s += plane) {
-                    VectorMask<Integer> negative = FloatVector.fromArray(FS, x, s).lt(0f).cast(IS);
-                    hi = zero.blend(1 << (ch & 31), negative).or(hi);
-                }
-                for (int part = 0; part < 2; part++) {
-                    LongVector low = ((LongVector) zero.or(lo)
-                            .convertShape(VectorOperators.I2L, LS, part)).and(0xFFFFFFFFL);
-                    LongVector word = ((LongVector) zero.or(hi)
-                            .convertShape(VectorOperators.I2L, LS, part))
-                            .lanewise(VectorOperators.LSHL, 32).or(low);
-                    int q = p0 + part * half;
-                    if (rowsOfVectors) {
-                        word.intoArray(bits, dst.offset(n, q / w, q % w) + g);
-                    } else {
-                        word.intoArray(lanes, part * half);
-                    }
-                }
-                if (!rowsOfVectors) {
+                if (rowsOfVectors) {
+                    zero.or(word).intoArray(bits, dst.offset(n, p0 / w, p0 % w) + g);
+                } else {
+                    zero.or(word).intoArray(lanes, 0);
                     for (int i = 0; i < L; i++) {
                         int q = p0 + i;
                         bits[dst.offset(n, q / w, q % w) + g] = lanes[i];
@@ -92,9 +70,9 @@ final class SignPacking {
                 }
             }
             for (; p0 < plane; p0++) {
-                long word = 0L;
+                int word = 0;
                 for (int ch = c0, s = src + p0; ch < c1; ch++, s += plane) {
-                    word |= (x[s] < 0f ? 1L : 0L) << (ch & 63);
+                    word |= (x[s] < 0f ? 1 : 0) << (ch & 31);
                 }
                 bits[dst.offset(n, p0 / w, p0 % w) + g] = word;
             }

@@ -59,7 +59,7 @@ public final class ActivationPacker {
         int w = dst.width();
         int words = dst.wordsPerPixel();
         int rowStride = dst.rowStride();
-        long[] bits = dst.bits();
+        int[] bits = dst.bits();
         for (int n = 0; n < images; n++) {
             float t = thresholds == null ? 0f : thresholds[n];
             int imageBase = dst.offset(n, 0, 0);
@@ -67,18 +67,18 @@ public final class ActivationPacker {
                 for (int y = 0; y < h; y++) {
                     int row = imageBase + y * rowStride + g;
                     for (int xx = 0; xx < w; xx++) {
-                        bits[row + xx * words] = 0L;
+                        bits[row + xx * words] = 0;
                     }
                 }
-                int cEnd = Math.min(c, (g + 1) << 6);
-                for (int ch = g << 6; ch < cEnd; ch++) {
-                    int shift = ch & 63;
+                int cEnd = Math.min(c, (g + 1) << 5);
+                for (int ch = g << 5; ch < cEnd; ch++) {
+                    int shift = ch & 31;
                     int plane = xOffset + (n * c + ch) * h * w;
                     for (int y = 0; y < h; y++) {
                         int row = imageBase + y * rowStride + g;
                         int src = plane + y * w;
                         for (int xx = 0; xx < w; xx++) {
-                            long negative = x[src + xx] < t ? 1L : 0L;
+                            int negative = x[src + xx] < t ? 1 : 0;
                             bits[row + xx * words] |= negative << shift;
                         }
                     }
@@ -133,16 +133,16 @@ public final class ActivationPacker {
     static void packImageNhwcScalar(float[] x, int xOffset, float threshold, PackedActivations dst, int image) {
         int c = dst.channels();
         int words = dst.wordsPerPixel();
-        long[] bits = dst.bits();
+        int[] bits = dst.bits();
         int src = xOffset;
         for (int y = 0; y < dst.height(); y++) {
             int dstPixel = dst.offset(image, y, 0);
             for (int xx = 0; xx < dst.width(); xx++, dstPixel += words, src += c) {
                 for (int g = 0; g < words; g++) {
-                    int cEnd = Math.min(c, (g + 1) << 6);
-                    long word = 0L;
-                    for (int ch = g << 6; ch < cEnd; ch++) {
-                        word |= (x[src + ch] < threshold ? 1L : 0L) << (ch & 63);
+                    int cEnd = Math.min(c, (g + 1) << 5);
+                    int word = 0;
+                    for (int ch = g << 5; ch < cEnd; ch++) {
+                        word |= (x[src + ch] < threshold ? 1 : 0) << (ch & 31);
                     }
                     bits[dstPixel + g] = word;
                 }
@@ -159,7 +159,7 @@ public final class ActivationPacker {
         checkSource(x, xOffset, thresholds, dst, images);
         int c = dst.channels();
         int words = dst.wordsPerPixel();
-        long[] bits = dst.bits();
+        int[] bits = dst.bits();
         int src = xOffset;
         for (int n = 0; n < images; n++) {
             float t = thresholds == null ? 0f : thresholds[n];
@@ -167,10 +167,10 @@ public final class ActivationPacker {
                 int dstPixel = dst.offset(n, y, 0);
                 for (int xx = 0; xx < dst.width(); xx++, dstPixel += words, src += c) {
                     for (int g = 0; g < words; g++) {
-                        int cEnd = Math.min(c, (g + 1) << 6);
-                        long word = 0L;
-                        for (int ch = g << 6; ch < cEnd; ch++) {
-                            word |= (x[src + ch] < t ? 1L : 0L) << (ch & 63);
+                        int cEnd = Math.min(c, (g + 1) << 5);
+                        int word = 0;
+                        for (int ch = g << 5; ch < cEnd; ch++) {
+                            word |= (x[src + ch] < t ? 1 : 0) << (ch & 31);
                         }
                         bits[dstPixel + g] = word;
                     }

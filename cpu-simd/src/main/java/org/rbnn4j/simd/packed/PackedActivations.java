@@ -3,12 +3,12 @@ package org.rbnn4j.simd.packed;
 import java.util.Arrays;
 
 /**
- * Binary activations of a batch of images, packed along channels into 64-bit words, with a border of padding
+ * Binary activations of a batch of images, packed along channels into 32-bit words, with a border of padding
  * pixels built in so that convolution windows never leave the array.
  *
- * <p><b>Layout</b> ("NHWC-words"): {@code bits[((n * paddedHeight + py) * paddedWidth + px) * wordsPerPixel + c / 64]}
+ * <p><b>Layout</b> ("NHWC-words"): {@code bits[((n * paddedHeight + py) * paddedWidth + px) * wordsPerPixel + c / 32]}
  * holds channel {@code c} of image {@code n} at padded position {@code (py, px) = (y + pad, x + pad)} in bit
- * {@code c % 64}. <b>A set bit means -1, a clear bit means +1</b> ({@code sign(0) = +1}). Bits past the last channel
+ * {@code c % 32}. <b>A set bit means -1, a clear bit means +1</b> ({@code sign(0) = +1}). Bits past the last channel
  * (the tail of the last word of a pixel) are always 0, and the border pixels are all-zero words, i.e. {@code +1} in
  * every channel; the packers never write the border.
  *
@@ -22,7 +22,7 @@ public final class PackedActivations {
     private final int width;
     private final int pad;
     private final int wordsPerPixel;
-    private final long[] bits;
+    private final int[] bits;
 
     private PackedActivations(int batch, int channels, int height, int width, int pad) {
         if (batch <= 0 || channels <= 0 || height <= 0 || width <= 0 || pad < 0) {
@@ -39,7 +39,7 @@ public final class PackedActivations {
         if (size > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("packed activations too large for one array: " + size + " words");
         }
-        this.bits = new long[(int) size];
+        this.bits = new int[(int) size];
     }
 
     /** A zeroed buffer (every value +1) for {@code batch} images of {@code channels x height x width}, border {@code pad}. */
@@ -47,9 +47,16 @@ public final class PackedActivations {
         return new PackedActivations(batch, channels, height, width, pad);
     }
 
-    /** 64-bit words needed for {@code channels} bits: {@code ceil(channels / 64)}. */
+    /** Bits per word. */
+    public static final int WORD_BITS = 32;
+
+    /**
+     * Words needed for {@code channels} bits: {@code ceil(channels / 32)}. Why 32-bit words: the vector kernel holds
+     * one filter per int lane, so a vector covers 16 filters in order (AVX-512) and its counts need no reordering
+     * before they are finished and stored (see {@code VectorBinaryConv}).
+     */
     public static int wordsFor(int channels) {
-        return (channels + 63) >>> 6;
+        return (channels + WORD_BITS - 1) >>> 5;
     }
 
     public int batch() {
@@ -101,19 +108,19 @@ public final class PackedActivations {
     }
 
     /** The backing words, shared (see the class comment for the layout). */
-    public long[] bits() {
+    public int[] bits() {
         return bits;
     }
 
     /** Value (+1 or -1) of channel {@code c} at interior pixel {@code (y, x)} of image {@code n}. */
     public int value(int n, int c, int y, int x) {
-        long word = bits[offset(n, y, x) + (c >>> 6)];
-        return ((word >>> (c & 63)) & 1L) == 0 ? 1 : -1;
+        int word = bits[offset(n, y, x) + (c >>> 5)];
+        return ((word >>> (c & 31)) & 1) == 0 ? 1 : -1;
     }
 
     /** Sets every value, border included, back to +1. */
     public void clear() {
-        Arrays.fill(bits, 0L);
+        Arrays.fill(bits, 0);
     }
 
     /** The interior as +-1 floats in NCHW order ({@code [batch, channels, height, width]}), for tests and debugging. */

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * Binary convolution weights {@code sign(w)} ({@code sign(0) = +1}) of shape {@code [Cout, Cin, kh, kw]}, packed
- * along input channels into 64-bit words and laid out as panels for the register-blocked popcount kernel.
+ * along input channels into 32-bit words and laid out as panels for the register-blocked popcount kernel.
  *
  * <p><b>Bits</b>: as {@link PackedActivations}, a set bit means -1, tail bits past {@code Cin} are 0, so that
  * {@code a XOR w} of two packed words has ones only at valid, disagreeing channels.
@@ -12,26 +12,15 @@ import java.util.Objects;
  * <p><b>Layout</b>: output channels are grouped into panels of {@link #panelWidth()} filters (the last one padded
  * with all-zero filters whose outputs are never stored). Within a panel the reduction index
  * {@code k = (ky * kw + kx) * wordsPerPixel + word} runs outermost and the filter's slot innermost:
- * {@code bits[(panel * kWords + k) * panelWidth + slot(co % panelWidth)]}. One {@code k} step of the kernel thus
- * loads {@code panelWidth} consecutive words, and a kernel row {@code ky} of the window is one contiguous run of
- * {@code kw * wordsPerPixel} words both here and in the NHWC-words activations, whatever the stride.
- *
- * <p><b>Slots</b>: when the panel width is a multiple of {@code 2 * L} ({@code L} = {@link #PAIR_LANES}, the long
- * lanes of the vector kernel, where it can run), each group of {@code 2 * L} filters is stored even filters first,
- * then odd ones: filter {@code 2m + h} of a group sits in slot {@code h * L + m}. The vector kernel then holds
- * filters {@code 2m} and {@code 2m + 1} of a group in lane {@code m} of two accumulators, and one shift and add
- * ({@code c0 + (c1 << 32)}, read as ints) puts the group's counts in filter order in one int vector, converted and
- * stored at once (see {@code VectorBinaryConv}). Other widths keep filters in order.
+ * {@code bits[(panel * kWords + k) * panelWidth + co % panelWidth]}. One {@code k} step of the kernel thus
+ * loads {@code panelWidth} consecutive words, one per int lane in filter order, and a kernel row {@code ky} of the
+ * window is one contiguous run of {@code kw * wordsPerPixel} words both here and in the NHWC-words activations,
+ * whatever the stride.
  *
  * <p>Also kept: per filter and tap, the sum of that tap's binary weights over the input channels
  * ({@code Cin - 2 * popcount}), from which {@link PackedConv2d} builds its zero-padding corrections. Immutable.
  */
 public final class PackedFilters {
-    /**
-     * Long lanes of the vector kernel's accumulators, the size of the halves of an interleaved slot group; 0 where the
-     * vector kernel cannot run (then filters stay in order).
-     */
-    static final int PAIR_LANES = PopcountKernel.vectorLongLanes();
     /** Filters must stay below this many bits, so that every count and result is exact as an int and as a float. */
     static final long MAX_FILTER_BITS = 1L << 24;
 
@@ -42,10 +31,8 @@ public final class PackedFilters {
     private final int wordsPerPixel;
     private final int panelWidth;
     private final int panelCount;
-    private final long[] bits;
+    private final int[] bits;
     private final int[] tapSums;
-    /** {@code slots[j]}: where filter {@code j} of a panel is stored within the panel's {@code panelWidth} words. */
-    private final int[] slots;
 
     private PackedFilters(int outChannels, int inChannels, int kernelH, int kernelW, int panelWidth) {
         if (outChannels <= 0 || inChannels <= 0 || kernelH <= 0 || kernelW <= 0 || panelWidth <= 0) {
@@ -59,7 +46,7 @@ public final class PackedFilters {
         this.wordsPerPixel = PackedActivations.wordsFor(inChannels);
         this.panelWidth = panelWidth;
         this.panelCount = (outChannels + panelWidth - 1) / panelWidth;
-        if ((long) kernelH * kernelW * wordsPerPixel * 64 >= MAX_FILTER_BITS) {
+        if ((long) kernelH * kernelW * wordsPerPixel * PackedActivations.WORD_BITS >= MAX_FILTER_BITS) {
             throw new IllegalArgumentException("filters of " + kernelH + "x" + kernelW + " taps over " + inChannels
                     + " channels have too many bits for exact integer results (at most 2^24)");
         }
@@ -67,21 +54,8 @@ public final class PackedFilters {
         if (size > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("packed filters too large for one array: " + size + " words");
         }
-        this.bits = new long[(int) size];
+        this.bits = new int[(int) size];
         this.tapSums = new int[outChannels * kernelH * kernelW];
-        this.slots = slotsFor(panelWidth);
-    }
-
-    /** The slot of each filter of a panel of {@code panelWidth} (see the class comment). */
-    static int[] slotsFor(int panelWidth) {
-        int[] slots = new int[panelWidth];
-        int group = 2 * PAIR_LANES;
-        boolean interleaved = PAIR_LANES > 0 && panelWidth % group == 0;
-        for (int j = 0; j < panelWidth; j++) {
-            int r = j % group;
-            slots[j] = interleaved ? j - r + (r & 1) * PAIR_LANES + (r >>> 1) : j;
-        }
-        return slots;
     }
 
     /** Packs {@code sign(w)} with the panel width of the best available kernel ({@link PopcountKernel#vectorPanelWidth(int)}). */
@@ -106,14 +80,14 @@ public final class PackedFilters {
         int taps = kernelH * kernelW;
         int kWords = f.kWords();
         for (int co = 0; co < outChannels; co++) {
-            int panelBase = (co / panelWidth) * kWords * panelWidth + f.slots[co % panelWidth];
+            int panelBase = (co / panelWidth) * kWords * panelWidth + co % panelWidth;
             for (int ci = 0; ci < inChannels; ci++) {
                 int src = wOffset + (co * inChannels + ci) * taps;
                 for (int tap = 0; tap < taps; tap++) {
                     boolean negative = w[src + tap] < 0f;
                     if (negative) {
-                        int k = tap * f.wordsPerPixel + (ci >>> 6);
-                        f.bits[panelBase + k * panelWidth] |= 1L << (ci & 63);
+                        int k = tap * f.wordsPerPixel + (ci >>> 5);
+                        f.bits[panelBase + k * panelWidth] |= 1 << (ci & 31);
                     }
                     f.tapSums[co * taps + tap] += negative ? -1 : 1;
                 }
@@ -150,7 +124,7 @@ public final class PackedFilters {
         return panelCount;
     }
 
-    /** Words of one filter: {@code kh * kw * ceil(Cin / 64)}, the binary GEMM's K in words. */
+    /** Words of one filter: {@code kh * kw * ceil(Cin / 32)}, the binary GEMM's K in words. */
     public int kWords() {
         return kernelH * kernelW * wordsPerPixel;
     }
@@ -161,19 +135,14 @@ public final class PackedFilters {
     }
 
     /** The backing panel words, shared (see the class comment for the layout). */
-    public long[] bits() {
+    public int[] bits() {
         return bits;
     }
 
-    /** Word {@code g} (channels {@code 64g ..}) of tap {@code (ky, kx)} of filter {@code co}. */
-    public long word(int co, int ky, int kx, int g) {
+    /** Word {@code g} (channels {@code 32g ..}) of tap {@code (ky, kx)} of filter {@code co}. */
+    public int word(int co, int ky, int kx, int g) {
         int k = (ky * kernelW + kx) * wordsPerPixel + g;
-        return bits[((co / panelWidth) * kWords() + k) * panelWidth + slots[co % panelWidth]];
-    }
-
-    /** Slot of filter {@code j} of a panel: its word's index among the panel's {@code panelWidth} words of one step. */
-    public int slot(int j) {
-        return slots[j];
+        return bits[((co / panelWidth) * kWords() + k) * panelWidth + co % panelWidth];
     }
 
     /** Sum of the binary weights of tap {@code (ky, kx)} of filter {@code co} over the input channels. */
@@ -189,8 +158,8 @@ public final class PackedFilters {
             for (int ci = 0; ci < inChannels; ci++) {
                 for (int ky = 0; ky < kernelH; ky++) {
                     for (int kx = 0; kx < kernelW; kx++) {
-                        long word = word(co, ky, kx, ci >>> 6);
-                        out[idx++] = ((word >>> (ci & 63)) & 1L) == 0 ? 1f : -1f;
+                        int word = word(co, ky, kx, ci >>> 5);
+                        out[idx++] = ((word >>> (ci & 31)) & 1) == 0 ? 1f : -1f;
                     }
                 }
             }

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * {@code rbnn.binary.kernel=vector|scalar} overrides the choice.
  */
 public enum PopcountKernel {
-    /** {@link Long#bitCount} one output at a time: the definition and the portable fallback. */
+    /** {@link Integer#bitCount} one output at a time: the definition and the portable fallback. */
     SCALAR {
         @Override
         void compute(PackedConv2d conv, PackedActivations in, int firstImage, int pixelFrom, int pixelTo,
@@ -24,7 +24,7 @@ public enum PopcountKernel {
             ScalarBinaryConv.compute(conv, in, firstImage, pixelFrom, pixelTo, panelFrom, panelTo, out, layout);
         }
     },
-    /** {@code LongVector} XOR + {@code BIT_COUNT}, register-blocked 2 pixels x 4 (or 4 x 2) vectors of filters. */
+    /** {@code IntVector} XOR + {@code BIT_COUNT}, register-blocked 2 pixels x 4 (or 4 x 2) vectors of filters. */
     VECTOR {
         @Override
         void compute(PackedConv2d conv, PackedActivations in, int firstImage, int pixelFrom, int pixelTo,
@@ -51,8 +51,8 @@ public enum PopcountKernel {
 
     /**
      * Filters per panel for {@code outChannels} filters that the vector kernel runs fastest: 4 vectors of the
-     * preferred {@code LongVector} species (32 with AVX-512), or 2 vectors (16) where that wastes fewer lanes
-     * (e.g. 16 or 48 filters). The scalar kernel takes any width.
+     * preferred {@code IntVector} species (64 with AVX-512), or 2 vectors (32) where that wastes fewer lanes
+     * (e.g. 32 or 96 filters). The scalar kernel takes any width.
      */
     public static int vectorPanelWidth(int outChannels) {
         return Holder.VECTOR_AVAILABLE ? VectorBinaryConv.panelWidthFor(outChannels) : FALLBACK_PANEL_WIDTH;
@@ -63,12 +63,7 @@ public enum PopcountKernel {
         return Holder.BEST;
     }
 
-    /** Long lanes of the vector kernel's {@code LongVector}s, or 0 where it cannot run. */
-    static int vectorLongLanes() {
-        return Holder.VECTOR_AVAILABLE ? VectorBinaryConv.LANES : 0;
-    }
-
-    /** Whether the vector kernel can run at all here (the incubator module is present and vectors are wider than a long). */
+    /** Whether the vector kernel can run at all here (the incubator module is present and vectors are wider than an int). */
     public static boolean vectorAvailable() {
         return Holder.VECTOR_AVAILABLE;
     }

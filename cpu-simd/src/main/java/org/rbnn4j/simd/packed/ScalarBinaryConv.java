@@ -1,7 +1,7 @@
 package org.rbnn4j.simd.packed;
 
 /**
- * The reference packed binary convolution: the definition with {@link Long#bitCount}, and the fallback on CPUs
+ * The reference packed binary convolution: the definition with {@link Integer#bitCount}, and the fallback on CPUs
  * without a vector popcount.
  *
  * <p>Unlike the vector kernel it does not read the border or use the correction table: padded taps are skipped
@@ -21,8 +21,8 @@ final class ScalarBinaryConv {
     static void compute(PackedConv2d conv, PackedActivations in, int firstImage, int pixelFrom, int pixelTo,
                         int panelFrom, int panelTo, float[] out, OutputLayout layout) {
         PackedFilters f = conv.filters();
-        long[] act = in.bits();
-        long[] wts = f.bits();
+        int[] act = in.bits();
+        int[] wts = f.bits();
         int cin = f.inChannels();
         int cout = f.outChannels();
         int kh = f.kernelH();
@@ -34,10 +34,6 @@ final class ScalarBinaryConv {
         int outPixels = conv.outH() * outW;
         boolean onePadding = conv.border() == BorderMode.ONE;
         int[] sum = new int[panelWidth];
-        int[] slots = new int[panelWidth];
-        for (int l = 0; l < panelWidth; l++) {
-            slots[l] = f.slot(l);
-        }
         for (int p = pixelFrom; p < pixelTo; p++) {
             int n = p / outPixels;
             int pix = p - n * outPixels;
@@ -66,10 +62,10 @@ final class ScalarBinaryConv {
                             sum[l] += cin;
                         }
                         for (int g = 0; g < words; g++) {
-                            long aw = act[a + g];
+                            int aw = act[a + g];
                             int w = (panel * kWords + k + g) * panelWidth;
                             for (int l = 0; l < panelWidth; l++) {
-                                sum[l] -= 2 * Long.bitCount(aw ^ wts[w + slots[l]]);
+                                sum[l] -= 2 * Integer.bitCount(aw ^ wts[w + l]);
                             }
                         }
                     }

@@ -1,7 +1,7 @@
 package org.rbnn4j.simd.packed;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -12,27 +12,25 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>NHWC: one compare of {@code FloatVector} lanes against the threshold gives a mask whose bits
  * ({@link VectorMask#toLong()}) are already the packed bits of that many consecutive channels (about 6x faster),
  * with straight-line row loops for 16, 32 and multiples of 64 channels.
- * NCHW: a {@code LongVector} holds the words of {@code L} consecutive pixels; for each channel a compare
- * of those {@code L} floats sets the channel's bit in the lanes of the negative pixels (a masked OR); up to 4 such
- * vectors of a channel plane (walked as one run of pixels) are finished over the 64 channels of a word and then
- * stored (about 8x faster).
+ * NCHW: an {@code IntVector} holds the words of {@code L} consecutive pixels (as many as float lanes); for each
+ * channel a compare of those {@code L} floats sets the channel's bit in the lanes of the negative pixels (a masked
+ * OR); up to 4 such vectors of a channel plane (walked as one run of pixels) are finished over the 32 channels of a
+ * word and then stored (about 8x faster).
  */
 final class VectorActivationPacker {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = FS.length();
 
-    private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
-    private static final int PIXELS = LS.length();
-    /** Floats with as many lanes as {@link #LS}, so that a compare mask casts to a mask over pixel words. */
-    private static final VectorSpecies<Float> PS = FloatVector.SPECIES_PREFERRED.withShape(
-            jdk.incubator.vector.VectorShape.forBitSize(Math.max(64, LS.vectorBitSize() / 2)));
+    /** Pixel words, one per float lane: a compare mask over {@link #FS} casts to a mask over them. */
+    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
+    private static final int PIXELS = IS.length();
 
     private VectorActivationPacker() {
     }
 
-    /** Whether lanes divide a 64-bit word, which the bit placement below assumes (true for every real species). */
+    /** Whether lanes divide a 32-bit word, which the bit placement below assumes (true for every real species). */
     static boolean usable() {
-        return LANES <= 64 && 64 % LANES == 0 && PS.length() == PIXELS;
+        return LANES <= 32 && 32 % LANES == 0 && PIXELS == LANES;
     }
 
     static void packNchw(float[] x, int xOffset, float[] thresholds, PackedActivations dst) {
@@ -45,17 +43,17 @@ final class VectorActivationPacker {
         int w = dst.width();
         int plane = h * w;
         int words = dst.wordsPerPixel();
-        long[] bits = dst.bits();
-        long[] lanes = new long[4 * PIXELS];
+        int[] bits = dst.bits();
+        int[] lanes = new int[4 * PIXELS];
         for (int n = 0; n < images; n++) {
             float t = thresholds == null ? 0f : thresholds[n];
             for (int g = 0; g < words; g++) {
-                int c0 = g << 6;
-                int channels = Math.min(c, c0 + 64) - c0;
+                int c0 = g << 5;
+                int channels = Math.min(c, c0 + 32) - c0;
                 int src = xOffset + (n * c + c0) * plane;
                 // Each channel plane is one contiguous run of h*w pixels, whatever the row width: walk it in
-                // chunks of 4 vectors (32 pixels with AVX-512, whole cache lines of each of the 64 planes, which
-                // at 32x32 lie 4 KB apart in the same L1 sets and must not be revisited per half line), then one
+                // chunks of 4 vectors (64 pixels with AVX-512, whole cache lines of each of the 32 planes, which
+                // at 32x32 lie 4 KB apart in the same L1 sets and must not be revisited per line), then one
                 // vector at a time; only the very last vector needs masked loads (those are much slower).
                 int p0 = 0;
                 for (; p0 + 4 * PIXELS <= plane; p0 += 4 * PIXELS) {
@@ -63,7 +61,7 @@ final class VectorActivationPacker {
                     store(bits, dst, n, g, p0, lanes, 4 * PIXELS);
                 }
                 for (; p0 < plane; p0 += PIXELS) {
-                    chunk1(x, src + p0, plane, channels, t, PS.indexInRange(p0, plane), p0 + PIXELS <= plane, lanes);
+                    chunk1(x, src + p0, plane, channels, t, FS.indexInRange(p0, plane), p0 + PIXELS <= plane, lanes);
                     store(bits, dst, n, g, p0, lanes, Math.min(PIXELS, plane - p0));
                 }
             }
@@ -76,22 +74,22 @@ final class VectorActivationPacker {
      * bit, mask)}): operations are called on vectors of known class only, never on one carried around the loop, which
      * C2 cannot inline without a type profile ({@code ProfileFreeJitTest}); {@code zero.or(acc)} stores it.
      */
-    private static void chunk4(float[] x, int src, int plane, int channels, float t, long[] lanes) {
-        LongVector zero = LongVector.zero(LS);
-        LongVector acc0 = zero;
-        LongVector acc1 = zero;
-        LongVector acc2 = zero;
-        LongVector acc3 = zero;
+    private static void chunk4(float[] x, int src, int plane, int channels, float t, int[] lanes) {
+        IntVector zero = IntVector.zero(IS);
+        IntVector acc0 = zero;
+        IntVector acc1 = zero;
+        IntVector acc2 = zero;
+        IntVector acc3 = zero;
         for (int ch = 0; ch < channels; ch++, src += plane) {
-            long bit = 1L << ch;
+            int bit = 1 << ch;
             acc0 = zero.blend(bit,
-                    FloatVector.fromArray(PS, x, src).compare(VectorOperators.LT, t).cast(LS)).or(acc0);
+                    FloatVector.fromArray(FS, x, src).compare(VectorOperators.LT, t).cast(IS)).or(acc0);
             acc1 = zero.blend(bit,
-                    FloatVector.fromArray(PS, x, src + PIXELS).compare(VectorOperators.LT, t).cast(LS)).or(acc1);
+                    FloatVector.fromArray(FS, x, src + PIXELS).compare(VectorOperators.LT, t).cast(IS)).or(acc1);
             acc2 = zero.blend(bit,
-                    FloatVector.fromArray(PS, x, src + 2 * PIXELS).compare(VectorOperators.LT, t).cast(LS)).or(acc2);
+                    FloatVector.fromArray(FS, x, src + 2 * PIXELS).compare(VectorOperators.LT, t).cast(IS)).or(acc2);
             acc3 = zero.blend(bit,
-                    FloatVector.fromArray(PS, x, src + 3 * PIXELS).compare(VectorOperators.LT, t).cast(LS)).or(acc3);
+                    FloatVector.fromArray(FS, x, src + 3 * PIXELS).compare(VectorOperators.LT, t).cast(IS)).or(acc3);
         }
         zero.or(acc0).intoArray(lanes, 0);
         zero.or(acc1).intoArray(lanes, PIXELS);
@@ -101,18 +99,18 @@ final class VectorActivationPacker {
 
     /** Words of one vector of pixels; {@code inRow} masks the pixels past the row end unless {@code full}. */
     private static void chunk1(float[] x, int src, int plane, int channels, float t, VectorMask<Float> inRow,
-                               boolean full, long[] lanes) {
-        LongVector zero = LongVector.zero(LS);
-        LongVector acc = zero;
+                               boolean full, int[] lanes) {
+        IntVector zero = IntVector.zero(IS);
+        IntVector acc = zero;
         if (full) {
             for (int ch = 0; ch < channels; ch++, src += plane) {
-                acc = zero.blend(1L << ch,
-                        FloatVector.fromArray(PS, x, src).compare(VectorOperators.LT, t).cast(LS)).or(acc);
+                acc = zero.blend(1 << ch,
+                        FloatVector.fromArray(FS, x, src).compare(VectorOperators.LT, t).cast(IS)).or(acc);
             }
         } else {
             for (int ch = 0; ch < channels; ch++, src += plane) {
-                acc = zero.blend(1L << ch,
-                        FloatVector.fromArray(PS, x, src, inRow).compare(VectorOperators.LT, t, inRow).cast(LS))
+                acc = zero.blend(1 << ch,
+                        FloatVector.fromArray(FS, x, src, inRow).compare(VectorOperators.LT, t, inRow).cast(IS))
                         .or(acc);
             }
         }
@@ -120,7 +118,7 @@ final class VectorActivationPacker {
     }
 
     /** Stores the words of {@code count} pixels starting at flat interior pixel {@code p0} of image {@code n}. */
-    private static void store(long[] bits, PackedActivations dst, int n, int g, int p0, long[] lanes, int count) {
+    private static void store(int[] bits, PackedActivations dst, int n, int g, int p0, int[] lanes, int count) {
         int w = dst.width();
         int words = dst.wordsPerPixel();
         int y = p0 / w;
@@ -151,12 +149,12 @@ final class VectorActivationPacker {
         int c = dst.channels();
         int words = dst.wordsPerPixel();
         int w = dst.width();
-        long[] bits = dst.bits();
+        int[] bits = dst.bits();
         // Whole vectors per word: one row of pixels is one run of words, packed by a loop of straight-line compares
         // (measured 1.5x faster than the general loop below for 64+ channels, 2-6x for 16 and 32 channels, where the
         // general loop's per-pixel inner loops and masked branch cost more than the one or two compares).
         // Each row loop is its own small method so that C2 inlines every vector operation in it.
-        int rowKind = c == LANES ? 1 : c == 2 * LANES && 2 * LANES <= 64 ? 2 : c % 64 == 0 && LANES == 16 ? 4 : 0;
+        int rowKind = c == LANES ? 1 : c == 2 * LANES && 2 * LANES <= 32 ? 2 : c % 32 == 0 && LANES == 16 ? 4 : 0;
         for (int y = 0; y < dst.height(); y++) {
             int dstPixel = dst.offset(n, y, 0);
             switch (rowKind) {
@@ -170,47 +168,45 @@ final class VectorActivationPacker {
     }
 
     /** {@code c == LANES}: one compare per pixel is its word. */
-    private static void rowOneVector(float[] x, int src, float t, long[] bits, int dst, int pixels) {
+    private static void rowOneVector(float[] x, int src, float t, int[] bits, int dst, int pixels) {
         for (int i = 0; i < pixels; i++, src += LANES) {
-            bits[dst + i] = FloatVector.fromArray(FS, x, src).compare(VectorOperators.LT, t).toLong();
+            bits[dst + i] = (int) FloatVector.fromArray(FS, x, src).compare(VectorOperators.LT, t).toLong();
         }
     }
 
-    /** {@code c == 2 * LANES <= 64}: two compares per pixel. */
-    private static void rowTwoVectors(float[] x, int src, float t, long[] bits, int dst, int pixels) {
+    /** {@code c == 2 * LANES <= 32}: two compares per pixel. */
+    private static void rowTwoVectors(float[] x, int src, float t, int[] bits, int dst, int pixels) {
         for (int i = 0; i < pixels; i++, src += 2 * LANES) {
-            long m0 = FloatVector.fromArray(FS, x, src).compare(VectorOperators.LT, t).toLong();
-            long m1 = FloatVector.fromArray(FS, x, src + LANES).compare(VectorOperators.LT, t).toLong();
+            int m0 = (int) FloatVector.fromArray(FS, x, src).compare(VectorOperators.LT, t).toLong();
+            int m1 = (int) FloatVector.fromArray(FS, x, src + LANES).compare(VectorOperators.LT, t).toLong();
             bits[dst + i] = m0 | (m1 << LANES);
         }
     }
 
-    /** 16 lanes and {@code c % 64 == 0}: every word is four compares, and a row's words are consecutive. */
-    private static void rowFullWords16(float[] x, int src, float t, long[] bits, int dst, int rowWords) {
-        for (int i = 0; i < rowWords; i++, src += 64) {
-            long m0 = FloatVector.fromArray(FS, x, src).compare(VectorOperators.LT, t).toLong();
-            long m1 = FloatVector.fromArray(FS, x, src + 16).compare(VectorOperators.LT, t).toLong();
-            long m2 = FloatVector.fromArray(FS, x, src + 32).compare(VectorOperators.LT, t).toLong();
-            long m3 = FloatVector.fromArray(FS, x, src + 48).compare(VectorOperators.LT, t).toLong();
-            bits[dst + i] = m0 | (m1 << 16) | (m2 << 32) | (m3 << 48);
+    /** 16 lanes and {@code c % 32 == 0}: every word is two compares, and a row's words are consecutive. */
+    private static void rowFullWords16(float[] x, int src, float t, int[] bits, int dst, int rowWords) {
+        for (int i = 0; i < rowWords; i++, src += 32) {
+            int m0 = (int) FloatVector.fromArray(FS, x, src).compare(VectorOperators.LT, t).toLong();
+            int m1 = (int) FloatVector.fromArray(FS, x, src + 16).compare(VectorOperators.LT, t).toLong();
+            bits[dst + i] = m0 | (m1 << 16);
         }
     }
 
     /** Any channel count: word by word, a masked compare for a partial last vector. */
-    private static void rowGeneral(float[] x, int src, float t, long[] bits, int dstPixel, int pixels, int c,
+    private static void rowGeneral(float[] x, int src, float t, int[] bits, int dstPixel, int pixels, int c,
                                    int words) {
         for (int xx = 0; xx < pixels; xx++, dstPixel += words, src += c) {
             for (int g = 0; g < words; g++) {
-                int c0 = g << 6;
-                int cEnd = Math.min(c, c0 + 64);
-                long word = 0L;
+                int c0 = g << 5;
+                int cEnd = Math.min(c, c0 + 32);
+                int word = 0;
                 for (int ch = c0; ch < cEnd; ch += LANES) {
-                    long m;
+                    int m;
                     if (ch + LANES <= cEnd) {
-                        m = FloatVector.fromArray(FS, x, src + ch).compare(VectorOperators.LT, t).toLong();
+                        m = (int) FloatVector.fromArray(FS, x, src + ch).compare(VectorOperators.LT, t).toLong();
                     } else {
                         VectorMask<Float> inRange = FS.indexInRange(ch, cEnd);
-                        m = FloatVector.fromArray(FS, x, src + ch, inRange)
+                        m = (int) FloatVector.fromArray(FS, x, src + ch, inRange)
                                 .compare(VectorOperators.LT, t, inRange).toLong();
                     }
                     word |= m << (ch - c0);

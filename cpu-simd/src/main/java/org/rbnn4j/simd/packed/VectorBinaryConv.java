@@ -2,63 +2,64 @@ package org.rbnn4j.simd.packed;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The fast packed binary convolution: a binary GEMM with M = output pixels, N = filters, K = {@code kh*kw}
- * words-per-pixel, computed as {@code K_bits - 2*popcount(a XOR w)} with {@link LongVector} and
- * {@link VectorOperators#BIT_COUNT} (VPOPCNTQ with AVX-512 VPOPCNTDQ).
+ * words-per-pixel, computed as {@code K_bits - 2*popcount(a XOR w)} with {@link IntVector} and
+ * {@link VectorOperators#BIT_COUNT} (VPOPCNTD with AVX-512 VPOPCNTDQ).
  *
- * <p>Vector lanes run along filters: each activation word is broadcast and XORed with vectors of consecutive
- * filters' words, so any channel count works and no horizontal sums are needed. Two register blocks of 8
- * {@code LongVector} accumulators (16 exceed C2's inlining budget and run several times slower):
+ * <p>Vector lanes run along filters, one filter per 32-bit lane: each activation word is broadcast and XORed with
+ * vectors of consecutive filters' words, so any channel count works, no horizontal sums are needed, and the counts
+ * already lie in filter order. Two register blocks of 8 {@code IntVector} accumulators (16 exceed C2's inlining
+ * budget and run several times slower):
  * <ul>
  *   <li>2 pixels x 4 filter vectors ({@link #WIDE_PANEL} filters per panel): 2 broadcasts and 4 loads per
- *       8 popcounts, about 10% faster than 4 x 2 when the filters fill the panels;</li>
+ *       8 popcounts;</li>
  *   <li>4 pixels x 2 filter vectors ({@link #NARROW_PANEL} filters per panel), for layers whose filter count
- *       would leave wide panels partly empty (16 or 48 filters with AVX-512).</li>
+ *       would leave wide panels partly empty (32 or 96 filters with AVX-512).</li>
  * </ul>
- * No im2col: the NHWC-words activations with their built-in border already are the panel of every pixel, since the
+ * Why 32-bit words rather than 64: the XOR, popcount and add per bit are the same, but a tile of 8 int accumulators
+ * covers 64 filters against 32 with longs, so the per-tile costs (call, set-up, epilogue) are spread over twice the
+ * work, and the epilogue needs no reordering of counts. With 64-bit words the counts of two long accumulators had to
+ * be interleaved into filter order first ({@code even + (odd << 32)}); in one JVM, alternating, the int tiles ran
+ * 9-37% faster with 64 and 128 channels, 2% with 256 and equal with 512 (3x3, single thread; the kernel was the
+ * bottleneck at small K, where 9-18 words per window leave the per-tile costs a large share). Broadcasting a 32-bit
+ * half of a 64-bit word instead (to keep 64-bit activations) costs a register-to-vector move per half and gave the
+ * gain back; a {@code MemorySegment} view of a {@code long[]} was slower still, and without type profiles 6x slower.
+ *
+ * <p>No im2col: the NHWC-words activations with their built-in border already are the panel of every pixel, since the
  * {@code kw * wordsPerPixel} words of one kernel row are contiguous in both operands whatever the stride; the pixels
  * of a block may lie anywhere (other rows, other images), each with its own base offset. Border taps read the
  * all-zero border, and {@link PackedConv2d}'s bias table (per position class and filter) turns the count into the
  * zero-padded result.
  *
- * <p>The micro-kernel also finishes the result ({@code bias - 2*pop}, to float, vector store of the whole panel):
- * for small K (64 channels, 9 words) a separate epilogue through a scratch array cost about a quarter of the time.
- * It works on pairs of accumulators: {@link PackedFilters} stores filters {@code 2m} and {@code 2m + 1} of each group
- * of {@code 2 * LANES} in lane {@code m} of two consecutive vectors, and counts fit in 31 bits, so
- * {@code even + (odd << 32)} read as ints holds the group's counts in filter order; one int subtraction from the (int)
- * bias table, one int-to-float conversion (exact below 2^24) and one store finish both vectors, where converting each
- * long vector on its own took twice the instructions (register tiles alone, same JVM, alternating: +4-8% with 64
- * channels, +2-3% with 128). The odd accumulator is first copied by {@code zero.add(odd)}, so that the shift is called
- * on a vector of known class (next paragraph).
- * NHWC output is stored directly; NCHW goes through a {@code [pixel][filter]} block buffer transposed into place
- * with sequential stores (per-lane stores straight into NCHW were about 4x slower); so does the partial last panel of
- * NHWC output, copying only the filters that exist.
+ * <p>The micro-kernel also finishes the result ({@code bias - pop - pop} from the int bias table, to float, vector
+ * store of the whole panel): for small K (64 channels, 18 words) a separate epilogue through a scratch array cost
+ * about a quarter of the time. Counts and results are exact: filters have fewer than 2^24 bits
+ * ({@link PackedFilters}). NHWC output is stored directly; NCHW goes through a {@code [pixel][filter]} block buffer
+ * transposed into place with sequential stores (per-lane stores straight into NCHW were about 4x slower); so does the
+ * partial last panel of NHWC output, copying only the filters that exist.
  *
  * <p>Every vector operation is called on a vector whose class C2 knows (a load, a broadcast, the new popcount) and
- * takes the accumulators as arguments ({@code pop.add(acc)}, {@code zero.add(odd)...add(even)}): an operation called on
- * an accumulator, carried around the tap loop, is a virtual call that C2 inlines only with a type profile, and a C2
+ * takes the accumulators as arguments ({@code pop.add(acc)}, {@code bias.sub(acc)}): an operation called on an
+ * accumulator, carried around the tap loop, is a virtual call that C2 inlines only with a type profile, and a C2
  * compile from C1's profile-less tier boxed the whole loop (10-27 instead of ~850 Gbit-MAC/s; always so with
  * {@code -XX:-UseTypeProfile}, which {@code ProfileFreeJitTest} runs).
  *
  * <p>Loop order: pixel blocks of {@link #PIXEL_BLOCK} outer, panels, then pixel tiles, so that one panel of filters
- * (at most 18 KB for 512 input channels) and one block of activations stay in L1.
+ * (at most 36 KB for 512 input channels) and one block of activations stay in L1 or close to it.
  */
 final class VectorBinaryConv {
-    static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
-    static final int LANES = LS.length();
+    static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
+    static final int LANES = IS.length();
     /** Filters per panel of the 2 x 4 kernel. */
     static final int WIDE_PANEL = 4 * LANES;
     /** Filters per panel of the 4 x 2 kernel. */
     static final int NARROW_PANEL = 2 * LANES;
-    /** Ints of the same width as {@link #LS}: the counts of two accumulators, in filter order (see the epilogue). */
-    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, LS.vectorShape());
     /** Floats of the same width, for the int-to-float conversion of results. */
-    private static final VectorSpecies<Float> FS = VectorSpecies.of(float.class, LS.vectorShape());
+    private static final VectorSpecies<Float> FS = VectorSpecies.of(float.class, IS.vectorShape());
     static final int PIXEL_BLOCK = 64;
 
     private VectorBinaryConv() {
@@ -80,8 +81,8 @@ final class VectorBinaryConv {
         PackedFilters f = conv.filters();
         int panelWidth = f.panelWidth();
         boolean wide = panelWidth == WIDE_PANEL;
-        long[] act = in.bits();
-        long[] w = f.bits();
+        int[] act = in.bits();
+        int[] w = f.bits();
         int[] bias = conv.biasTable();
         int kh = f.kernelH();
         int run = f.kernelW() * f.wordsPerPixel();
@@ -180,8 +181,8 @@ final class VectorBinaryConv {
      * convolutions with 128-512 channels, vgg_small_1w1a +3-4% and resnet18_1w1a +2% whole. (Before the tap loop was
      * flattened, a call per tile measured 1-3% slower.)
      */
-    private static void fusedTiles2x4(long[] act, int[] actOff, int[] biasOff, int[] dstOff, int count,
-                                      int[] taps, long[] w, int wOff, int[] bias, int co0,
+    private static void fusedTiles2x4(int[] act, int[] actOff, int[] biasOff, int[] dstOff, int count,
+                                      int[] taps, int[] w, int wOff, int[] bias, int co0,
                                       int dstAdd, float[] out) {
         for (int t = 0; t < count; t += 2) {
             int i1 = t + 1 < count ? t + 1 : t;
@@ -200,57 +201,57 @@ final class VectorBinaryConv {
      * (same JVM, alternating). The epilogue is spelled out rather than called: one more call level hits C2's
      * {@code NodeCountInliningCutoff} here, and a vector that is not inlined is boxed.
      */
-    private static void tile2x4(long[] act, int a0, int a1, int[] taps, long[] w, int wOff, int[] bias, int b0,
+    private static void tile2x4(int[] act, int a0, int a1, int[] taps, int[] w, int wOff, int[] bias, int b0,
                                 int b1, float[] out, int o0, int o1) {
-        LongVector c00 = LongVector.zero(LS);
-        LongVector c01 = LongVector.zero(LS);
-        LongVector c02 = LongVector.zero(LS);
-        LongVector c03 = LongVector.zero(LS);
-        LongVector c10 = LongVector.zero(LS);
-        LongVector c11 = LongVector.zero(LS);
-        LongVector c12 = LongVector.zero(LS);
-        LongVector c13 = LongVector.zero(LS);
+        IntVector c00 = IntVector.zero(IS);
+        IntVector c01 = IntVector.zero(IS);
+        IntVector c02 = IntVector.zero(IS);
+        IntVector c03 = IntVector.zero(IS);
+        IntVector c10 = IntVector.zero(IS);
+        IntVector c11 = IntVector.zero(IS);
+        IntVector c12 = IntVector.zero(IS);
+        IntVector c13 = IntVector.zero(IS);
         for (int kk = 0, wi = wOff; kk < taps.length; kk++, wi += WIDE_PANEL) {
             int d = taps[kk];
-            LongVector w0 = LongVector.fromArray(LS, w, wi);
-            LongVector w1 = LongVector.fromArray(LS, w, wi + LANES);
-            LongVector w2 = LongVector.fromArray(LS, w, wi + 2 * LANES);
-            LongVector w3 = LongVector.fromArray(LS, w, wi + 3 * LANES);
-            LongVector x = LongVector.broadcast(LS, act[a0 + d]);
+            IntVector w0 = IntVector.fromArray(IS, w, wi);
+            IntVector w1 = IntVector.fromArray(IS, w, wi + LANES);
+            IntVector w2 = IntVector.fromArray(IS, w, wi + 2 * LANES);
+            IntVector w3 = IntVector.fromArray(IS, w, wi + 3 * LANES);
+            IntVector x = IntVector.broadcast(IS, act[a0 + d]);
             c00 = x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT).add(c00);
             c01 = x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT).add(c01);
             c02 = x.lanewise(VectorOperators.XOR, w2).lanewise(VectorOperators.BIT_COUNT).add(c02);
             c03 = x.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT).add(c03);
-            x = LongVector.broadcast(LS, act[a1 + d]);
+            x = IntVector.broadcast(IS, act[a1 + d]);
             c10 = x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT).add(c10);
             c11 = x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT).add(c11);
             c12 = x.lanewise(VectorOperators.XOR, w2).lanewise(VectorOperators.BIT_COUNT).add(c12);
             c13 = x.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT).add(c13);
         }
-        ((FloatVector) IntVector.fromArray(IS, bias, b0)
-                .sub(LongVector.zero(LS).add(c01).lanewise(VectorOperators.LSHL, 32).add(c00)
-                        .lanewise(VectorOperators.LSHL, 1).reinterpretShape(IS, 0))
+        ((FloatVector) IntVector.fromArray(IS, bias, b0).sub(c00).sub(c00)
                 .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, o0);
-        ((FloatVector) IntVector.fromArray(IS, bias, b0 + 2 * LANES)
-                .sub(LongVector.zero(LS).add(c03).lanewise(VectorOperators.LSHL, 32).add(c02)
-                        .lanewise(VectorOperators.LSHL, 1).reinterpretShape(IS, 0))
+        ((FloatVector) IntVector.fromArray(IS, bias, b0 + LANES).sub(c01).sub(c01)
+                .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, o0 + LANES);
+        ((FloatVector) IntVector.fromArray(IS, bias, b0 + 2 * LANES).sub(c02).sub(c02)
                 .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, o0 + 2 * LANES);
-        ((FloatVector) IntVector.fromArray(IS, bias, b1)
-                .sub(LongVector.zero(LS).add(c11).lanewise(VectorOperators.LSHL, 32).add(c10)
-                        .lanewise(VectorOperators.LSHL, 1).reinterpretShape(IS, 0))
+        ((FloatVector) IntVector.fromArray(IS, bias, b0 + 3 * LANES).sub(c03).sub(c03)
+                .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, o0 + 3 * LANES);
+        ((FloatVector) IntVector.fromArray(IS, bias, b1).sub(c10).sub(c10)
                 .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, o1);
-        ((FloatVector) IntVector.fromArray(IS, bias, b1 + 2 * LANES)
-                .sub(LongVector.zero(LS).add(c13).lanewise(VectorOperators.LSHL, 32).add(c12)
-                        .lanewise(VectorOperators.LSHL, 1).reinterpretShape(IS, 0))
+        ((FloatVector) IntVector.fromArray(IS, bias, b1 + LANES).sub(c11).sub(c11)
+                .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, o1 + LANES);
+        ((FloatVector) IntVector.fromArray(IS, bias, b1 + 2 * LANES).sub(c12).sub(c12)
                 .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, o1 + 2 * LANES);
+        ((FloatVector) IntVector.fromArray(IS, bias, b1 + 3 * LANES).sub(c13).sub(c13)
+                .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, o1 + 3 * LANES);
     }
 
     /**
      * Micro-kernel 4 x 2: four pixels at a time against the 2 filter vectors of a narrow panel, as {@link #tile2x4}.
      * The tile loop stays inside: a call per tile (18 arguments) measured equal or up to 3% slower on resnet20_1w1a.
      */
-    private static void fusedTiles4x2(long[] act, int[] actOff, int[] biasOff, int[] dstOff, int count,
-                                      int[] taps, long[] w, int wOff, int[] bias, int co0,
+    private static void fusedTiles4x2(int[] act, int[] actOff, int[] biasOff, int[] dstOff, int count,
+                                      int[] taps, int[] w, int wOff, int[] bias, int co0,
                                       int dstAdd, float[] out) {
         for (int t = 0; t < count; t += 4) {
             // A short last tile repeats its first pixel; the repeats store the same values again.
@@ -269,47 +270,47 @@ final class VectorBinaryConv {
             int o1 = dstOff[i1] + dstAdd;
             int o2 = dstOff[i2] + dstAdd;
             int o3 = dstOff[i3] + dstAdd;
-            LongVector c00 = LongVector.zero(LS);
-            LongVector c01 = LongVector.zero(LS);
-            LongVector c10 = LongVector.zero(LS);
-            LongVector c11 = LongVector.zero(LS);
-            LongVector c20 = LongVector.zero(LS);
-            LongVector c21 = LongVector.zero(LS);
-            LongVector c30 = LongVector.zero(LS);
-            LongVector c31 = LongVector.zero(LS);
+            IntVector c00 = IntVector.zero(IS);
+            IntVector c01 = IntVector.zero(IS);
+            IntVector c10 = IntVector.zero(IS);
+            IntVector c11 = IntVector.zero(IS);
+            IntVector c20 = IntVector.zero(IS);
+            IntVector c21 = IntVector.zero(IS);
+            IntVector c30 = IntVector.zero(IS);
+            IntVector c31 = IntVector.zero(IS);
             for (int kk = 0, wi = wOff; kk < taps.length; kk++, wi += NARROW_PANEL) {
                 int d = taps[kk];
-                LongVector w0 = LongVector.fromArray(LS, w, wi);
-                LongVector w1 = LongVector.fromArray(LS, w, wi + LANES);
-                LongVector x = LongVector.broadcast(LS, act[a0 + d]);
+                IntVector w0 = IntVector.fromArray(IS, w, wi);
+                IntVector w1 = IntVector.fromArray(IS, w, wi + LANES);
+                IntVector x = IntVector.broadcast(IS, act[a0 + d]);
                 c00 = x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT).add(c00);
                 c01 = x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT).add(c01);
-                x = LongVector.broadcast(LS, act[a1 + d]);
+                x = IntVector.broadcast(IS, act[a1 + d]);
                 c10 = x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT).add(c10);
                 c11 = x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT).add(c11);
-                x = LongVector.broadcast(LS, act[a2 + d]);
+                x = IntVector.broadcast(IS, act[a2 + d]);
                 c20 = x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT).add(c20);
                 c21 = x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT).add(c21);
-                x = LongVector.broadcast(LS, act[a3 + d]);
+                x = IntVector.broadcast(IS, act[a3 + d]);
                 c30 = x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT).add(c30);
                 c31 = x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT).add(c31);
             }
-            ((FloatVector) IntVector.fromArray(IS, bias, b0)
-                    .sub(LongVector.zero(LS).add(c01).lanewise(VectorOperators.LSHL, 32).add(c00)
-                            .lanewise(VectorOperators.LSHL, 1).reinterpretShape(IS, 0))
+            ((FloatVector) IntVector.fromArray(IS, bias, b0).sub(c00).sub(c00)
                     .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, o0);
-            ((FloatVector) IntVector.fromArray(IS, bias, b1)
-                    .sub(LongVector.zero(LS).add(c11).lanewise(VectorOperators.LSHL, 32).add(c10)
-                            .lanewise(VectorOperators.LSHL, 1).reinterpretShape(IS, 0))
+            ((FloatVector) IntVector.fromArray(IS, bias, b0 + LANES).sub(c01).sub(c01)
+                    .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, o0 + LANES);
+            ((FloatVector) IntVector.fromArray(IS, bias, b1).sub(c10).sub(c10)
                     .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, o1);
-            ((FloatVector) IntVector.fromArray(IS, bias, b2)
-                    .sub(LongVector.zero(LS).add(c21).lanewise(VectorOperators.LSHL, 32).add(c20)
-                            .lanewise(VectorOperators.LSHL, 1).reinterpretShape(IS, 0))
+            ((FloatVector) IntVector.fromArray(IS, bias, b1 + LANES).sub(c11).sub(c11)
+                    .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, o1 + LANES);
+            ((FloatVector) IntVector.fromArray(IS, bias, b2).sub(c20).sub(c20)
                     .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, o2);
-            ((FloatVector) IntVector.fromArray(IS, bias, b3)
-                    .sub(LongVector.zero(LS).add(c31).lanewise(VectorOperators.LSHL, 32).add(c30)
-                            .lanewise(VectorOperators.LSHL, 1).reinterpretShape(IS, 0))
+            ((FloatVector) IntVector.fromArray(IS, bias, b2 + LANES).sub(c21).sub(c21)
+                    .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, o2 + LANES);
+            ((FloatVector) IntVector.fromArray(IS, bias, b3).sub(c30).sub(c30)
                     .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, o3);
+            ((FloatVector) IntVector.fromArray(IS, bias, b3 + LANES).sub(c31).sub(c31)
+                    .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, o3 + LANES);
         }
     }
 }

@@ -2,7 +2,7 @@ package org.rbnn4j.simd.packed.model;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -18,7 +18,7 @@ import org.rbnn4j.simd.packed.PackedActivations;
  * <p>{@code v} is computed with the float layers' operations (a multiply, an add, the activation's comparisons), so it
  * is the value the float model computes. The mean is decided as in {@link SampleMean} from vector double sums of
  * {@code v} (exact by its rounding-error argument), else computed by {@link StandardisationKernels#mean} over
- * {@code v} written to scratch. Packing follows {@code VectorActivationPacker.packNchw}: a {@code LongVector} holds
+ * {@code v} written to scratch. Packing follows {@code VectorActivationPacker.packNchw}: an {@code IntVector} holds
  * the words of consecutive pixels, and each channel's compare sets that channel's bit in the lanes of the pixels below
  * the mean. The activation is spelled out in each loop (see {@link Activation}).
  */
@@ -26,21 +26,20 @@ final class MappedPacking {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> FD =
             VectorSpecies.of(float.class, VectorShape.forBitSize(Math.max(64, D.vectorBitSize() / 2)));
-    private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
-    /** Pixels per long vector. */
-    private static final int PIXELS = LS.length();
+    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
+    /** Pixels per int vector: one 32-bit word each. */
+    private static final int PIXELS = IS.length();
     /** Full-width floats, for the channels-last map. */
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    /** Floats with as many lanes as {@link #LS}, so that a compare mask casts to a mask over pixel words. */
-    private static final VectorSpecies<Float> PS =
-            VectorSpecies.of(float.class, VectorShape.forBitSize(Math.max(64, LS.vectorBitSize() / 2)));
+    /** Floats with as many lanes as {@link #IS}, so that a compare mask casts to a mask over pixel words. */
+    private static final VectorSpecies<Float> PS = VectorSpecies.of(float.class, IS.vectorShape());
 
     private MappedPacking() {
     }
 
     /** Whether the vector paths run here (else callers should store {@code v} and use the ordinary steps). */
     static boolean usable() {
-        return FD.length() == D.length() && PS.length() == PIXELS && PIXELS <= 64;
+        return FD.length() == D.length() && PS.length() == PIXELS && PIXELS <= 32;
     }
 
     /**
@@ -219,7 +218,7 @@ final class MappedPacking {
      * bits as storing {@code v} and packing it with {@code ActivationPacker.packNchw}).
      *
      * <p>Like {@code VectorActivationPacker.packNchw}, each visit of a channel plane reads 4 vectors of pixels (whole
-     * cache lines): the 64 planes of a word lie 4 KB apart at 32x32 and share L1 sets, so revisiting them per half
+     * cache lines): the 32 planes of a word lie 4 KB apart at 32x32 and share L1 sets, so revisiting them per half
      * line would miss twice as often.
      */
     static void pack(float[] x, int off, float[] scale, float[] shift, Activation act, float threshold,
@@ -227,7 +226,7 @@ final class MappedPacking {
         int c = dst.channels();
         int plane = dst.height() * dst.width();
         int words = dst.wordsPerPixel();
-        long[] lanes = new long[4 * PIXELS];
+        int[] lanes = new int[4 * PIXELS];
         float lb = act.lowBound;
         float lv = act.lowValue;
         float hb = act.highBound;
@@ -239,35 +238,35 @@ final class MappedPacking {
                 || act == Activation.RELU && threshold > 0f;
         // Each channel's bit is a new vector OR-ed with the running words, never a call on them (ProfileFreeJitTest).
         for (int g = 0; g < words; g++) {
-            int c0 = g << 6;
-            int channels = Math.min(c, c0 + 64) - c0;
+            int c0 = g << 5;
+            int channels = Math.min(c, c0 + 32) - c0;
             int src = off + c0 * plane;
             int p0 = 0;
             for (; p0 + 4 * PIXELS <= plane; p0 += 4 * PIXELS) {
-                LongVector zero = LongVector.zero(LS);
-                LongVector acc0 = zero;
-                LongVector acc1 = zero;
-                LongVector acc2 = zero;
-                LongVector acc3 = zero;
+                IntVector zero = IntVector.zero(IS);
+                IntVector acc0 = zero;
+                IntVector acc1 = zero;
+                IntVector acc2 = zero;
+                IntVector acc3 = zero;
                 if (clampFree) {
                     for (int k = 0; k < channels; k++) {
                         int ch = c0 + k;
                         int base = src + k * plane + p0;
                         float a = scale[ch];
                         float b = shift[ch];
-                        long bit = 1L << k;
+                        int bit = 1 << k;
                         FloatVector v0 = FloatVector.fromArray(PS, x, base).mul(a).add(b);
                         FloatVector v1 = FloatVector.fromArray(PS, x, base + PIXELS).mul(a).add(b);
                         FloatVector v2 = FloatVector.fromArray(PS, x, base + 2 * PIXELS).mul(a).add(b);
                         FloatVector v3 = FloatVector.fromArray(PS, x, base + 3 * PIXELS).mul(a).add(b);
                         acc0 = zero.blend(bit,
-                                v0.compare(VectorOperators.LT, threshold).cast(LS)).or(acc0);
+                                v0.compare(VectorOperators.LT, threshold).cast(IS)).or(acc0);
                         acc1 = zero.blend(bit,
-                                v1.compare(VectorOperators.LT, threshold).cast(LS)).or(acc1);
+                                v1.compare(VectorOperators.LT, threshold).cast(IS)).or(acc1);
                         acc2 = zero.blend(bit,
-                                v2.compare(VectorOperators.LT, threshold).cast(LS)).or(acc2);
+                                v2.compare(VectorOperators.LT, threshold).cast(IS)).or(acc2);
                         acc3 = zero.blend(bit,
-                                v3.compare(VectorOperators.LT, threshold).cast(LS)).or(acc3);
+                                v3.compare(VectorOperators.LT, threshold).cast(IS)).or(acc3);
                     }
                 } else {
                     for (int k = 0; k < channels; k++) {
@@ -275,7 +274,7 @@ final class MappedPacking {
                         int base = src + k * plane + p0;
                         float a = scale[ch];
                         float b = shift[ch];
-                        long bit = 1L << k;
+                        int bit = 1 << k;
                         FloatVector v0 = FloatVector.fromArray(PS, x, base).mul(a).add(b);
                         FloatVector v1 = FloatVector.fromArray(PS, x, base + PIXELS).mul(a).add(b);
                         FloatVector v2 = FloatVector.fromArray(PS, x, base + 2 * PIXELS).mul(a).add(b);
@@ -289,13 +288,13 @@ final class MappedPacking {
                         v2 = v2.blend(hv, v2.compare(VectorOperators.GT, hb));
                         v3 = v3.blend(hv, v3.compare(VectorOperators.GT, hb));
                         acc0 = zero.blend(bit,
-                                v0.compare(VectorOperators.LT, threshold).cast(LS)).or(acc0);
+                                v0.compare(VectorOperators.LT, threshold).cast(IS)).or(acc0);
                         acc1 = zero.blend(bit,
-                                v1.compare(VectorOperators.LT, threshold).cast(LS)).or(acc1);
+                                v1.compare(VectorOperators.LT, threshold).cast(IS)).or(acc1);
                         acc2 = zero.blend(bit,
-                                v2.compare(VectorOperators.LT, threshold).cast(LS)).or(acc2);
+                                v2.compare(VectorOperators.LT, threshold).cast(IS)).or(acc2);
                         acc3 = zero.blend(bit,
-                                v3.compare(VectorOperators.LT, threshold).cast(LS)).or(acc3);
+                                v3.compare(VectorOperators.LT, threshold).cast(IS)).or(acc3);
                     }
                 }
                 zero.or(acc0).intoArray(lanes, 0);
@@ -307,13 +306,13 @@ final class MappedPacking {
             // The last pixels (fewer than 4 vectors): one by one.
             if (p0 < plane) {
                 int count = plane - p0;
-                java.util.Arrays.fill(lanes, 0, count, 0L);
+                java.util.Arrays.fill(lanes, 0, count, 0);
                 for (int k = 0; k < channels; k++) {
                     int ch = c0 + k;
                     int base = src + k * plane + p0;
                     for (int i = 0; i < count; i++) {
                         float v = act.apply(x[base + i] * scale[ch] + shift[ch]);
-                        lanes[i] |= (v < threshold ? 1L : 0L) << k;
+                        lanes[i] |= (v < threshold ? 1 : 0) << k;
                     }
                 }
                 store(dst, image, g, p0, lanes, count);
@@ -322,8 +321,8 @@ final class MappedPacking {
     }
 
     /** Stores word {@code g} of {@code count} pixels from flat interior pixel {@code p0} of image {@code image}. */
-    private static void store(PackedActivations dst, int image, int g, int p0, long[] lanes, int count) {
-        long[] bits = dst.bits();
+    private static void store(PackedActivations dst, int image, int g, int p0, int[] lanes, int count) {
+        int[] bits = dst.bits();
         int w = dst.width();
         int words = dst.wordsPerPixel();
         int y = p0 / w;
