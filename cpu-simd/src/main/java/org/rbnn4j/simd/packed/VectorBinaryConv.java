@@ -18,7 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>2 pixels x 4 filter vectors ({@link #WIDE_PANEL} filters per panel): 2 broadcasts and 4 loads per
  *       8 popcounts;</li>
  *   <li>4 pixels x 2 filter vectors ({@link #NARROW_PANEL} filters per panel), for layers whose filter count
- *       would leave wide panels partly empty (32 or 96 filters with AVX-512).</li>
+ *       would leave wide panels partly empty (32 or 96 filters with AVX-512);</li>
+ *   <li>8 pixels x 1 filter vector ({@link #SINGLE_PANEL} filters per panel): 16 or 48 filters.</li>
  * </ul>
  * Why 32-bit words rather than 64: the XOR, popcount and add per bit are the same, but a tile of 8 int accumulators
  * covers 64 filters against 32 with longs, so the per-tile costs (call, set-up, epilogue) are spread over twice the
@@ -58,6 +59,8 @@ final class VectorBinaryConv {
     static final int WIDE_PANEL = 4 * LANES;
     /** Filters per panel of the 4 x 2 kernel. */
     static final int NARROW_PANEL = 2 * LANES;
+    /** Filters per panel of the 8 x 1 kernel. */
+    static final int SINGLE_PANEL = LANES;
     /** Floats of the same width, for the int-to-float conversion of results. */
     private static final VectorSpecies<Float> FS = VectorSpecies.of(float.class, IS.vectorShape());
     static final int PIXEL_BLOCK = 64;
@@ -65,22 +68,33 @@ final class VectorBinaryConv {
     private VectorBinaryConv() {
     }
 
-    /** The panel width that wastes fewest lanes for {@code outChannels} filters (wide on ties). */
+    /**
+     * The panel width that wastes fewest lanes for {@code outChannels} filters, the wider on ties: lanes of a padded
+     * filter cost as much as real ones, and a partial panel goes through the block buffer instead of being stored
+     * directly (16 filters in 32-filter panels ran resnet20_1w1a's first stage at half speed).
+     */
     static int panelWidthFor(int outChannels) {
-        int wide = (outChannels + WIDE_PANEL - 1) / WIDE_PANEL * WIDE_PANEL;
-        int narrow = (outChannels + NARROW_PANEL - 1) / NARROW_PANEL * NARROW_PANEL;
-        return wide > narrow ? NARROW_PANEL : WIDE_PANEL;
+        int best = WIDE_PANEL;
+        for (int width : new int[] {NARROW_PANEL, SINGLE_PANEL}) {
+            if (roundUp(outChannels, width) < roundUp(outChannels, best)) {
+                best = width;
+            }
+        }
+        return best;
+    }
+
+    private static int roundUp(int v, int m) {
+        return (v + m - 1) / m * m;
     }
 
     static boolean supportsPanelWidth(int panelWidth) {
-        return panelWidth == WIDE_PANEL || panelWidth == NARROW_PANEL;
+        return panelWidth == WIDE_PANEL || panelWidth == NARROW_PANEL || panelWidth == SINGLE_PANEL;
     }
 
     static void compute(PackedConv2d conv, PackedActivations in, int firstImage, int pixelFrom, int pixelTo,
                         int panelFrom, int panelTo, float[] out, OutputLayout layout) {
         PackedFilters f = conv.filters();
         int panelWidth = f.panelWidth();
-        boolean wide = panelWidth == WIDE_PANEL;
         int[] act = in.bits();
         int[] w = f.bits();
         int[] bias = conv.biasTable();
@@ -147,11 +161,14 @@ final class VectorBinaryConv {
                 float[] target = direct ? out : block;
                 int[] dstOff = direct ? outOff : blockOff;
                 int dstAdd = direct ? co0 : 0;
-                if (wide) {
+                if (panelWidth == WIDE_PANEL) {
                     fusedTiles2x4(act, actOff, biasOff, dstOff, blockLen, taps, w, wOff, bias, co0,
                             dstAdd, target);
-                } else {
+                } else if (panelWidth == NARROW_PANEL) {
                     fusedTiles4x2(act, actOff, biasOff, dstOff, blockLen, taps, w, wOff, bias, co0,
+                            dstAdd, target);
+                } else {
+                    fusedTiles8x1(act, actOff, biasOff, dstOff, blockLen, taps, w, wOff, bias, co0,
                             dstAdd, target);
                 }
                 if (direct) {
@@ -311,6 +328,82 @@ final class VectorBinaryConv {
                     .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, o3);
             ((FloatVector) IntVector.fromArray(IS, bias, b3 + LANES).sub(c31).sub(c31)
                     .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, o3 + LANES);
+        }
+    }
+
+    /**
+     * Micro-kernel 8 x 1: eight pixels at a time against the one filter vector of a single-vector panel, as
+     * {@link #tile2x4}; 8 broadcasts and 1 load per 8 popcounts. The window offsets are read from {@code actOff}
+     * in the tap loop (8 of them do not stay in registers next to the loop state anyway).
+     */
+    private static void fusedTiles8x1(int[] act, int[] actOff, int[] biasOff, int[] dstOff, int count,
+                                      int[] taps, int[] w, int wOff, int[] bias, int co0,
+                                      int dstAdd, float[] out) {
+        int[] a = new int[8];
+        for (int t = 0; t < count; t += 8) {
+            // A short last tile repeats its first pixel; the repeats store the same values again.
+            for (int j = 0; j < 8; j++) {
+                a[j] = actOff[t + j < count ? t + j : t];
+            }
+            IntVector c0 = IntVector.zero(IS);
+            IntVector c1 = IntVector.zero(IS);
+            IntVector c2 = IntVector.zero(IS);
+            IntVector c3 = IntVector.zero(IS);
+            IntVector c4 = IntVector.zero(IS);
+            IntVector c5 = IntVector.zero(IS);
+            IntVector c6 = IntVector.zero(IS);
+            IntVector c7 = IntVector.zero(IS);
+            int a0 = a[0];
+            int a1 = a[1];
+            int a2 = a[2];
+            int a3 = a[3];
+            int a4 = a[4];
+            int a5 = a[5];
+            int a6 = a[6];
+            int a7 = a[7];
+            for (int kk = 0, wi = wOff; kk < taps.length; kk++, wi += SINGLE_PANEL) {
+                int d = taps[kk];
+                IntVector w0 = IntVector.fromArray(IS, w, wi);
+                c0 = IntVector.broadcast(IS, act[a0 + d]).lanewise(VectorOperators.XOR, w0)
+                        .lanewise(VectorOperators.BIT_COUNT).add(c0);
+                c1 = IntVector.broadcast(IS, act[a1 + d]).lanewise(VectorOperators.XOR, w0)
+                        .lanewise(VectorOperators.BIT_COUNT).add(c1);
+                c2 = IntVector.broadcast(IS, act[a2 + d]).lanewise(VectorOperators.XOR, w0)
+                        .lanewise(VectorOperators.BIT_COUNT).add(c2);
+                c3 = IntVector.broadcast(IS, act[a3 + d]).lanewise(VectorOperators.XOR, w0)
+                        .lanewise(VectorOperators.BIT_COUNT).add(c3);
+                c4 = IntVector.broadcast(IS, act[a4 + d]).lanewise(VectorOperators.XOR, w0)
+                        .lanewise(VectorOperators.BIT_COUNT).add(c4);
+                c5 = IntVector.broadcast(IS, act[a5 + d]).lanewise(VectorOperators.XOR, w0)
+                        .lanewise(VectorOperators.BIT_COUNT).add(c5);
+                c6 = IntVector.broadcast(IS, act[a6 + d]).lanewise(VectorOperators.XOR, w0)
+                        .lanewise(VectorOperators.BIT_COUNT).add(c6);
+                c7 = IntVector.broadcast(IS, act[a7 + d]).lanewise(VectorOperators.XOR, w0)
+                        .lanewise(VectorOperators.BIT_COUNT).add(c7);
+            }
+            int i1 = t + 1 < count ? t + 1 : t;
+            int i2 = t + 2 < count ? t + 2 : t;
+            int i3 = t + 3 < count ? t + 3 : t;
+            int i4 = t + 4 < count ? t + 4 : t;
+            int i5 = t + 5 < count ? t + 5 : t;
+            int i6 = t + 6 < count ? t + 6 : t;
+            int i7 = t + 7 < count ? t + 7 : t;
+            ((FloatVector) IntVector.fromArray(IS, bias, biasOff[t] + co0).sub(c0).sub(c0)
+                    .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, dstOff[t] + dstAdd);
+            ((FloatVector) IntVector.fromArray(IS, bias, biasOff[i1] + co0).sub(c1).sub(c1)
+                    .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, dstOff[i1] + dstAdd);
+            ((FloatVector) IntVector.fromArray(IS, bias, biasOff[i2] + co0).sub(c2).sub(c2)
+                    .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, dstOff[i2] + dstAdd);
+            ((FloatVector) IntVector.fromArray(IS, bias, biasOff[i3] + co0).sub(c3).sub(c3)
+                    .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, dstOff[i3] + dstAdd);
+            ((FloatVector) IntVector.fromArray(IS, bias, biasOff[i4] + co0).sub(c4).sub(c4)
+                    .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, dstOff[i4] + dstAdd);
+            ((FloatVector) IntVector.fromArray(IS, bias, biasOff[i5] + co0).sub(c5).sub(c5)
+                    .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, dstOff[i5] + dstAdd);
+            ((FloatVector) IntVector.fromArray(IS, bias, biasOff[i6] + co0).sub(c6).sub(c6)
+                    .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, dstOff[i6] + dstAdd);
+            ((FloatVector) IntVector.fromArray(IS, bias, biasOff[i7] + co0).sub(c7).sub(c7)
+                    .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, dstOff[i7] + dstAdd);
         }
     }
 }

@@ -24,7 +24,7 @@ import org.rbnn4j.core.compute.ConvGeometry;
 class PackedConv2dTest {
 
     static Stream<Arguments> shapes() {
-        int[] channels = {3, 16, 63, 64, 65, 130};
+        int[] channels = {3, 16, 31, 33, 63, 64, 65, 130};
         int[] sizes = {7, 9, 15};
         int[] couts = {5, 16, 17, 33, 64, 40};
         List<Arguments> list = new ArrayList<>();
@@ -75,9 +75,10 @@ class PackedConv2dTest {
             conv.forward(in, nhwc, OutputLayout.NHWC, kernelImpl);
             assertThat(nhwc).as("%s NHWC", kernelImpl).containsExactly(expectedNhwc);
         }
-        // Both register blocks of the vector kernel (panels of 2 and of 4 vectors of filters), whichever the
+        // Every register block of the vector kernel (panels of 1, 2 and 4 vectors of filters), whichever the
         // default for this filter count, with full panels (fused epilogue) and a partial last panel.
-        for (int panelWidth : new int[] {PopcountKernel.vectorPanelWidth(16), PopcountKernel.vectorPanelWidth(64)}) {
+        int single = PopcountKernel.vectorPanelWidth(1);
+        for (int panelWidth : new int[] {single, 2 * single, 4 * single}) {
             PackedConv2d c = new PackedConv2d(PackedFilters.pack(wts, 0, cout, cin, kernel, kernel, panelWidth),
                     h, w, stride, padding, border);
             float[] nchw = new float[g.outputSize()];
@@ -101,12 +102,18 @@ class PackedConv2dTest {
 
     @Test
     void panelWidthFollowsTheFilterCount() {
-        int narrow = PopcountKernel.vectorPanelWidth(16);
-        int wide = PopcountKernel.vectorPanelWidth(64);
-        assertThat(wide).isEqualTo(2 * narrow);
-        assertThat(PopcountKernel.vectorPanelWidth(3 * narrow)).isEqualTo(narrow);
-        assertThat(PopcountKernel.vectorPanelWidth(16 * narrow)).isEqualTo(wide);
-        assertThat(PackedConv2d.of(ConvGeometry.of(1, 8, 4, 4, 16 * narrow, 3, 1, 1), new float[16 * narrow * 8 * 9])
+        // The panel that wastes fewest filter lanes, the wider on ties: one, two or four vectors of filters.
+        int single = PopcountKernel.vectorPanelWidth(1);
+        int narrow = 2 * single;
+        int wide = 4 * single;
+        assertThat(PopcountKernel.vectorPanelWidth(single)).isEqualTo(single);
+        assertThat(PopcountKernel.vectorPanelWidth(narrow)).isEqualTo(narrow);
+        assertThat(PopcountKernel.vectorPanelWidth(3 * single)).isEqualTo(single);
+        assertThat(PopcountKernel.vectorPanelWidth(4 * single)).isEqualTo(wide);
+        assertThat(PopcountKernel.vectorPanelWidth(6 * single)).isEqualTo(narrow);
+        assertThat(PopcountKernel.vectorPanelWidth(4 * single + 1)).isEqualTo(single);
+        assertThat(PopcountKernel.vectorPanelWidth(16 * single)).isEqualTo(wide);
+        assertThat(PackedConv2d.of(ConvGeometry.of(1, 8, 4, 4, 16 * single, 3, 1, 1), new float[16 * single * 8 * 9])
                 .filters().panelWidth()).isEqualTo(wide);
     }
 
