@@ -121,8 +121,10 @@ final class VectorBinaryConv {
         int[] biasOff = new int[PIXEL_BLOCK];
         int[] outOff = new int[PIXEL_BLOCK];
         // Results of one panel for the block's pixels, [pixel][filter], copied into out afterwards: NCHW (transposed),
-        // and the partial last panel of NHWC (only the filters that exist).
-        float[] block = new float[PIXEL_BLOCK * panelWidth];
+        // and the partial last panel of NHWC (only the filters that exist). Only allocated when some panel needs it:
+        // fused layers call this per band of a few hundred pixels, and 16 KB zeroed per call showed in their time.
+        boolean partialPanel = panelTo * panelWidth > cout;
+        float[] block = nhwc && !partialPanel ? null : new float[PIXEL_BLOCK * panelWidth];
         // Where pixel i of a block starts in the block buffer.
         int[] blockOff = new int[PIXEL_BLOCK];
         for (int i = 0; i < PIXEL_BLOCK; i++) {
