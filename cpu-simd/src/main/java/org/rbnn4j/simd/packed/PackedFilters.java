@@ -3,8 +3,8 @@ package org.rbnn4j.simd.packed;
 import java.util.Objects;
 
 /**
- * Binary convolution weights {@code sign(w)} ({@code sign(0) = +1}) of shape {@code [Cout, Cin, kh, kw]}, packed
- * along input channels into 32-bit words and laid out as panels for the register-blocked popcount kernel.
+ * Binary convolution weights {@code sign(w)} ({@code sign(0) = +1}) of shape {@code [Cout, Cin, kh, kw]}, 1 bit each
+ * in 64-bit words, laid out as panels for the register-blocked popcount kernel.
  *
  * <p><b>Bits</b>: as {@link PackedActivations}, a set bit means -1, tail bits past {@code Cin} are 0, so that
  * {@code a XOR w} of two packed words has ones only at valid, disagreeing channels.
@@ -12,10 +12,12 @@ import java.util.Objects;
  * <p><b>Layout</b>: output channels are grouped into panels of {@link #panelWidth()} filters (the last one padded
  * with all-zero filters whose outputs are never stored). Within a panel the reduction index
  * {@code k = (ky * kw + kx) * wordsPerPixel + word} runs outermost and the filter's slot innermost:
- * {@code bits[(panel * kWords + k) * panelWidth + co % panelWidth]}. One {@code k} step of the kernel thus
- * loads {@code panelWidth} consecutive words, one per int lane in filter order, and a kernel row {@code ky} of the
- * window is one contiguous run of {@code kw * wordsPerPixel} words both here and in the NHWC-words activations,
- * whatever the stride.
+ * channel word {@code q = (panel * kWords + k) * panelWidth + co % panelWidth}, where a channel word is the 32 bits of
+ * channels {@code 32g ..} as in {@link PackedActivations}. The 64-bit words of {@link #bits()} hold two consecutive
+ * channel words each: {@code q} in the low half of {@code bits[q / 2]} when {@code q} is even, in the high half when
+ * odd. One {@code k} step of the kernel thus loads {@code panelWidth} consecutive channel words as 64-bit words and
+ * reads them as int lanes, one filter per lane in filter order, and a kernel row {@code ky} of the window is one
+ * contiguous run of {@code kw * wordsPerPixel} words both here and in the NHWC-words activations, whatever the stride.
  *
  * <p>Also kept: per filter and tap, the sum of that tap's binary weights over the input channels
  * ({@code Cin - 2 * popcount}), from which {@link PackedConv2d} builds its zero-padding corrections. Immutable.
@@ -31,7 +33,7 @@ public final class PackedFilters {
     private final int wordsPerPixel;
     private final int panelWidth;
     private final int panelCount;
-    private final int[] bits;
+    private final long[] bits;
     private final int[] tapSums;
 
     private PackedFilters(int outChannels, int inChannels, int kernelH, int kernelW, int panelWidth) {
@@ -50,11 +52,11 @@ public final class PackedFilters {
             throw new IllegalArgumentException("filters of " + kernelH + "x" + kernelW + " taps over " + inChannels
                     + " channels have too many bits for exact integer results (at most 2^24)");
         }
-        long size = (long) panelCount * kernelH * kernelW * wordsPerPixel * panelWidth;
+        long size = ((long) panelCount * kernelH * kernelW * wordsPerPixel * panelWidth + 1) / 2;
         if (size > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("packed filters too large for one array: " + size + " words");
         }
-        this.bits = new int[(int) size];
+        this.bits = new long[(int) size];
         this.tapSums = new int[outChannels * kernelH * kernelW];
     }
 
@@ -87,7 +89,8 @@ public final class PackedFilters {
                     boolean negative = w[src + tap] < 0f;
                     if (negative) {
                         int k = tap * f.wordsPerPixel + (ci >>> 5);
-                        f.bits[panelBase + k * panelWidth] |= 1 << (ci & 31);
+                        int q = panelBase + k * panelWidth;
+                        f.bits[q >>> 1] |= 1L << ((ci & 31) + ((q & 1) << 5));
                     }
                     f.tapSums[co * taps + tap] += negative ? -1 : 1;
                 }
@@ -135,14 +138,19 @@ public final class PackedFilters {
     }
 
     /** The backing panel words, shared (see the class comment for the layout). */
-    public int[] bits() {
+    public long[] bits() {
         return bits;
     }
 
     /** Word {@code g} (channels {@code 32g ..}) of tap {@code (ky, kx)} of filter {@code co}. */
     public int word(int co, int ky, int kx, int g) {
         int k = (ky * kernelW + kx) * wordsPerPixel + g;
-        return bits[((co / panelWidth) * kWords() + k) * panelWidth + co % panelWidth];
+        return wordAt(((co / panelWidth) * kWords() + k) * panelWidth + co % panelWidth);
+    }
+
+    /** Channel word {@code q} of the layout (see the class comment): a half of one of the 64-bit words. */
+    int wordAt(int q) {
+        return (int) (bits[q >>> 1] >>> ((q & 1) << 5));
     }
 
     /** Sum of the binary weights of tap {@code (ky, kx)} of filter {@code co} over the input channels. */

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * {@code rbnn.binary.kernel=vector|scalar} overrides the choice.
  */
 public enum PopcountKernel {
-    /** {@link Integer#bitCount} one output at a time: the definition and the portable fallback. */
+    /** {@link Long#bitCount} one output at a time: the definition and the portable fallback. */
     SCALAR {
         @Override
         void compute(PackedConv2d conv, PackedActivations in, int firstImage, int pixelFrom, int pixelTo,
@@ -24,7 +24,10 @@ public enum PopcountKernel {
             ScalarBinaryConv.compute(conv, in, firstImage, pixelFrom, pixelTo, panelFrom, panelTo, out, layout);
         }
     },
-    /** {@code IntVector} XOR + {@code BIT_COUNT}, register-blocked 2 pixels x 4 (or 4 x 2) vectors of filters. */
+    /**
+     * Filter words loaded as {@code LongVector}s and read as int lanes (one filter per lane), XOR with the broadcast
+     * activation word + {@code BIT_COUNT}, register-blocked 2 pixels x 4 (or 4 x 2, 8 x 1) vectors of filters.
+     */
     VECTOR {
         @Override
         void compute(PackedConv2d conv, PackedActivations in, int firstImage, int pixelFrom, int pixelTo,

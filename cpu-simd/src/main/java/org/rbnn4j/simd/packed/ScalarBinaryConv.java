@@ -1,7 +1,7 @@
 package org.rbnn4j.simd.packed;
 
 /**
- * The reference packed binary convolution: the definition with {@link Integer#bitCount}, and the fallback on CPUs
+ * The reference packed binary convolution: the definition with {@link Long#bitCount}, and the fallback on CPUs
  * without a vector popcount.
  *
  * <p>Unlike the vector kernel it does not read the border or use the correction table: padded taps are skipped
@@ -22,7 +22,6 @@ final class ScalarBinaryConv {
                         int panelFrom, int panelTo, float[] out, OutputLayout layout) {
         PackedFilters f = conv.filters();
         int[] act = in.bits();
-        int[] wts = f.bits();
         int cin = f.inChannels();
         int cout = f.outChannels();
         int kh = f.kernelH();
@@ -61,11 +60,17 @@ final class ScalarBinaryConv {
                         for (int l = 0; l < lanes; l++) {
                             sum[l] += cin;
                         }
-                        for (int g = 0; g < words; g++) {
-                            int aw = act[a + g];
-                            int w = (panel * kWords + k + g) * panelWidth;
+                        // 64 channels at a time: two 32-bit channel words of the pixel and of each filter as one long
+                        // (the second one 0 past the last word).
+                        for (int g = 0; g < words; g += 2) {
+                            boolean pair = g + 1 < words;
+                            long aw = (act[a + g] & 0xFFFFFFFFL) | (pair ? (long) act[a + g + 1] << 32 : 0L);
+                            int w0 = (panel * kWords + k + g) * panelWidth;
+                            int w1 = w0 + panelWidth;
                             for (int l = 0; l < panelWidth; l++) {
-                                sum[l] -= 2 * Integer.bitCount(aw ^ wts[w + l]);
+                                long ww = (f.wordAt(w0 + l) & 0xFFFFFFFFL)
+                                        | (pair ? (long) f.wordAt(w1 + l) << 32 : 0L);
+                                sum[l] -= 2 * Long.bitCount(aw ^ ww);
                             }
                         }
                     }

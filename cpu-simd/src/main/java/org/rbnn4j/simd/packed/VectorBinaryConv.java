@@ -2,6 +2,7 @@ package org.rbnn4j.simd.packed;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -54,7 +55,11 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorBinaryConv {
     static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
+    /** Int lanes: filters per vector. */
     static final int LANES = IS.length();
+    /** The filters' 64-bit words of one vector of int lanes (two filters' channel words per long). */
+    private static final VectorSpecies<Long> LS = VectorSpecies.of(long.class, IS.vectorShape());
+    private static final int LONG_LANES = LS.length();
     /** Filters per panel of the 2 x 4 kernel. */
     static final int WIDE_PANEL = 4 * LANES;
     /** Filters per panel of the 4 x 2 kernel. */
@@ -96,7 +101,7 @@ final class VectorBinaryConv {
         PackedFilters f = conv.filters();
         int panelWidth = f.panelWidth();
         int[] act = in.bits();
-        int[] w = f.bits();
+        long[] w = f.bits();
         int[] bias = conv.biasTable();
         int kh = f.kernelH();
         int run = f.kernelW() * f.wordsPerPixel();
@@ -155,7 +160,7 @@ final class VectorBinaryConv {
                 }
             }
             for (int panel = panelFrom; panel < panelTo; panel++) {
-                int wOff = panel * kWords * panelWidth;
+                int wOff = panel * kWords * panelWidth / 2; // in the filters' 64-bit words
                 int co0 = panel * panelWidth;
                 int filters = Math.min(panelWidth, cout - co0);
                 // Full vector stores of a whole panel: straight into out (NHWC, full panel), else into the block.
@@ -201,7 +206,7 @@ final class VectorBinaryConv {
      * flattened, a call per tile measured 1-3% slower.)
      */
     private static void fusedTiles2x4(int[] act, int[] actOff, int[] biasOff, int[] dstOff, int count,
-                                      int[] taps, int[] w, int wOff, int[] bias, int co0,
+                                      int[] taps, long[] w, int wOff, int[] bias, int co0,
                                       int dstAdd, float[] out) {
         for (int t = 0; t < count; t += 2) {
             int i1 = t + 1 < count ? t + 1 : t;
@@ -220,7 +225,7 @@ final class VectorBinaryConv {
      * (same JVM, alternating). The epilogue is spelled out rather than called: one more call level hits C2's
      * {@code NodeCountInliningCutoff} here, and a vector that is not inlined is boxed.
      */
-    private static void tile2x4(int[] act, int a0, int a1, int[] taps, int[] w, int wOff, int[] bias, int b0,
+    private static void tile2x4(int[] act, int a0, int a1, int[] taps, long[] w, int wOff, int[] bias, int b0,
                                 int b1, float[] out, int o0, int o1) {
         IntVector c00 = IntVector.zero(IS);
         IntVector c01 = IntVector.zero(IS);
@@ -230,12 +235,12 @@ final class VectorBinaryConv {
         IntVector c11 = IntVector.zero(IS);
         IntVector c12 = IntVector.zero(IS);
         IntVector c13 = IntVector.zero(IS);
-        for (int kk = 0, wi = wOff; kk < taps.length; kk++, wi += WIDE_PANEL) {
+        for (int kk = 0, wi = wOff; kk < taps.length; kk++, wi += WIDE_PANEL / 2) {
             int d = taps[kk];
-            IntVector w0 = IntVector.fromArray(IS, w, wi);
-            IntVector w1 = IntVector.fromArray(IS, w, wi + LANES);
-            IntVector w2 = IntVector.fromArray(IS, w, wi + 2 * LANES);
-            IntVector w3 = IntVector.fromArray(IS, w, wi + 3 * LANES);
+            IntVector w0 = LongVector.fromArray(LS, w, wi).reinterpretAsInts();
+            IntVector w1 = LongVector.fromArray(LS, w, wi + LONG_LANES).reinterpretAsInts();
+            IntVector w2 = LongVector.fromArray(LS, w, wi + 2 * LONG_LANES).reinterpretAsInts();
+            IntVector w3 = LongVector.fromArray(LS, w, wi + 3 * LONG_LANES).reinterpretAsInts();
             IntVector x = IntVector.broadcast(IS, act[a0 + d]);
             c00 = x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT).add(c00);
             c01 = x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT).add(c01);
@@ -270,7 +275,7 @@ final class VectorBinaryConv {
      * The tile loop stays inside: a call per tile (18 arguments) measured equal or up to 3% slower on resnet20_1w1a.
      */
     private static void fusedTiles4x2(int[] act, int[] actOff, int[] biasOff, int[] dstOff, int count,
-                                      int[] taps, int[] w, int wOff, int[] bias, int co0,
+                                      int[] taps, long[] w, int wOff, int[] bias, int co0,
                                       int dstAdd, float[] out) {
         for (int t = 0; t < count; t += 4) {
             // A short last tile repeats its first pixel; the repeats store the same values again.
@@ -297,10 +302,10 @@ final class VectorBinaryConv {
             IntVector c21 = IntVector.zero(IS);
             IntVector c30 = IntVector.zero(IS);
             IntVector c31 = IntVector.zero(IS);
-            for (int kk = 0, wi = wOff; kk < taps.length; kk++, wi += NARROW_PANEL) {
+            for (int kk = 0, wi = wOff; kk < taps.length; kk++, wi += NARROW_PANEL / 2) {
                 int d = taps[kk];
-                IntVector w0 = IntVector.fromArray(IS, w, wi);
-                IntVector w1 = IntVector.fromArray(IS, w, wi + LANES);
+                IntVector w0 = LongVector.fromArray(LS, w, wi).reinterpretAsInts();
+                IntVector w1 = LongVector.fromArray(LS, w, wi + LONG_LANES).reinterpretAsInts();
                 IntVector x = IntVector.broadcast(IS, act[a0 + d]);
                 c00 = x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT).add(c00);
                 c01 = x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT).add(c01);
@@ -339,7 +344,7 @@ final class VectorBinaryConv {
      * in the tap loop (8 of them do not stay in registers next to the loop state anyway).
      */
     private static void fusedTiles8x1(int[] act, int[] actOff, int[] biasOff, int[] dstOff, int count,
-                                      int[] taps, int[] w, int wOff, int[] bias, int co0,
+                                      int[] taps, long[] w, int wOff, int[] bias, int co0,
                                       int dstAdd, float[] out) {
         int[] a = new int[8];
         for (int t = 0; t < count; t += 8) {
@@ -363,9 +368,9 @@ final class VectorBinaryConv {
             int a5 = a[5];
             int a6 = a[6];
             int a7 = a[7];
-            for (int kk = 0, wi = wOff; kk < taps.length; kk++, wi += SINGLE_PANEL) {
+            for (int kk = 0, wi = wOff; kk < taps.length; kk++, wi += SINGLE_PANEL / 2) {
                 int d = taps[kk];
-                IntVector w0 = IntVector.fromArray(IS, w, wi);
+                IntVector w0 = LongVector.fromArray(LS, w, wi).reinterpretAsInts();
                 c0 = IntVector.broadcast(IS, act[a0 + d]).lanewise(VectorOperators.XOR, w0)
                         .lanewise(VectorOperators.BIT_COUNT).add(c0);
                 c1 = IntVector.broadcast(IS, act[a1 + d]).lanewise(VectorOperators.XOR, w0)

@@ -30,9 +30,10 @@
  * }
  * }</pre>
  *
- * <p>Kernels: {@link org.rbnn4j.simd.packed.PopcountKernel#VECTOR} ({@code LongVector} XOR + {@code BIT_COUNT},
- * 2x4 or 4x2 register blocks of 8 accumulators) and {@link org.rbnn4j.simd.packed.PopcountKernel#SCALAR}
- * ({@link java.lang.Long#bitCount}, the definition and fallback); {@code PopcountKernel.best()} chooses, the system
+ * <p>Kernels: {@link org.rbnn4j.simd.packed.PopcountKernel#VECTOR} ({@code IntVector} XOR + {@code BIT_COUNT} on
+ * 32-bit words, one filter per lane, 2x4, 4x2 or 8x1 register blocks of 8 accumulators) and
+ * {@link org.rbnn4j.simd.packed.PopcountKernel#SCALAR} ({@link java.lang.Integer#bitCount}, the definition and
+ * fallback); {@code PopcountKernel.best()} chooses, the system
  * property {@code rbnn.binary.kernel} overrides. {@link org.rbnn4j.simd.packed.BinaryConvBenchmark} measures the
  * packed 3x3 convolution against the float one of the same shape.
  */

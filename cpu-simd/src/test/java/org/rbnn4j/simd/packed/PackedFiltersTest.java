@@ -24,8 +24,10 @@ class PackedFiltersTest {
             // Word 2 of tap (1, 2) of the last filter holds channels 64..69, at its place in filter order in the panel.
             int co = cout - 1;
             int k = (1 * 3 + 2) * 3 + 2;
-            int word = f.bits()[((co / width) * f.kWords() + k) * width + co % width];
-            assertThat(word).isEqualTo(f.word(co, 1, 2, 2));
+            int q = ((co / width) * f.kWords() + k) * width + co % width;
+            int word = (int) (f.bits()[q / 2] >>> (q % 2 == 0 ? 0 : 32));
+            assertThat(word).as("channel word %d: the %s half of 64-bit word %d", q, q % 2 == 0 ? "low" : "high", q / 2)
+                    .isEqualTo(f.word(co, 1, 2, 2)).isEqualTo(f.wordAt(q));
             int expected = 0;
             for (int ci = 64; ci < 70; ci++) {
                 if (w[((co * 70 + ci) * 3 + 1) * 3 + 2] < 0f) {
@@ -37,7 +39,7 @@ class PackedFiltersTest {
             for (int j = cout % width == 0 ? width : cout % width; j < width; j++) {
                 int base = ((cout - 1) / width) * f.kWords() * width + j;
                 for (int kk = 0; kk < f.kWords(); kk++) {
-                    assertThat(f.bits()[base + kk * width]).as("padding filter %d", j).isZero();
+                    assertThat(f.wordAt(base + kk * width)).as("padding filter %d", j).isZero();
                 }
             }
         }
