@@ -8,12 +8,13 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The fast packed binary convolution: a binary GEMM with M = output pixels, N = filters, K = {@code kh*kw}
- * words-per-pixel, computed as {@code K_bits - 2*popcount(a XOR w)} with {@link IntVector} and
- * {@link VectorOperators#BIT_COUNT} (VPOPCNTD with AVX-512 VPOPCNTDQ).
+ * words-per-pixel, computed as {@code K_bits - 2*popcount(a XOR w)} with the filters' 64-bit words loaded as
+ * {@link LongVector}s and read as int lanes, and {@link VectorOperators#BIT_COUNT} (VPOPCNTD with AVX-512 VPOPCNTDQ).
  *
- * <p>Vector lanes run along filters, one filter per 32-bit lane: each activation word is broadcast and XORed with
+ * <p>Vector lanes run along filters, one filter per 32-bit lane (each 64-bit filter word holds the channel words of
+ * two neighbouring filters, see {@link PackedFilters}): each 32-bit activation word is broadcast and XORed with
  * vectors of consecutive filters' words, so any channel count works, no horizontal sums are needed, and the counts
- * already lie in filter order. Two register blocks of 8 {@code IntVector} accumulators (16 exceed C2's inlining
+ * already lie in filter order. Three register blocks of 8 {@code IntVector} accumulators (16 exceed C2's inlining
  * budget and run several times slower):
  * <ul>
  *   <li>2 pixels x 4 filter vectors ({@link #WIDE_PANEL} filters per panel): 2 broadcasts and 4 loads per
@@ -22,14 +23,16 @@ import jdk.incubator.vector.VectorSpecies;
  *       would leave wide panels partly empty (32 or 96 filters with AVX-512);</li>
  *   <li>8 pixels x 1 filter vector ({@link #SINGLE_PANEL} filters per panel): 16 or 48 filters.</li>
  * </ul>
- * Why 32-bit words rather than 64: the XOR, popcount and add per bit are the same, but a tile of 8 int accumulators
- * covers 64 filters against 32 with longs, so the per-tile costs (call, set-up, epilogue) are spread over twice the
- * work, and the epilogue needs no reordering of counts. With 64-bit words the counts of two long accumulators had to
- * be interleaved into filter order first ({@code even + (odd << 32)}); in one JVM, alternating, the int tiles ran
- * 9-37% faster with 64 and 128 channels, 2% with 256 and equal with 512 (3x3, single thread; the kernel was the
- * bottleneck at small K, where 9-18 words per window leave the per-tile costs a large share). Broadcasting a 32-bit
- * half of a 64-bit word instead (to keep 64-bit activations) costs a register-to-vector move per half and gave the
- * gain back; a {@code MemorySegment} view of a {@code long[]} was slower still, and without type profiles 6x slower.
+ * Why int lanes and 32-bit activation words rather than one filter per long lane: the XOR, popcount and add per bit
+ * are the same, but a tile of 8 int accumulators covers 64 filters against 32 with longs, so the per-tile costs
+ * (call, set-up, epilogue) are spread over twice the work, the epilogue needs no reordering of counts (with long lanes
+ * two accumulators had to be interleaved into filter order, {@code even + (odd << 32)}), and layers of up to 32
+ * channels read one word per pixel instead of 64 bits. In one JVM, alternating with the long-lane kernel: 3x3 convs
+ * 9-37% faster with 64 and 128 channels, 2% with 256, equal with 512; resnet20_1w1a +30%, resnet18_1w1a +6% whole.
+ * Keeping 64-bit activation words cost that gain back however the halves were brought into lanes: broadcasting a
+ * 32-bit half (a register-to-vector move each), a {@code MemorySegment} int view of the {@code long[]} (slower still,
+ * and 6x slower without type profiles), or a 64-bit broadcast and its rotation by 32 against filters stored as
+ * half-steps ({@code VPRORQ}; vgg_small_1w1a 6% slower than the long-lane kernel).
  *
  * <p>No im2col: the NHWC-words activations with their built-in border already are the panel of every pixel, since the
  * {@code kw * wordsPerPixel} words of one kernel row are contiguous in both operands whatever the stride; the pixels
