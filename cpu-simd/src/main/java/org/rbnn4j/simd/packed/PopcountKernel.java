@@ -53,9 +53,9 @@ public enum PopcountKernel {
                           int panelFrom, int panelTo, float[] out, OutputLayout layout);
 
     /**
-     * Filters per panel for {@code outChannels} filters that the vector kernel runs fastest: 4 vectors of the
-     * preferred {@code IntVector} species (64 with AVX-512), or 2 vectors (32) where that wastes fewer lanes
-     * (e.g. 32 or 96 filters). The scalar kernel takes any width.
+     * Filters per panel for {@code outChannels} filters that the vector kernel runs fastest: 4 vectors of int lanes
+     * (64 filters with AVX-512), or 2 or 1 vectors (32, 16) where that wastes fewer lanes (e.g. 32, 96, 16 or 48
+     * filters). The scalar kernel takes any width.
      */
     public static int vectorPanelWidth(int outChannels) {
         return Holder.VECTOR_AVAILABLE ? VectorBinaryConv.panelWidthFor(outChannels) : FALLBACK_PANEL_WIDTH;
