@@ -23,10 +23,18 @@ public final class BinaryConvExecutor implements AutoCloseable {
     private static final int MAX_TILE_PIXELS = 256;
     /** Tiles per thread to aim for, so that uneven tiles still balance. */
     private static final int TILES_PER_THREAD = 4;
+    /**
+     * Binary multiply-accumulates each thread must get before a call is split at all (about 16 us of kernel time):
+     * handing tiles to a parked worker and waiting for it costs tens of microseconds on a VM, and one image of
+     * resnet20_1w1a's 16-channel layers is 2.4 M bit-MACs (~2.5 us). Split regardless, a single image on 2 threads
+     * took 1.9-2.6 ms against 0.24-0.35 ms on 1.
+     */
+    public static final long MIN_BIT_MACS_PER_THREAD = 16L << 20;
 
     private final int threads;
     private final PopcountKernel kernel;
     private final ExecutorService pool;
+    private final long minBitMacsPerThread;
 
     /** {@code threads <= 0} means one per available processor; the kernel is {@link PopcountKernel#best()}. */
     public BinaryConvExecutor(int threads) {
@@ -34,8 +42,18 @@ public final class BinaryConvExecutor implements AutoCloseable {
     }
 
     public BinaryConvExecutor(int threads, PopcountKernel kernel) {
+        this(threads, kernel, MIN_BIT_MACS_PER_THREAD);
+    }
+
+    /**
+     * An executor that splits a call among its threads only when each thread gets at least
+     * {@code minBitMacsPerThread} binary multiply-accumulates ({@link #MIN_BIT_MACS_PER_THREAD} by default; 0 splits
+     * every call, as tests of the split need).
+     */
+    public BinaryConvExecutor(int threads, PopcountKernel kernel, long minBitMacsPerThread) {
         this.threads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         this.kernel = Objects.requireNonNull(kernel, "kernel");
+        this.minBitMacsPerThread = Math.max(1, minBitMacsPerThread);
         if (this.threads > 1) {
             AtomicInteger counter = new AtomicInteger();
             this.pool = Executors.newFixedThreadPool(this.threads - 1, r -> {
@@ -106,15 +124,22 @@ public final class BinaryConvExecutor implements AutoCloseable {
         run(conv, in, image, image * pixels + pixelFrom, image * pixels + pixelTo, out, layout);
     }
 
+    /** Threads worth using for {@code bitMacs} of work: at most {@code threads}, each with {@code minPerThread}. */
+    static int usefulThreads(long bitMacs, int threads, long minPerThread) {
+        return (int) Math.min(threads, Math.max(1, bitMacs / Math.max(1, minPerThread)));
+    }
+
     private void run(PackedConv2d conv, PackedActivations in, int firstImage, int pixelFrom, int pixelTo,
                      float[] out, OutputLayout layout) {
         int panels = conv.filters().panelCount();
-        if (pool == null) {
+        int pixels = pixelTo - pixelFrom;
+        int useful = usefulThreads((long) pixels * conv.filters().outChannels() * conv.filters().kBits(), threads,
+                minBitMacsPerThread);
+        if (pool == null || useful == 1) {
             kernel.compute(conv, in, firstImage, pixelFrom, pixelTo, 0, panels, out, layout);
             return;
         }
-        int pixels = pixelTo - pixelFrom;
-        int wanted = threads * TILES_PER_THREAD;
+        int wanted = useful * TILES_PER_THREAD;
         int tilePixels = Math.min(MAX_TILE_PIXELS, roundUp4((pixels + wanted - 1) / wanted));
         int pixelTiles = (pixels + tilePixels - 1) / tilePixels;
         // Few pixels (one small image): split the filters too.
@@ -136,7 +161,7 @@ public final class BinaryConvExecutor implements AutoCloseable {
                 kernel.compute(conv, in, firstImage, p0, p1, g0, g1, out, layout);
             }
         };
-        int helpers = Math.min(threads - 1, tiles - 1);
+        int helpers = Math.min(useful - 1, tiles - 1);
         List<Future<?>> futures = new ArrayList<>(helpers);
         for (int i = 0; i < helpers; i++) {
             futures.add(pool.submit(worker));

@@ -89,7 +89,7 @@ class PackedConv2dTest {
             assertThat(nhwc).as("panels of %d, NHWC", panelWidth).containsExactly(expectedNhwc);
         }
         for (int threads : new int[] {1, 2}) {
-            try (BinaryConvExecutor exec = new BinaryConvExecutor(threads, PopcountKernel.VECTOR)) {
+            try (BinaryConvExecutor exec = new BinaryConvExecutor(threads, PopcountKernel.VECTOR, 0)) {
                 float[] nchw = new float[g.outputSize()];
                 exec.forward(conv, in, nchw, OutputLayout.NCHW);
                 assertThat(nchw).as("executor, %d threads", threads).containsExactly(expected);
@@ -98,6 +98,18 @@ class PackedConv2dTest {
                 assertThat(nhwc).as("executor NHWC, %d threads", threads).containsExactly(expectedNhwc);
             }
         }
+    }
+
+    @Test
+    void callsAreSplitOnlyWhenEveryThreadGetsEnoughWork() {
+        long min = BinaryConvExecutor.MIN_BIT_MACS_PER_THREAD;
+        // One image of a 16-channel 32x32 layer (2.4 M bit-MACs): one thread; a large layer: all of them.
+        assertThat(BinaryConvExecutor.usefulThreads(16L * 9 * 16 * 1024, 2, min)).isEqualTo(1);
+        assertThat(BinaryConvExecutor.usefulThreads(3 * min, 2, min)).isEqualTo(2);
+        assertThat(BinaryConvExecutor.usefulThreads(3 * min, 8, min)).isEqualTo(3);
+        assertThat(BinaryConvExecutor.usefulThreads(1, 4, 0)).isEqualTo(1);
+        assertThat(BinaryConvExecutor.usefulThreads(2, 4, 0)).isEqualTo(2);
+        assertThat(BinaryConvExecutor.usefulThreads(0, 4, min)).isEqualTo(1);
     }
 
     @Test
@@ -129,7 +141,7 @@ class PackedConv2dTest {
         ActivationPacker.packNchw(x, 0, in);
         int per = conv.outputSizePerImage();
         for (int threads : new int[] {1, 2}) {
-            try (BinaryConvExecutor exec = new BinaryConvExecutor(threads, PopcountKernel.VECTOR)) {
+            try (BinaryConvExecutor exec = new BinaryConvExecutor(threads, PopcountKernel.VECTOR, 0)) {
                 for (int image = 0; image < 3; image++) {
                     float[] out = new float[per];
                     exec.forwardImage(conv, in, image, out, OutputLayout.NCHW);

@@ -92,7 +92,7 @@ class BorderChannelsModelTest {
         float[] fused = run(program.fused(), x, n, new Execution(Backends.current(), kernel, null));
         PackedModelTest.assertSameLogits(Tensor.of(fused, n, 10), expected, "border network");
         assertThat(fused).as("fused = unfused").isEqualTo(reference);
-        try (BinaryConvExecutor twoThreads = new BinaryConvExecutor(2, kernel)) {
+        try (BinaryConvExecutor twoThreads = new BinaryConvExecutor(2, kernel, 0)) {
             float[] split = run(program.fused(), x, n, new Execution(Backends.current(), kernel, twoThreads));
             assertThat(split).as("binary convolutions split over two threads").isEqualTo(reference);
         }
