@@ -218,8 +218,8 @@ final class MappedPacking {
      * bits as storing {@code v} and packing it with {@code ActivationPacker.packNchw}).
      *
      * <p>Like {@code VectorActivationPacker.packNchw}, each visit of a channel plane reads 4 vectors of pixels (whole
-     * cache lines): the 32 planes of a word lie 4 KB apart at 32x32 and share L1 sets, so revisiting them per half
-     * line would miss twice as often.
+     * cache lines): the 32 planes of a word lie 4 KB apart at 32x32 and share L1 sets, so each plane is visited as
+     * few times as possible (with 64-bit words and 8-pixel vectors, visits of half a line had missed twice as often).
      */
     static void pack(float[] x, int off, float[] scale, float[] shift, Activation act, float threshold,
                      PackedActivations dst, int image) {
