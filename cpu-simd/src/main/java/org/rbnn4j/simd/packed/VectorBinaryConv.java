@@ -343,18 +343,29 @@ final class VectorBinaryConv {
 
     /**
      * Micro-kernel 8 x 1: eight pixels at a time against the one filter vector of a single-vector panel, as
-     * {@link #tile2x4}; 8 broadcasts and 1 load per 8 popcounts. The window offsets are read from {@code actOff}
-     * in the tap loop (8 of them do not stay in registers next to the loop state anyway).
+     * {@link #tile2x4}; 8 broadcasts and 1 load per 8 popcounts. The tile loop stays inside, as in
+     * {@link #fusedTiles4x2}.
      */
     private static void fusedTiles8x1(int[] act, int[] actOff, int[] biasOff, int[] dstOff, int count,
                                       int[] taps, long[] w, int wOff, int[] bias, int co0,
                                       int dstAdd, float[] out) {
-        int[] a = new int[8];
         for (int t = 0; t < count; t += 8) {
             // A short last tile repeats its first pixel; the repeats store the same values again.
-            for (int j = 0; j < 8; j++) {
-                a[j] = actOff[t + j < count ? t + j : t];
-            }
+            int i1 = t + 1 < count ? t + 1 : t;
+            int i2 = t + 2 < count ? t + 2 : t;
+            int i3 = t + 3 < count ? t + 3 : t;
+            int i4 = t + 4 < count ? t + 4 : t;
+            int i5 = t + 5 < count ? t + 5 : t;
+            int i6 = t + 6 < count ? t + 6 : t;
+            int i7 = t + 7 < count ? t + 7 : t;
+            int a0 = actOff[t];
+            int a1 = actOff[i1];
+            int a2 = actOff[i2];
+            int a3 = actOff[i3];
+            int a4 = actOff[i4];
+            int a5 = actOff[i5];
+            int a6 = actOff[i6];
+            int a7 = actOff[i7];
             IntVector c0 = IntVector.zero(IS);
             IntVector c1 = IntVector.zero(IS);
             IntVector c2 = IntVector.zero(IS);
@@ -363,14 +374,6 @@ final class VectorBinaryConv {
             IntVector c5 = IntVector.zero(IS);
             IntVector c6 = IntVector.zero(IS);
             IntVector c7 = IntVector.zero(IS);
-            int a0 = a[0];
-            int a1 = a[1];
-            int a2 = a[2];
-            int a3 = a[3];
-            int a4 = a[4];
-            int a5 = a[5];
-            int a6 = a[6];
-            int a7 = a[7];
             for (int kk = 0, wi = wOff; kk < taps.length; kk++, wi += SINGLE_PANEL / 2) {
                 int d = taps[kk];
                 IntVector w0 = LongVector.fromArray(LS, w, wi).reinterpretAsInts();
@@ -391,13 +394,6 @@ final class VectorBinaryConv {
                 c7 = IntVector.broadcast(IS, act[a7 + d]).lanewise(VectorOperators.XOR, w0)
                         .lanewise(VectorOperators.BIT_COUNT).add(c7);
             }
-            int i1 = t + 1 < count ? t + 1 : t;
-            int i2 = t + 2 < count ? t + 2 : t;
-            int i3 = t + 3 < count ? t + 3 : t;
-            int i4 = t + 4 < count ? t + 4 : t;
-            int i5 = t + 5 < count ? t + 5 : t;
-            int i6 = t + 6 < count ? t + 6 : t;
-            int i7 = t + 7 < count ? t + 7 : t;
             ((FloatVector) IntVector.fromArray(IS, bias, biasOff[t] + co0).sub(c0).sub(c0)
                     .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, dstOff[t] + dstAdd);
             ((FloatVector) IntVector.fromArray(IS, bias, biasOff[i1] + co0).sub(c1).sub(c1)
