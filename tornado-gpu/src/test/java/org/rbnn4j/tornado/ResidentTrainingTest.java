@@ -5,19 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.rbnn4j.core.compute.Backends;
 import org.rbnn4j.core.compute.ComputeBackend;
-import org.rbnn4j.core.model.ModelSpec;
-import org.rbnn4j.core.model.ModelZoo;
 import org.rbnn4j.core.model.Network;
-import org.rbnn4j.core.nn.CrossEntropyLoss;
-import org.rbnn4j.core.nn.Mode;
 import org.rbnn4j.core.nn.Parameter;
-import org.rbnn4j.core.optim.Sgd;
 import org.rbnn4j.core.optim.TemperatureSchedule;
-import org.rbnn4j.core.tensor.Tensor;
 import org.rbnn4j.tornado.resident.ResidentTornadoBackend;
 
 /**
@@ -36,41 +29,21 @@ class ResidentTrainingTest {
                           long[] countersAfterRead) {
     }
 
-    /** One training step on a batch of Gaussian pixels and uniform labels drawn from {@code data}; returns its loss. */
-    private static double step(Network net, Sgd sgd, CrossEntropyLoss loss, SplittableRandom data, int batchInEpoch) {
-        float[] pixels = new float[BATCH * 3 * SIZE * SIZE];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (float) data.nextGaussian();
-        }
-        int[] labels = new int[BATCH];
-        for (int i = 0; i < BATCH; i++) {
-            labels[i] = data.nextInt(10);
-        }
-        net.onBatchStart(batchInEpoch);
-        net.zeroGrad();
-        double value = loss.forward(net.forward(Tensor.of(pixels, BATCH, 3, SIZE, SIZE), Mode.TRAIN), labels);
-        net.backward(loss.backward());
-        sgd.step();
-        return value;
-    }
-
     private static Result train(ResidentTornadoBackend resident) {
         ComputeBackend previous = Backends.use(resident);
         try {
-            Network net = ModelZoo.create(ModelSpec.of(ModelZoo.RESNET20_1W1A, 3, 10).withInputSize(SIZE), 7);
-            Sgd sgd = new Sgd(net.parameters(), 0.1, 0.9, 1e-4);
-            CrossEntropyLoss loss = new CrossEntropyLoss();
-            SplittableRandom data = new SplittableRandom(11);
+            RandomBatchTraining training = new RandomBatchTraining(3, SIZE, BATCH, 7, 11);
+            Network net = training.net();
             List<Double> losses = new ArrayList<>();
             TemperatureSchedule temperature = TemperatureSchedule.standard();
             for (int epoch = 0; epoch < EPOCHS; epoch++) {
                 net.onEpochStart(epoch, 10, temperature.t(epoch, 10), temperature.k(epoch, 10));
                 for (int b = 0; b < BATCHES; b++) {
-                    losses.add(step(net, sgd, loss, data, b));
+                    losses.add(training.step(b));
                 }
             }
             long[] before = resident.arenaCounters();
-            sgd.velocities(); // what a checkpoint reads: brings the device's values home
+            training.sgd().velocities(); // what a checkpoint reads: brings the device's values home
             long[] after = resident.arenaCounters();
             net.toCheckpoint(); // parameters home too
             return new Result(losses, net.parameters(), before, after);
@@ -118,15 +91,12 @@ class ResidentTrainingTest {
                 new TornadoBackend(staged.device(), staged.reproducible()), 1 << 22, 1 << 24)) {
             ComputeBackend previous = Backends.use(resident);
             try {
-                Network net = ModelZoo.create(ModelSpec.of(ModelZoo.RESNET20_1W1A, 3, 10).withInputSize(SIZE), 3);
-                Sgd sgd = new Sgd(net.parameters(), 0.1, 0.9, 1e-4);
-                CrossEntropyLoss loss = new CrossEntropyLoss();
-                SplittableRandom data = new SplittableRandom(5);
-                net.onEpochStart(0, 10, 1f, 1f);
+                RandomBatchTraining training = new RandomBatchTraining(3, SIZE, BATCH, 3, 5);
+                training.net().onEpochStart(0, 10, 1f, 1f);
                 long[][] counters = new long[4][];
                 for (int b = 0; b < 3; b++) {
                     counters[b] = resident.arenaCounters();
-                    step(net, sgd, loss, data, b);
+                    training.step(b);
                 }
                 counters[3] = resident.arenaCounters();
                 for (int b = 1; b < 3; b++) {
