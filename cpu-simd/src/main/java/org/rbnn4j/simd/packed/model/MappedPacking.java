@@ -126,16 +126,23 @@ final class MappedPacking {
         DoubleVector a0 = DoubleVector.fromArray(D, acc, 2 * n);
         DoubleVector a1 = DoubleVector.fromArray(D, acc, 3 * n);
         int end = off + count;
-        // Channels wrap at c (a multiple of the vector length), as in FusedBinaryConv.finishRun.
+        // Channels wrap at c (a multiple of the vector length), as in FusedBinaryConv.finishRun. Each full-width vector
+        // is mapped as two half-width ones that widen to doubles straight from their registers: mapping it whole and
+        // reading the halves back from the store (a full-width store, then loads of its halves) cost 25% more here
+        // (131,072 floats: 33 against 25 us; half-width float operations are full-rate on this machine).
         for (int i = off, ch = 0; i < end; i += lanes) {
-            FloatVector v = FloatVector.fromArray(F, x, i).mul(FloatVector.fromArray(F, scale, ch))
-                    .add(FloatVector.fromArray(F, shift, ch));
+            FloatVector u = FloatVector.fromArray(FD, x, i).mul(FloatVector.fromArray(FD, scale, ch))
+                    .add(FloatVector.fromArray(FD, shift, ch));
+            u = u.blend(lv, u.compare(VectorOperators.LT, lb));
+            u = u.blend(hv, u.compare(VectorOperators.GT, hb));
+            u.intoArray(x, i);
+            FloatVector v = FloatVector.fromArray(FD, x, i + half).mul(FloatVector.fromArray(FD, scale, ch + half))
+                    .add(FloatVector.fromArray(FD, shift, ch + half));
             v = v.blend(lv, v.compare(VectorOperators.LT, lb));
             v = v.blend(hv, v.compare(VectorOperators.GT, hb));
-            v.intoArray(x, i);
-            DoubleVector lo = (DoubleVector) FloatVector.fromArray(FD, x, i).convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector hi = (DoubleVector) FloatVector.fromArray(FD, x, i + half)
-                    .convertShape(VectorOperators.F2D, D, 0);
+            v.intoArray(x, i + half);
+            DoubleVector lo = (DoubleVector) u.convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector hi = (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
             // The new terms receive the running sums, never the other way round (ProfileFreeJitTest).
             s0 = lo.add(s0);
             s1 = hi.add(s1);
