@@ -34,8 +34,6 @@ final class FusedBinaryConv implements Op {
      * pixel blocks fill and each filter panel is read once for several images.
      */
     static final int GROUP_PIXELS = 256;
-    /** Floats per call of the epilogue's vector loop at most (see {@link #finishChunk}). */
-    static final int CHUNK_FLOATS = 2048;
     /** All lanes: {@code a.blend(v, ALL)} is {@code v} as a vector of known class (see ProfileFreeJitTest). */
     private static final VectorMask<Float> ALL = S.maskAll(true);
 
@@ -46,6 +44,13 @@ final class FusedBinaryConv implements Op {
     private final int poolStride;
     private final float[] scale;
     private final float[] shift;
+    /**
+     * {@code alpha}, {@code scale}, {@code shift} repeated over whole pixels for the vector epilogue (see
+     * {@link RepeatedChannels}; null on the scalar path or without BatchNorm): its loop runs chunks of their length.
+     */
+    private final float[] alphaRun;
+    private final float[] scaleRun;
+    private final float[] shiftRun;
     private final int other;
     private final Activation activation;
     private final float lowBound;
@@ -125,6 +130,9 @@ final class FusedBinaryConv implements Op {
         int calls = bandRows > 0 ? (conv.outH() + bandRows - 1) / bandRows : 1;
         // Vector path: one term per double lane per vector, s0 + s1, the reduction, one addition per call into sums.
         boolean vectorPath = cout % LANES == 0 && LANES == 2 * HALF.length();
+        this.alphaRun = vectorPath ? RepeatedChannels.of(alpha) : null;
+        this.scaleRun = vectorPath && scale != null ? RepeatedChannels.of(scale) : null;
+        this.shiftRun = vectorPath && scale != null ? RepeatedChannels.of(shift) : null;
         this.sumDepth = vectorPath ? size / LANES + HALF.length() + 1 + calls : size;
         this.anyNegativeAlpha = negative;
         this.describe = describe;
@@ -266,7 +274,7 @@ final class FusedBinaryConv implements Op {
         // The double lanes of the sums carry over from chunk to chunk in acc (same additions as one long loop).
         double[] acc = sums != null ? new double[4 * D.length()] : null;
         boolean magnitudes = activation.magnitudeBound() == 0;
-        int chunk = Math.max(cout, CHUNK_FLOATS / cout * cout);
+        int chunk = alphaRun.length;
         for (int i = 0; i < count; i += chunk) {
             finishChunk(src, srcOff + i, scaled, y, yOff + i, o, Math.min(chunk, count - i), acc, magnitudes);
         }
@@ -280,7 +288,7 @@ final class FusedBinaryConv implements Op {
     }
 
     /**
-     * The vector loop of {@link #finishRun} over at most {@link #CHUNK_FLOATS} floats of whole pixels, its four double
+     * The vector loop of {@link #finishRun} over at most {@code alphaRun.length} floats of whole pixels, its four double
      * accumulators (sum and magnitude of the low and high half lanes) loaded from and stored back to {@code acc} (null:
      * no sums). Why chunks: a method whose loop runs long enough gets compiled on-stack (OSR) in the middle of the loop,
      * where C2 knows the accumulators only as {@code DoubleVector}, not their concrete class; it then fails to
@@ -299,23 +307,27 @@ final class FusedBinaryConv implements Op {
         DoubleVector a0 = sum ? DoubleVector.fromArray(D, acc, 2 * n) : DoubleVector.zero(D);
         DoubleVector a1 = sum ? DoubleVector.fromArray(D, acc, 3 * n) : DoubleVector.zero(D);
         boolean affine = scale != null;
+        float[] alphaRun = this.alphaRun;
+        float[] scaleRun = this.scaleRun;
+        float[] shiftRun = this.shiftRun;
         float lb = lowBound;
         float lv = lowValue;
         float hb = highBound;
         float hv = highValue;
+        // The per-channel constants repeat over the chunk's pixels, so every load indexes by i (see RepeatedChannels).
         // Each full-width vector as two half-width ones that widen to doubles straight from their registers (as
         // MappedPacking.mapNhwcChunk: storing it whole and loading its halves back cost 25% more).
-        for (int i = 0, c = 0; i < count; i += LANES) {
+        for (int i = 0; i < count; i += LANES) {
             FloatVector u = FloatVector.fromArray(HALF, src, srcOff + i);
             FloatVector v = FloatVector.fromArray(HALF, src, srcOff + i + half);
             if (scaled) {
-                u = u.mul(FloatVector.fromArray(HALF, alpha, c));
-                v = v.mul(FloatVector.fromArray(HALF, alpha, c + half));
+                u = u.mul(FloatVector.fromArray(HALF, alphaRun, i));
+                v = v.mul(FloatVector.fromArray(HALF, alphaRun, i + half));
             }
             if (affine) {
-                u = u.mul(FloatVector.fromArray(HALF, scale, c)).add(FloatVector.fromArray(HALF, shift, c));
-                v = v.mul(FloatVector.fromArray(HALF, scale, c + half))
-                        .add(FloatVector.fromArray(HALF, shift, c + half));
+                u = u.mul(FloatVector.fromArray(HALF, scaleRun, i)).add(FloatVector.fromArray(HALF, shiftRun, i));
+                v = v.mul(FloatVector.fromArray(HALF, scaleRun, i + half))
+                        .add(FloatVector.fromArray(HALF, shiftRun, i + half));
             }
             if (o != null) {
                 u = u.add(FloatVector.fromArray(HALF, o, yOff + i));
@@ -337,10 +349,6 @@ final class FusedBinaryConv implements Op {
                     a0 = lo.abs().add(a0);
                     a1 = hi.abs().add(a1);
                 }
-            }
-            c += LANES;
-            if (c == cout) {
-                c = 0;
             }
         }
         if (sum) {

@@ -71,8 +71,10 @@ final class MappedPacking {
 
     /**
      * {@link #mapNhwc} that also returns the image's mean as {@link SampleMean#decide} gives it from double sums of
-     * the mapped values, read back as they are stored (NaN when undecided: call {@link SampleMean#reference} on the
-     * mapped image then). One pass instead of mapping and then reading the whole image again for its mean.
+     * the mapped values (NaN when undecided: call {@link SampleMean#reference} on the mapped image then). One pass
+     * instead of mapping and then reading the whole image again for its mean. {@code scale} and {@code shift} hold the
+     * per-channel values repeated over whole pixels ({@link RepeatedChannels#of}; the per-channel arrays themselves
+     * work too, one pixel per chunk): the vector loop runs in chunks of their length.
      */
     static float mapNhwcDecidedMean(float[] x, int off, int c, int hw, float[] scale, float[] shift, Activation act) {
         int lanes = F.length();
@@ -85,12 +87,16 @@ final class MappedPacking {
         int n = D.length();
         double[] acc = new double[4 * n];
         int end = off + c * hw;
-        int chunk = Math.max(c, FusedBinaryConv.CHUNK_FLOATS / c * c);
+        int chunk = scale.length;
+        if (chunk % c != 0 || shift.length != chunk) {
+            throw new IllegalArgumentException("scale and shift must repeat " + c + " channels over whole pixels, got "
+                    + scale.length + " and " + shift.length + " floats");
+        }
         // A bounded activation: the magnitudes are only summed if its bound does not decide the mean (as in
         // FusedBinaryConv.pack).
         boolean bounded = act.magnitudeBound() > 0;
         for (int i = off; i < end; i += chunk) {
-            mapNhwcChunk(x, i, Math.min(chunk, end - i), c, scale, shift, act, acc, !bounded);
+            mapNhwcChunk(x, i, Math.min(chunk, end - i), scale, shift, act, acc, !bounded);
         }
         // Each double lane holds one term per vector of floats, then s0 + s1 and the reduction of the lanes.
         double sum = DoubleVector.fromArray(D, acc, 0).add(DoubleVector.fromArray(D, acc, n))
@@ -112,7 +118,7 @@ final class MappedPacking {
      * for both callers was measured 2-3% slower on vgg_small_1w1a (~1,150 against ~1,190 images/s, six alternating
      * runs), its stage branches no longer specialised to one caller.
      */
-    private static void mapNhwcChunk(float[] x, int off, int count, int c, float[] scale, float[] shift,
+    private static void mapNhwcChunk(float[] x, int off, int count, float[] scale, float[] shift,
                                      Activation act, double[] acc, boolean magnitudes) {
         int lanes = F.length();
         int half = FD.length();
@@ -125,22 +131,22 @@ final class MappedPacking {
         DoubleVector s1 = DoubleVector.fromArray(D, acc, n);
         DoubleVector a0 = DoubleVector.fromArray(D, acc, 2 * n);
         DoubleVector a1 = DoubleVector.fromArray(D, acc, 3 * n);
-        int end = off + count;
-        // Channels wrap at c (a multiple of the vector length), as in FusedBinaryConv.finishRun. Each full-width vector
-        // is mapped as two half-width ones that widen to doubles straight from their registers: mapping it whole and
-        // reading the halves back from the store (a full-width store, then loads of its halves) cost 25% more here
-        // (131,072 floats: 33 against 25 us; half-width float operations are full-rate on this machine).
-        for (int i = off, ch = 0; i < end; i += lanes) {
-            FloatVector u = FloatVector.fromArray(FD, x, i).mul(FloatVector.fromArray(FD, scale, ch))
-                    .add(FloatVector.fromArray(FD, shift, ch));
+        // scale and shift repeat over the chunk's pixels, so every load indexes by j (see RepeatedChannels). Each
+        // full-width vector is mapped as two half-width ones that widen to doubles straight from their registers:
+        // mapping it whole and reading the halves back from the store (a full-width store, then loads of its halves)
+        // cost 25% more here (131,072 floats: 33 against 25 us; half-width float operations are full-rate on this
+        // machine).
+        for (int j = 0; j < count; j += lanes) {
+            FloatVector u = FloatVector.fromArray(FD, x, off + j).mul(FloatVector.fromArray(FD, scale, j))
+                    .add(FloatVector.fromArray(FD, shift, j));
             u = u.blend(lv, u.compare(VectorOperators.LT, lb));
             u = u.blend(hv, u.compare(VectorOperators.GT, hb));
-            u.intoArray(x, i);
-            FloatVector v = FloatVector.fromArray(FD, x, i + half).mul(FloatVector.fromArray(FD, scale, ch + half))
-                    .add(FloatVector.fromArray(FD, shift, ch + half));
+            u.intoArray(x, off + j);
+            FloatVector v = FloatVector.fromArray(FD, x, off + j + half).mul(FloatVector.fromArray(FD, scale, j + half))
+                    .add(FloatVector.fromArray(FD, shift, j + half));
             v = v.blend(lv, v.compare(VectorOperators.LT, lb));
             v = v.blend(hv, v.compare(VectorOperators.GT, hb));
-            v.intoArray(x, i + half);
+            v.intoArray(x, off + j + half);
             DoubleVector lo = (DoubleVector) u.convertShape(VectorOperators.F2D, D, 0);
             DoubleVector hi = (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
             // The new terms receive the running sums, never the other way round (ProfileFreeJitTest).
@@ -149,10 +155,6 @@ final class MappedPacking {
             if (magnitudes) {
                 a0 = lo.abs().add(a0);
                 a1 = hi.abs().add(a1);
-            }
-            ch += lanes;
-            if (ch == c) {
-                ch = 0;
             }
         }
         s0.intoArray(acc, 0);

@@ -22,6 +22,9 @@ final class PackedChannelAffine implements Op {
     private final int packedId;
     private final float[] scale;
     private final float[] shift;
+    /** {@code scale} and {@code shift} repeated over whole pixels, for the channels-last map. */
+    private final float[] scaleRun;
+    private final float[] shiftRun;
     private final Activation activation;
     private final int hw;
     private final String describe;
@@ -36,6 +39,8 @@ final class PackedChannelAffine implements Op {
         this.packedId = packedId;
         this.scale = scale;
         this.shift = shift;
+        this.scaleRun = RepeatedChannels.of(scale);
+        this.shiftRun = RepeatedChannels.of(shift);
         this.activation = activation;
         this.hw = hw;
         this.describe = describe;
@@ -58,7 +63,7 @@ final class PackedChannelAffine implements Op {
         int c = scale.length;
         float[] y = ws.convScratch();
         Convolution.forwardNhwc(conv.geometry(), x, i, nhwcWeights, y, 0);
-        float t = MappedPacking.mapNhwcDecidedMean(y, 0, c, hw, scale, shift, activation);
+        float t = MappedPacking.mapNhwcDecidedMean(y, 0, c, hw, scaleRun, shiftRun, activation);
         if (Float.isNaN(t)) {
             t = SampleMean.reference(y, 0, c, hw, ws.imageScratch());
         }

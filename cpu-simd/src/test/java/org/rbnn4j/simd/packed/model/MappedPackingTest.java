@@ -84,8 +84,14 @@ class MappedPackingTest {
                     float[] nchw = new float[c * hw];
                     LayoutOps.nhwcToNchw(expected, 3, nchw, 0, c, hw);
                     float mean = StandardisationKernels.mean(nchw, 0, c * hw);
+                    // per-channel constants (one pixel per chunk) and repeated over whole pixels (as the model's)
+                    float[] y = x.clone();
                     float decided = MappedPacking.mapNhwcDecidedMean(x, 3, c, hw, scale, shift, act);
+                    float decidedRepeated = MappedPacking.mapNhwcDecidedMean(y, 3, c, hw, RepeatedChannels.of(scale),
+                            RepeatedChannels.of(shift), act);
                     assertThat(x).as("%s %dx%d mapped", act, c, hw).containsExactly(expected);
+                    assertThat(y).as("%s %dx%d mapped, repeated constants", act, c, hw).containsExactly(expected);
+                    assertThat(Float.floatToIntBits(decidedRepeated)).isEqualTo(Float.floatToIntBits(decided));
                     if (!Float.isNaN(decided)) {
                         assertThat(Float.floatToIntBits(decided)).as("%s %dx%d saturated %s", act, c, hw, saturated)
                                 .isEqualTo(Float.floatToIntBits(mean));
