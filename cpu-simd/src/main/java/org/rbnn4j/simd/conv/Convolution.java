@@ -92,6 +92,10 @@ public final class Convolution {
      * images of {@code g}'s shape (only {@code g.batch()} is ignored); {@code wt} from {@link #packWeightsForNhwc}.
      */
     public static void forwardNhwc(ConvGeometry g, float[] x, int image, float[] wt, float[] y, int yOff) {
+        if (DirectConvolution.supports(g)) {
+            DirectConvolution.forwardNhwc(g, x, image, wt, y, yOff); // stride 1, few taps: no im2col
+            return;
+        }
         int cout = g.outChannels();
         int k = g.patchSize();
         int pixels = g.outH() * g.outW();
