@@ -317,7 +317,12 @@ final class FusedBinaryConv implements Op {
         // The per-channel constants repeat over the chunk's pixels, so every load indexes by i (see RepeatedChannels).
         // Each full-width vector as two half-width ones that widen to doubles straight from their registers (as
         // MappedPacking.mapNhwcChunk: storing it whole and loading its halves back cost 25% more).
-        for (int i = 0; i < count; i += LANES) {
+        // A loop counter stepping by one, the offset derived from it: with i += LANES as the counter C2 kept this loop
+        // uncounted (a range check per load and a safepoint poll per iteration, disassembled); this form is counted,
+        // unrolled and free of checks.
+        int vectors = count / LANES;
+        for (int k = 0; k < vectors; k++) {
+            int i = k * LANES;
             FloatVector u = FloatVector.fromArray(HALF, src, srcOff + i);
             FloatVector v = FloatVector.fromArray(HALF, src, srcOff + i + half);
             if (scaled) {
