@@ -17,17 +17,18 @@ class ConvolutionNhwcTest {
     @Test
     void channelsLastForwardEqualsTheNchwForwardBitForBit() {
         SplittableRandom rnd = new SplittableRandom(17);
-        // {cin, h, w, cout, kernel, stride, padding}: direct-path shapes (stride 1, rows of >= 8: a first layer,
-        // widths not a multiple of 8, filters not a multiple of the 32-filter panel, no padding, 1x1 and 5x5), and
-        // shapes that take the GEMM path (stride 2, rows narrower than 8, more taps than one depth block)
+        // {cin, h, w, cout, kernel, stride, padding, pad value}: direct-path shapes (stride 1, rows of >= 8: a first
+        // layer, widths not a multiple of 8, filters not a multiple of the 32-filter panel, no padding, 1x1 and 5x5,
+        // padding with ones), and shapes that take the GEMM path (stride 2, rows narrower than 8, more taps than one
+        // depth block)
         int[][] shapes = {
-                {3, 32, 32, 128, 3, 1, 1}, {3, 9, 13, 16, 3, 1, 1}, {1, 8, 8, 40, 3, 1, 1}, {4, 11, 10, 33, 3, 1, 0},
-                {2, 7, 12, 64, 1, 1, 0}, {3, 12, 9, 20, 5, 1, 2}, {3, 16, 16, 64, 3, 2, 1}, {3, 5, 6, 32, 3, 1, 1},
-                {48, 6, 8, 32, 3, 1, 1}};
+                {3, 32, 32, 128, 3, 1, 1, 0}, {3, 9, 13, 16, 3, 1, 1, 0}, {1, 8, 8, 40, 3, 1, 1, 1},
+                {4, 11, 10, 33, 3, 1, 0, 0}, {2, 7, 12, 64, 1, 1, 0, 0}, {3, 12, 9, 20, 5, 1, 2, 0},
+                {3, 16, 16, 64, 3, 2, 1, 0}, {3, 5, 6, 32, 3, 1, 1, 1}, {48, 6, 8, 32, 3, 1, 1, 0}};
         try (WorkerPool pool = new WorkerPool(1)) {
             for (int[] s : shapes) {
                 int batch = 2;
-                ConvGeometry g = new ConvGeometry(batch, s[0], s[1], s[2], s[3], s[4], s[4], s[5], s[6], 0f);
+                ConvGeometry g = new ConvGeometry(batch, s[0], s[1], s[2], s[3], s[4], s[4], s[5], s[6], s[7]);
                 float[] x = new float[g.inputSize()];
                 float[] w = new float[g.weightSize()];
                 for (int i = 0; i < x.length; i++) {
