@@ -249,13 +249,13 @@ final class FusedBinaryConv implements Op {
      * {@code y = act(affine(v) + other)} for {@code count} consecutive floats (whole pixels), {@code v} being
      * {@code src * alpha} ({@code scaled}) or {@code src} itself; {@code src} may be {@code y} at the same offset.
      * With {@code sums}, also adds the values to {@code sums[0]} and, for an activation without a magnitude bound,
-     * their magnitudes to {@code sums[1]} (in double,
-     * reading each result back as halves that widen in one conversion, as {@link SampleMean} does).
+     * their magnitudes to {@code sums[1]} (in double: each result computed as two half-width vectors that widen in
+     * one conversion each, as {@link SampleMean} reads them).
      *
-     * <p>One flat loop over whole vectors with the channel index wrapping at {@code cout} (a loop per pixel over one or
-     * two vectors, for 16 or 32 channels, costs more than the arithmetic), and every vector operation spelled out in
-     * it: a helper method per vector can get compiled on its own, then C2 declines to inline it and boxes the vectors.
-     * The loop runs in chunks of whole pixels ({@link #finishChunk}).
+     * <p>One flat loop over whole vectors, the per-channel constants repeated over whole pixels (a loop per pixel over
+     * one or two vectors, for 16 or 32 channels, costs more than the arithmetic), and every vector operation spelled
+     * out in it: a helper method per vector can get compiled on its own, then C2 declines to inline it and boxes the
+     * vectors. The loop runs in chunks of whole pixels ({@link #finishChunk}).
      */
     private void finishRun(float[] src, int srcOff, boolean scaled, float[] y, int yOff, float[] o, int count,
                            double[] sums) {
@@ -314,12 +314,11 @@ final class FusedBinaryConv implements Op {
         float lv = lowValue;
         float hb = highBound;
         float hv = highValue;
-        // The per-channel constants repeat over the chunk's pixels, so every load indexes by i (see RepeatedChannels).
         // Each full-width vector as two half-width ones that widen to doubles straight from their registers (as
-        // MappedPacking.mapNhwcChunk: storing it whole and loading its halves back cost 25% more).
-        // A loop counter stepping by one, the offset derived from it: with i += LANES as the counter C2 kept this loop
-        // uncounted (a range check per load and a safepoint poll per iteration, disassembled); this form is counted,
-        // unrolled and free of checks.
+        // MappedPacking.mapNhwcChunk: storing it whole and loading its halves back cost 25% more). Every load indexes
+        // by i, the constants repeating over the chunk's pixels (see RepeatedChannels), and i derives from a counter
+        // stepping by one: with i += LANES as the counter C2 kept this loop uncounted (a range check per load and a
+        // safepoint poll per iteration, disassembled); this form is counted, unrolled and free of checks.
         int vectors = count / LANES;
         for (int k = 0; k < vectors; k++) {
             int i = k * LANES;
