@@ -49,6 +49,10 @@ class PackedConv2dTest {
         list.add(Arguments.of(2, 65, 7, 9, 17, 3, 2, 2, BorderMode.ONE));
         list.add(Arguments.of(2, 16, 5, 5, 9, 1, 1, 1, BorderMode.ZERO));
         list.add(Arguments.of(2, 16, 5, 5, 9, 1, 2, 1, BorderMode.ONE));
+        // Several full wide panels into NHWC: pixel pairs run through all panels before the next pair.
+        list.add(Arguments.of(2, 65, 9, 11, 128, 3, 1, 1, BorderMode.ZERO));
+        list.add(Arguments.of(3, 33, 7, 7, 192, 3, 2, 1, BorderMode.ONE));
+        list.add(Arguments.of(2, 64, 8, 8, 256, 1, 1, 0, BorderMode.ZERO));
         return list.stream();
     }
 
