@@ -58,10 +58,9 @@ import jdk.incubator.vector.VectorSpecies;
  * output over several full wide panels whose filters fit {@link #PIXEL_MAJOR_WEIGHT_BYTES}: there each pixel pair
  * runs through all panels before the next ({@link #pixelMajorTiles2x4}), so that a pixel's output is written in one
  * go. Panel by panel, each pass wrote every pixel's row in pieces a panel apart, and with a batch-sized output (which
- * streams past the caches) that cost more than reading the filters from L2 again for every pair: same JVM,
- * alternating, 3x3 convolutions at batch 16 with 128 channels +4-8% (1.043, 1.055, 1.072, 0.996, 1.081; 18 KB of
- * filters), 256 +4-16% (72 KB), 512 +2% (288 KB), 64 (one panel) unchanged. Fused layers, whose output is a few
- * hundred pixels of scratch in L2, measured equal (vgg_small_1w1a 1.019, 0.995).
+ * streams past the caches) that cost more than reading all the panels' filters again for every pair: same JVM,
+ * alternating, 3x3 convolution at batch 16 with 128 channels (18 KB of filters) +4-8% (1.043, 1.055, 1.072, 0.996,
+ * 1.081), 64 (one panel) unchanged. Fused layers write a few hundred pixels of scratch in L2 and gain nothing.
  */
 final class VectorBinaryConv {
     static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
@@ -81,9 +80,11 @@ final class VectorBinaryConv {
     static final int PIXEL_BLOCK = 64;
     /**
      * Filter bytes of a call's panels up to which NHWC output over several wide panels is computed pixel pair by pixel
-     * pair across all panels: half of L2, so that the filters re-read for every pair come from L2, not memory.
+     * pair across all panels: L1's size, so that the filters re-read for every pair stay close. (Up to 512 KB, read
+     * from L2 for every pair, the standalone 256- and 512-channel convolutions gained too, but whole networks, whose
+     * layers then all ran pixel by pixel, measured 0.80-1.00 in alternating CLI runs.)
      */
-    static final int PIXEL_MAJOR_WEIGHT_BYTES = 512 * 1024;
+    static final int PIXEL_MAJOR_WEIGHT_BYTES = 32 * 1024;
 
     private VectorBinaryConv() {
     }
