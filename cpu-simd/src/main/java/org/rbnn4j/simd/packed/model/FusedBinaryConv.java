@@ -384,30 +384,7 @@ final class FusedBinaryConv implements Op {
                 int first = rOff + ((oy * poolStride) * convW + ox * poolStride) * cout;
                 int yp = yOff + (oy * outW + ox) * cout;
                 int c = 0;
-                if (poolIntegers && poolKernel == 2) {
-                    // The 2 x 2 window spelled out. The sums are integers converted to float (no NaN, no -0), so a
-                    // compare and a blend pick what Math.max / Math.min would; FloatVector.max / min spend several
-                    // instructions each on Java's NaN and signed-zero rules.
-                    int right = cout;
-                    int down = convW * cout;
-                    for (; c < bound; c += LANES) {
-                        FloatVector a = FloatVector.fromArray(S, alpha, c);
-                        FloatVector v00 = FloatVector.fromArray(S, r, first + c);
-                        FloatVector v01 = FloatVector.fromArray(S, r, first + right + c);
-                        FloatVector v10 = FloatVector.fromArray(S, r, first + down + c);
-                        FloatVector v11 = FloatVector.fromArray(S, r, first + down + right + c);
-                        FloatVector top = v01.blend(v00, v01.compare(VectorOperators.LT, v00));
-                        FloatVector bottom = v11.blend(v10, v11.compare(VectorOperators.LT, v10));
-                        FloatVector max = bottom.blend(top, bottom.compare(VectorOperators.LT, top));
-                        if (anyNegativeAlpha) {
-                            FloatVector topMin = v01.blend(v00, v01.compare(VectorOperators.GT, v00));
-                            FloatVector bottomMin = v11.blend(v10, v11.compare(VectorOperators.GT, v10));
-                            FloatVector min = bottomMin.blend(topMin, bottomMin.compare(VectorOperators.GT, topMin));
-                            max = min.blend(max, a.compare(VectorOperators.LT, 0f).not());
-                        }
-                        a.mul(max).intoArray(y, yp + c);
-                    }
-                } else if (poolIntegers) {
+                if (poolIntegers) {
                     for (; c < bound; c += LANES) {
                         FloatVector a = FloatVector.fromArray(S, alpha, c);
                         FloatVector max = FloatVector.fromArray(S, r, first + c);
@@ -415,10 +392,13 @@ final class FusedBinaryConv implements Op {
                         for (int ky = 0; ky < poolKernel; ky++) {
                             for (int kx = ky == 0 ? 1 : 0; kx < poolKernel; kx++) {
                                 FloatVector v = FloatVector.fromArray(S, r, first + (ky * convW + kx) * cout + c);
-                                // On the new value, the running extremes as arguments (ProfileFreeJitTest).
-                                max = v.max(max);
+                                // The sums are integers converted to float (no NaN, no -0), so a compare and a
+                                // blend pick what Math.max / Math.min would; FloatVector.max / min spend several
+                                // instructions each on Java's NaN and signed-zero rules. On the new value, the
+                                // running extremes as arguments (ProfileFreeJitTest).
+                                max = v.blend(max, v.compare(VectorOperators.LE, max));
                                 if (anyNegativeAlpha) {
-                                    min = v.min(min);
+                                    min = v.blend(min, v.compare(VectorOperators.GE, min));
                                 }
                             }
                         }
