@@ -88,7 +88,10 @@ final class DirectConvolution {
     /**
      * Pixels {@code i = 0..7} reading {@code x[base + taps[p] + i]} for tap {@code p}, against the panel of
      * {@code 2 * LANES} filters at {@code b[bOff + p * NR ..]}; pixel {@code i}'s results to {@code c[cOff + i * ldc ..]}.
-     * As {@code Kernel8x2}: every accumulator a separate local and a straight-line epilogue.
+     * As {@code Kernel8x2}: every accumulator a separate local and a straight-line epilogue. Not {@code Kernel8x2}
+     * itself: it reads A at {@code aOff + i * rowStride + p * colStride}, linear in the tap {@code p}, while here the
+     * taps' inputs lie at a table of offsets (one kernel row apart every {@code kw} taps); calling it once per kernel
+     * row would store and re-add the sums between rows, which rounds differently from one chain of multiply-adds.
      */
     private static void tile8x2(int k, float[] x, int base, int[] taps, float[] b, int bOff, float[] c, int cOff,
                                 int ldc) {
