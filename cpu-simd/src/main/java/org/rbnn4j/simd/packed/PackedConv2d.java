@@ -196,7 +196,17 @@ public final class PackedConv2d {
 
     /** Index into {@link #biasTable()} of filter 0 at output position {@code (oy, ox)}. */
     int biasOffset(int oy, int ox) {
-        return (rowClass[oy] * colClasses + colClass[ox]) * paddedOutChannels();
+        return rowBiasOffset(oy) + columnBiasOffset(ox);
+    }
+
+    /** The part of {@link #biasOffset} that depends on the output row only. */
+    int rowBiasOffset(int oy) {
+        return rowClass[oy] * colClasses * paddedOutChannels();
+    }
+
+    /** The part of {@link #biasOffset} that depends on the output column only. */
+    int columnBiasOffset(int ox) {
+        return colClass[ox] * paddedOutChannels();
     }
 
     /**

@@ -155,25 +155,52 @@ final class VectorBinaryConv {
             blockOff[i] = i * panelWidth;
         }
 
+        // Per output column: where its window starts within an input row, and its part of the bias offset. A pixel's
+        // offsets are its row's bases plus these: one multiply per row instead of several per pixel (the per-pixel
+        // set-up measured 2.5-3.6% of a 64-channel convolution's time, paired in one JVM).
+        int[] colAct = new int[outW];
+        int[] colBias = new int[outW];
+        for (int ox = 0; ox < outW; ox++) {
+            colAct[ox] = (ox * stride + shift) * in.wordsPerPixel();
+            colBias[ox] = conv.columnBiasOffset(ox);
+        }
+        int outH = conv.outH();
+        int imageStride = in.imageStride();
+        // The position (image n, row oy, column ox) of the next block's first pixel.
+        int n = pixelFrom / outPixels;
+        int oy = (pixelFrom - n * outPixels) / outW;
+        int ox = pixelFrom - n * outPixels - oy * outW;
+
         for (int blockStart = pixelFrom; blockStart < pixelTo; blockStart += PIXEL_BLOCK) {
             int blockLen = Math.min(PIXEL_BLOCK, pixelTo - blockStart);
-            // Where each pixel of the block reads (window top-left), which correction class it has, where it writes.
-            int n = blockStart / outPixels;
-            int pix = blockStart - n * outPixels;
-            int oy = pix / outW;
-            int ox = pix - oy * outW;
-            for (int i = 0; i < blockLen; i++) {
-                actOff[i] = n * in.imageStride() + (oy * stride + shift) * rowStride
-                        + (ox * stride + shift) * in.wordsPerPixel();
-                biasOff[i] = conv.biasOffset(oy, ox);
+            // Where each pixel of the block reads (window top-left), which correction class it has, where it writes;
+            // run by run along output rows.
+            for (int i = 0; i < blockLen; ) {
                 int m = n - firstImage;
-                outOff[i] = nhwc ? (m * outPixels + pix) * cout : m * cout * outPixels + pix;
-                pix++;
-                if (++ox == outW) {
+                int rowAct = n * imageStride + (oy * stride + shift) * rowStride;
+                int rowBias = conv.rowBiasOffset(oy);
+                int rowPixel = m * outPixels + oy * outW + ox; // pixel ox of this row, counted from image firstImage
+                int len = Math.min(blockLen - i, outW - ox);
+                for (int j = 0; j < len; j++) {
+                    actOff[i + j] = rowAct + colAct[ox + j];
+                    biasOff[i + j] = rowBias + colBias[ox + j];
+                }
+                if (nhwc) {
+                    for (int j = 0; j < len; j++) {
+                        outOff[i + j] = (rowPixel + j) * cout;
+                    }
+                } else {
+                    int planeBase = m * cout * outPixels + (rowPixel - m * outPixels);
+                    for (int j = 0; j < len; j++) {
+                        outOff[i + j] = planeBase + j;
+                    }
+                }
+                i += len;
+                ox += len;
+                if (ox == outW) {
                     ox = 0;
-                    if (++oy == conv.outH()) {
+                    if (++oy == outH) {
                         oy = 0;
-                        pix = 0;
                         n++;
                     }
                 }
