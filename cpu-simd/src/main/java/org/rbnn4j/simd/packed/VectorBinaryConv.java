@@ -80,11 +80,14 @@ final class VectorBinaryConv {
     static final int PIXEL_BLOCK = 64;
     /**
      * Filter bytes of a call's panels up to which NHWC output over several wide panels is computed pixel pair by pixel
-     * pair across all panels: L1's size, so that the filters re-read for every pair stay close. (Up to 512 KB, read
-     * from L2 for every pair, the standalone 256- and 512-channel convolutions gained too, but whole networks, whose
-     * layers then all ran pixel by pixel, measured 0.80-1.00 in alternating CLI runs.)
+     * pair across all panels: about L1's size (32 KB here), so that the filters re-read for every pair stay close.
+     * 40 KB takes in the 128 -> 256 convolutions (36 KB of filters): resnet18_1w1a +1.9% and +3.3%, vgg_small_1w1a
+     * +0.2% and +1.2% against 32 KB, paired in one JVM; 80 KB (vgg_small_1w1a +0.5%, quartiles 0.98-1.02) and 320 KB
+     * (-0.7%) gained nothing more. (Up to 512 KB, read from L2 for every pair, the standalone 256- and 512-channel
+     * convolutions gained, but whole networks, whose layers then all ran pixel by pixel, measured 0.80-1.00 in
+     * alternating CLI runs.)
      */
-    static final int PIXEL_MAJOR_WEIGHT_BYTES = 32 * 1024;
+    static final int PIXEL_MAJOR_WEIGHT_BYTES = 40 * 1024;
 
     private VectorBinaryConv() {
     }
