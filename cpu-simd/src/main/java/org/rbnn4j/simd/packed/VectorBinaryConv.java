@@ -55,12 +55,13 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Loop order: pixel blocks of {@link #PIXEL_BLOCK} outer, panels, then pixel tiles, so that one panel of filters
  * (at most 36 KB for 512 input channels) and one block of activations stay in L1 or close to it. Except for NHWC
- * output over several full wide panels whose filters fit {@link #PIXEL_MAJOR_WEIGHT_BYTES}: there each pixel pair
- * runs through all panels before the next ({@link #pixelMajorTiles2x4}), so that a pixel's output is written in one
- * go. Panel by panel, each pass wrote every pixel's row in pieces a panel apart, and with a batch-sized output (which
- * streams past the caches) that cost more than reading all the panels' filters again for every pair: same JVM,
- * alternating, 3x3 convolution at batch 16 with 128 channels (18 KB of filters) +4-8% (1.043, 1.055, 1.072, 0.996,
- * 1.081), 64 (one panel) unchanged. Fused layers write a few hundred pixels of scratch in L2 and gain nothing.
+ * output over several full wide panels whose filters fit L1, or L2 when the call's output streams past L2
+ * ({@link #pixelMajorOrder}): there each pixel pair runs through all panels before the next
+ * ({@link #pixelMajorTiles2x4}), so that a pixel's output is written in one go. Panel by panel, each pass wrote every
+ * pixel's row in pieces a panel apart, and with a batch-sized output (which streams past the caches) that cost more
+ * than reading all the panels' filters again for every pair: same JVM, alternating, 3x3 convolution at batch 16 with
+ * 128 channels (18 KB of filters) +4-8% (1.043, 1.055, 1.072, 0.996, 1.081), with 256 channels at 16x16 (72 KB, from
+ * L2) +17%, 64 (one panel) unchanged. Fused layers write a few hundred pixels of scratch in L2 and gain nothing.
  */
 final class VectorBinaryConv {
     static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
@@ -88,6 +89,21 @@ final class VectorBinaryConv {
      * alternating CLI runs.)
      */
     static final int PIXEL_MAJOR_WEIGHT_BYTES = 40 * 1024;
+    /**
+     * Output bytes of a call from which it streams past L2 (1 MB here; twice that, so that fused layers' bands, a few
+     * hundred pixels written to scratch that stays in L2, never count) and the pieces that panel-by-panel order writes
+     * a panel apart cost more than re-reading the filters from L2 for every pixel pair.
+     */
+    static final long STREAMED_OUTPUT_BYTES = 2L << 20;
+    /**
+     * Filter bytes up to which a call with a {@linkplain #STREAMED_OUTPUT_BYTES streamed output} runs pixel by pixel,
+     * its filters read from L2 for every pair: half of L2. Standalone 3x3 convolutions at batch 16 against
+     * {@link #PIXEL_MAJOR_WEIGHT_BYTES} alone, paired in one JVM: 256 channels at 16x16 (72 KB of filters, 4 MB of
+     * output) x1.17 (quartiles 1.15-1.20), 512 at 8x8 (288 KB, 2 MB) x1.035, 128 at 32x32 (already pixel by pixel)
+     * unchanged; vgg_small_1w1a and resnet18_1w1a, whose fused layers write bands of a few hundred pixels, x1.002 and
+     * x1.018 (noise).
+     */
+    static final int STREAMED_PIXEL_MAJOR_WEIGHT_BYTES = 512 * 1024;
 
     private VectorBinaryConv() {
     }
@@ -105,6 +121,23 @@ final class VectorBinaryConv {
             }
         }
         return best;
+    }
+
+    /**
+     * Whether full panels of {@code panelWidth} filters ({@code panels} of them, {@code kWords} words per filter) into
+     * NHWC output for {@code pixels} pixels run pixel pair by pixel pair across all panels
+     * ({@link #pixelMajorTiles2x4}) rather than panel by panel: with several wide panels, while their filters fit
+     * {@link #PIXEL_MAJOR_WEIGHT_BYTES}, or, when the call's output streams past L2
+     * ({@link #STREAMED_OUTPUT_BYTES}), while they fit {@link #STREAMED_PIXEL_MAJOR_WEIGHT_BYTES}.
+     */
+    static boolean pixelMajorOrder(int panelWidth, int panels, int kWords, int pixels) {
+        if (panelWidth != WIDE_PANEL || panels < 2) {
+            return false;
+        }
+        long weightBytes = (long) panels * kWords * panelWidth * Integer.BYTES;
+        long outputBytes = (long) pixels * panels * panelWidth * Float.BYTES;
+        return weightBytes <= PIXEL_MAJOR_WEIGHT_BYTES
+                || outputBytes >= STREAMED_OUTPUT_BYTES && weightBytes <= STREAMED_PIXEL_MAJOR_WEIGHT_BYTES;
     }
 
     private static int roundUp(int v, int m) {
@@ -150,8 +183,8 @@ final class VectorBinaryConv {
         boolean partialPanel = panelTo * panelWidth > cout;
         float[] block = nhwc && !partialPanel ? null : new float[PIXEL_BLOCK * panelWidth];
         // Several full wide panels into NHWC: pixel pairs outer (see the class comment).
-        boolean pixelMajor = nhwc && !partialPanel && panelWidth == WIDE_PANEL && panelTo - panelFrom >= 2
-                && (long) (panelTo - panelFrom) * kWords * panelWidth * Integer.BYTES <= PIXEL_MAJOR_WEIGHT_BYTES;
+        boolean pixelMajor = nhwc && !partialPanel
+                && pixelMajorOrder(panelWidth, panelTo - panelFrom, kWords, pixelTo - pixelFrom);
         // Where pixel i of a block starts in the block buffer.
         int[] blockOff = new int[PIXEL_BLOCK];
         for (int i = 0; i < PIXEL_BLOCK; i++) {

@@ -134,6 +134,42 @@ class PackedConv2dTest {
     }
 
     @Test
+    void aBatchSizedOutputRunsPixelByPixelWithTheSameResults() {
+        // Three wide panels whose filters overflow L1 (54 words x 3 panels): pixel pairs outer when the call's output
+        // streams past L2 (the whole batch), panel by panel for one image; the two orders give the same floats.
+        int wide = VectorBinaryConv.WIDE_PANEL;
+        SplittableRandom rnd = new SplittableRandom(11);
+        int batch = 12;
+        int size = 16;
+        ConvGeometry g = ConvGeometry.of(batch, 192, size, size, 3 * wide, 3, 1, 1);
+        float[] x = randomWithZeros(rnd, g.inputSize());
+        float[] wts = randomWithZeros(rnd, g.weightSize());
+        PackedConv2d conv = PackedConv2d.of(g, wts);
+        PackedActivations in = PackedActivations.allocate(batch, 192, size, size, 1);
+        ActivationPacker.packNchw(x, 0, in);
+        int kWords = conv.filters().kWords();
+        int pixels = size * size;
+        if (wide == 64) {
+            assertThat(VectorBinaryConv.pixelMajorOrder(wide, 3, kWords, batch * pixels)).as("whole batch").isTrue();
+            assertThat(VectorBinaryConv.pixelMajorOrder(wide, 3, kWords, pixels)).as("one image").isFalse();
+        }
+        float[] whole = new float[g.outputSize()];
+        conv.forward(in, whole, OutputLayout.NHWC, PopcountKernel.VECTOR);
+        int per = conv.outputSizePerImage();
+        for (int image = 0; image < batch; image++) {
+            float[] one = new float[per];
+            conv.forwardImages(in, image, 1, one, OutputLayout.NHWC, PopcountKernel.VECTOR);
+            assertThat(java.util.Arrays.copyOfRange(whole, image * per, (image + 1) * per)).as("image %d", image)
+                    .containsExactly(one);
+        }
+        ConvGeometry first = ConvGeometry.of(1, 192, size, size, 3 * wide, 3, 1, 1);
+        float[] expected = toNhwc(floatConv(first, signs(java.util.Arrays.copyOf(x, first.inputSize())), signs(wts)),
+                1, 3 * wide, size, size);
+        assertThat(java.util.Arrays.copyOf(whole, per)).as("image 0 against the float convolution")
+                .containsExactly(expected);
+    }
+
+    @Test
     void singleImagePathWritesThatImageOnly() {
         SplittableRandom rnd = new SplittableRandom(5);
         ConvGeometry g = ConvGeometry.of(3, 130, 9, 9, 40, 3, 1, 1);
