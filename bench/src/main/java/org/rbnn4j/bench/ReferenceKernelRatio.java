@@ -56,7 +56,26 @@ public final class ReferenceKernelRatio {
                 System.err.println(args[i] + ": expected CHANNELS:SIZE, e.g. 64:32");
                 System.exit(2);
             }
-            System.out.println(measure(exe, Integer.parseInt(shape[0]), Integer.parseInt(shape[1]), rounds));
+            int channels;
+            int size;
+            try {
+                channels = Integer.parseInt(shape[0]);
+                size = Integer.parseInt(shape[1]);
+            } catch (NumberFormatException e) {
+                System.err.println(args[i] + ": expected CHANNELS:SIZE, e.g. 64:32");
+                System.exit(2);
+                return;
+            }
+            if (channels < 1 || channels % 64 != 0 || size < 1) {
+                System.err.println(args[i] + ": the C kernel needs a channel count that is a multiple of 64");
+                System.exit(2);
+            }
+            try {
+                System.out.println(measure(exe, channels, size, rounds));
+            } catch (IOException e) {
+                System.err.println(e.getMessage());
+                System.exit(1);
+            }
         }
     }
 
