@@ -192,8 +192,8 @@ final class VectorBinaryConv {
         }
 
         // Per output column: where its window starts within an input row, and its part of the bias offset. A pixel's
-        // offsets are its row's bases plus these: one multiply per row instead of several per pixel (the per-pixel
-        // set-up measured 2.5-3.6% of a 64-channel convolution's time, paired in one JVM).
+        // offsets are its row's bases plus these: one multiply per row instead of several per pixel. Paired in one
+        // JVM against the per-pixel form: 64-channel convolution x1.03, resnet20_1w1a x1.06-1.08 whole.
         int[] colAct = new int[outW];
         int[] colBias = new int[outW];
         for (int ox = 0; ox < outW; ox++) {
