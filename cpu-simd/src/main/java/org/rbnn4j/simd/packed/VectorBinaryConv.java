@@ -202,6 +202,7 @@ final class VectorBinaryConv {
         }
         int outH = conv.outH();
         int imageStride = in.imageStride();
+        int pixelStep = nhwc ? cout : 1;
         // The position (image n, row oy, column ox) of the next block's first pixel.
         int n = pixelFrom / outPixels;
         int oy = (pixelFrom - n * outPixels) / outW;
@@ -212,24 +213,17 @@ final class VectorBinaryConv {
             // Where each pixel of the block reads (window top-left), which correction class it has, where it writes;
             // run by run along output rows.
             for (int i = 0; i < blockLen; ) {
-                int m = n - firstImage;
                 int rowAct = n * imageStride + (oy * stride + shift) * rowStride;
                 int rowBias = conv.rowBiasOffset(oy);
-                int rowPixel = m * outPixels + oy * outW + ox; // pixel ox of this row, counted from image firstImage
+                // Output image n - firstImage, pixel (oy, ox): NHWC pixels cout floats apart, NCHW pixels adjacent.
+                int rowOut = (n - firstImage) * outPixels * cout + (oy * outW + ox) * pixelStep;
                 int len = Math.min(blockLen - i, outW - ox);
                 for (int j = 0; j < len; j++) {
                     actOff[i + j] = rowAct + colAct[ox + j];
                     biasOff[i + j] = rowBias + colBias[ox + j];
                 }
-                if (nhwc) {
-                    for (int j = 0; j < len; j++) {
-                        outOff[i + j] = (rowPixel + j) * cout;
-                    }
-                } else {
-                    int planeBase = m * cout * outPixels + (rowPixel - m * outPixels);
-                    for (int j = 0; j < len; j++) {
-                        outOff[i + j] = planeBase + j;
-                    }
+                for (int j = 0; j < len; j++) {
+                    outOff[i + j] = rowOut + j * pixelStep;
                 }
                 i += len;
                 ox += len;
