@@ -17,8 +17,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.rbnn4j.core.compute.ConvGeometry;
-import org.rbnn4j.simd.packed.ActivationPacker;
+import org.rbnn4j.simd.packed.BinaryConvWorkload;
 import org.rbnn4j.simd.packed.OutputLayout;
 import org.rbnn4j.simd.packed.PackedActivations;
 import org.rbnn4j.simd.packed.PackedConv2d;
@@ -81,19 +80,10 @@ public class PopcountFloorBenchmark {
         String[] dims = shape.split("x");
         int c = Integer.parseInt(dims[0]);
         int hw = Integer.parseInt(dims[1]);
-        ConvGeometry g = ConvGeometry.of(1, c, hw, hw, c, 3, 1, 1);
-        float[] x = new float[g.inputSize()];
-        float[] w = new float[g.weightSize()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) (rnd.nextDouble() * 2 - 1);
-        }
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) (rnd.nextDouble() * 2 - 1);
-        }
-        conv = PackedConv2d.of(g, w);
-        in = PackedActivations.allocate(1, c, hw, hw, 1);
-        ActivationPacker.packNchw(x, 0, in);
-        out = new float[g.outputSize()];
+        BinaryConvWorkload work = BinaryConvWorkload.random(1, c, c, hw, 43);
+        conv = work.conv();
+        in = work.packed();
+        out = work.newOutput();
     }
 
     @Benchmark

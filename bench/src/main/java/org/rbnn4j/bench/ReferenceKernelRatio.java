@@ -6,9 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.SplittableRandom;
-import org.rbnn4j.core.compute.ConvGeometry;
-import org.rbnn4j.simd.packed.ActivationPacker;
+import org.rbnn4j.simd.packed.BinaryConvWorkload;
 import org.rbnn4j.simd.packed.BinaryConvExecutor;
 import org.rbnn4j.simd.packed.OutputLayout;
 import org.rbnn4j.simd.packed.PackedActivations;
@@ -80,20 +78,10 @@ public final class ReferenceKernelRatio {
     }
 
     static String measure(Path exe, int channels, int size, int rounds) throws IOException, InterruptedException {
-        ConvGeometry g = ConvGeometry.of(BATCH, channels, size, size, channels, 3, 1, 1);
-        SplittableRandom rnd = new SplittableRandom(42);
-        float[] x = new float[g.inputSize()];
-        float[] w = new float[g.weightSize()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) (rnd.nextDouble() * 2 - 1);
-        }
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) (rnd.nextDouble() * 2 - 1);
-        }
-        PackedConv2d conv = PackedConv2d.of(g, w);
-        PackedActivations in = PackedActivations.allocate(BATCH, channels, size, size, 1);
-        ActivationPacker.packNchw(x, 0, in);
-        float[] out = new float[g.outputSize()];
+        BinaryConvWorkload work = BinaryConvWorkload.random(BATCH, channels, channels, size, 42);
+        PackedConv2d conv = work.conv();
+        PackedActivations in = work.packed();
+        float[] out = work.newOutput();
         // The same GEMM as the C kernel's: M output pixels, N filters, K 32-bit words per window.
         int m = BATCH * size * size;
         int k = (channels + 31) / 32 * 9;

@@ -1,7 +1,6 @@
 package org.rbnn4j.simd.packed;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import org.rbnn4j.core.compute.Backends;
 import org.rbnn4j.core.compute.ComputeBackend;
 import org.rbnn4j.core.compute.ConvGeometry;
@@ -51,26 +50,18 @@ public final class BinaryConvBenchmark {
     }
 
     public static BinaryConvBenchmarkResult measure(int cin, int cout, int hw, int threads, int batch, Settings settings) {
-        ConvGeometry g = ConvGeometry.of(batch, cin, hw, hw, cout, 3, 1, 1);
-        SplittableRandom rnd = new SplittableRandom(42);
-        float[] x = new float[g.inputSize()];
-        float[] w = new float[g.weightSize()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) (rnd.nextDouble() * 2 - 1);
-        }
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) (rnd.nextDouble() * 2 - 1);
-        }
-
-        PackedConv2d conv = PackedConv2d.of(g, w);
-        PackedActivations in = PackedActivations.allocate(batch, cin, hw, hw, 1);
-        float[] binaryOut = new float[g.outputSize()];
+        BinaryConvWorkload work = BinaryConvWorkload.random(batch, cin, cout, hw, 42);
+        ConvGeometry g = work.geometry();
+        float[] x = work.input();
+        float[] w = work.weights();
+        PackedConv2d conv = work.conv();
+        PackedActivations in = work.packed();
+        float[] binaryOut = work.newOutput();
         double[] binaryMs;
         double[] packMs;
         PopcountKernel kernel;
         try (BinaryConvExecutor exec = new BinaryConvExecutor(threads)) {
             kernel = exec.kernel();
-            ActivationPacker.packNchw(x, 0, in);
             binaryMs = time(() -> exec.forward(conv, in, binaryOut, OutputLayout.NHWC), settings.warmupSeconds(),
                     settings.measureSeconds(), settings.minBinaryReps(), settings.maxBinaryReps(), settings.waitForJit());
             packMs = time(() -> ActivationPacker.packNchw(x, 0, in), settings.warmupSeconds() / 4,
