@@ -276,6 +276,37 @@ public final class PackedConv2d {
         kernel.compute(this, in, image, base + pixelFrom, base + pixelTo, 0, filters.panelCount(), out, layout);
     }
 
+    /** Whether {@link #forwardMaxPool2x2} runs this convolution with {@code kernel}. */
+    public boolean supportsMaxPool2x2(PopcountKernel kernel) {
+        return kernel.supportsMax2x2(this);
+    }
+
+    /**
+     * Single-threaded convolution followed by a 2 x 2, stride 2 max pool without padding, over the exact integer
+     * results ({@code K - 2*popcount} after the border correction, as floats): pooled rows {@code [rowFrom, rowTo)}
+     * (of {@code outH / 2}) of images {@code [firstImage, firstImage + images)} of {@code in}, pooled image
+     * {@code firstImage + i} stored NHWC as image {@code i} of {@code out} from {@code out[outOff]}
+     * ({@code (outH / 2) * (outW / 2) * outChannels} floats per image), each row at its place. For a caller that
+     * scales the results by a positive per-filter factor next: the max of the integers then is the max of the scaled
+     * values. Only where {@link #supportsMaxPool2x2} holds for {@code kernel}.
+     */
+    public void forwardMaxPool2x2(PackedActivations in, int firstImage, int images, int rowFrom, int rowTo,
+                                  float[] out, int outOff, PopcountKernel kernel) {
+        checkInput(in);
+        if (!kernel.supportsMax2x2(this)) {
+            throw new IllegalArgumentException(kernel + " kernel cannot fuse a 2x2 max pool into " + this);
+        }
+        Objects.checkFromIndexSize(firstImage, images, in.batch());
+        Objects.checkFromToIndex(rowFrom, rowTo, outH / 2);
+        Objects.requireNonNull(out, "out");
+        long need = outOff + (long) images * (outH / 2) * (outW / 2) * filters.outChannels();
+        if (outOff < 0 || out.length < need) {
+            throw new IllegalArgumentException("output holds " + out.length + " floats, need " + need
+                    + " from offset " + outOff);
+        }
+        kernel.computeMax2x2(this, in, firstImage, images, rowFrom, rowTo, out, outOff);
+    }
+
     void checkOutput(float[] out, int images) {
         Objects.requireNonNull(out, "out");
         long need = (long) images * outputSizePerImage();

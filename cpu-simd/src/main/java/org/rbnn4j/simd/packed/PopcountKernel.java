@@ -23,6 +23,17 @@ public enum PopcountKernel {
                      int panelFrom, int panelTo, float[] out, OutputLayout layout) {
             ScalarBinaryConv.compute(conv, in, firstImage, pixelFrom, pixelTo, panelFrom, panelTo, out, layout);
         }
+
+        @Override
+        boolean supportsMax2x2(PackedConv2d conv) {
+            return conv.outH() >= 2 && conv.outW() >= 2;
+        }
+
+        @Override
+        void computeMax2x2(PackedConv2d conv, PackedActivations in, int firstImage, int images, int rowFrom,
+                           int rowTo, float[] out, int outOff) {
+            ScalarBinaryConv.computeMax2x2(conv, in, firstImage, images, rowFrom, rowTo, out, outOff);
+        }
     },
     /**
      * Filter words loaded as {@code LongVector}s and read as int lanes (one filter per lane), XOR with the broadcast
@@ -38,6 +49,17 @@ public enum PopcountKernel {
             }
             VectorBinaryConv.compute(conv, in, firstImage, pixelFrom, pixelTo, panelFrom, panelTo, out, layout);
         }
+
+        @Override
+        boolean supportsMax2x2(PackedConv2d conv) {
+            return VectorBinaryConv.supportsMax2x2(conv);
+        }
+
+        @Override
+        void computeMax2x2(PackedConv2d conv, PackedActivations in, int firstImage, int images, int rowFrom,
+                           int rowTo, float[] out, int outOff) {
+            VectorBinaryConv.computeMax2x2(conv, in, firstImage, images, rowFrom, rowTo, out, outOff);
+        }
     };
 
     private static final Logger LOG = LoggerFactory.getLogger(PopcountKernel.class);
@@ -51,6 +73,17 @@ public enum PopcountKernel {
      */
     abstract void compute(PackedConv2d conv, PackedActivations in, int firstImage, int pixelFrom, int pixelTo,
                           int panelFrom, int panelTo, float[] out, OutputLayout layout);
+
+    /** Whether {@link #computeMax2x2} takes {@code conv}. */
+    abstract boolean supportsMax2x2(PackedConv2d conv);
+
+    /**
+     * The convolution followed by a 2 x 2, stride 2 max pool of its integer results, pooled rows
+     * {@code [rowFrom, rowTo)} of images {@code [firstImage, firstImage + images)}, stored NHWC from
+     * {@code out[outOff]} (see {@link PackedConv2d#forwardMaxPool2x2}). Arguments are assumed checked.
+     */
+    abstract void computeMax2x2(PackedConv2d conv, PackedActivations in, int firstImage, int images, int rowFrom,
+                                int rowTo, float[] out, int outOff);
 
     /**
      * Filters per panel for {@code outChannels} filters that the vector kernel runs fastest: 4 vectors of int lanes

@@ -274,6 +274,130 @@ final class VectorBinaryConv {
     }
 
     /**
+     * Whether {@link #computeMax2x2} takes {@code conv}: full wide panels (the results of a panel go straight to their
+     * pooled pixel) and an output of at least one 2 x 2 window.
+     */
+    static boolean supportsMax2x2(PackedConv2d conv) {
+        return conv.filters().panelWidth() == WIDE_PANEL && conv.outChannels() % WIDE_PANEL == 0
+                && conv.outH() >= 2 && conv.outW() >= 2;
+    }
+
+    /**
+     * The convolution with a 2 x 2, stride 2 max pool (no padding) over its integer results: for images
+     * {@code [firstImage, firstImage + images)} and pooled rows {@code [rowFrom, rowTo)} of each, the largest
+     * {@code bias - 2*pop} of each window's four pixels, as a float, stored NHWC at {@code out[outOff ..]} where pixel
+     * {@code (py, px)} of pooled image {@code i} goes ({@code (outH/2) x (outW/2)} pixels of {@code cout} floats per
+     * image). Pixels of an odd last row or column, which no window reads, are not computed.
+     *
+     * <p>Each window is two pixel pairs: {@link #tile2x4Max} stores the larger of the top pair's results and then
+     * raises them to the bottom pair's, while the top's store is still in L1. Against the convolution of every pixel
+     * followed by a pooling pass, a quarter of the results are stored and none are read back.
+     */
+    static void computeMax2x2(PackedConv2d conv, PackedActivations in, int firstImage, int images, int rowFrom,
+                              int rowTo, float[] out, int outOff) {
+        PackedFilters f = conv.filters();
+        int[] act = in.bits();
+        long[] w = f.bits();
+        int[] bias = conv.biasTable();
+        int kh = f.kernelH();
+        int run = f.kernelW() * f.wordsPerPixel();
+        int kWords = f.kWords();
+        int rowStride = in.rowStride();
+        int imageStride = in.imageStride();
+        int cout = f.outChannels();
+        int stride = conv.stride();
+        int shift = in.pad() - conv.padding();
+        int pooledW = conv.outW() / 2;
+        int pooledSize = conv.outH() / 2 * pooledW * cout;
+        int panels = f.panelCount();
+        int[] taps = new int[kh * run];
+        for (int ky = 0; ky < kh; ky++) {
+            for (int j = 0; j < run; j++) {
+                taps[ky * run + j] = ky * rowStride + j;
+            }
+        }
+        int[] colAct = new int[2 * pooledW];
+        int[] colBias = new int[2 * pooledW];
+        for (int ox = 0; ox < colAct.length; ox++) {
+            colAct[ox] = (ox * stride + shift) * in.wordsPerPixel();
+            colBias[ox] = conv.columnBiasOffset(ox);
+        }
+        int windowsPerBlock = PIXEL_BLOCK / 4;
+        // Per window of the block: its four pixels' window offsets and bias offsets (top left, top right, bottom left,
+        // bottom right), and where its pooled result goes.
+        int[] actOff = new int[PIXEL_BLOCK];
+        int[] biasOff = new int[PIXEL_BLOCK];
+        int[] poolOff = new int[windowsPerBlock];
+        boolean pixelMajor = pixelMajorOrder(WIDE_PANEL, panels, kWords, 4 * images * (rowTo - rowFrom) * pooledW);
+        int count = 0;
+        for (int i = 0; i < images; i++) {
+            int n = firstImage + i;
+            for (int py = rowFrom; py < rowTo; py++) {
+                int top = n * imageStride + (2 * py * stride + shift) * rowStride;
+                int bottom = top + stride * rowStride;
+                int topBias = conv.rowBiasOffset(2 * py);
+                int bottomBias = conv.rowBiasOffset(2 * py + 1);
+                int rowOut = outOff + i * pooledSize + py * pooledW * cout;
+                for (int px = 0; px < pooledW; px++) {
+                    int l = 2 * px;
+                    int r = l + 1;
+                    int k = 4 * count;
+                    actOff[k] = top + colAct[l];
+                    actOff[k + 1] = top + colAct[r];
+                    actOff[k + 2] = bottom + colAct[l];
+                    actOff[k + 3] = bottom + colAct[r];
+                    biasOff[k] = topBias + colBias[l];
+                    biasOff[k + 1] = topBias + colBias[r];
+                    biasOff[k + 2] = bottomBias + colBias[l];
+                    biasOff[k + 3] = bottomBias + colBias[r];
+                    poolOff[count] = rowOut + px * cout;
+                    if (++count == windowsPerBlock) {
+                        max2x2Tiles(act, actOff, biasOff, poolOff, count, taps, w, kWords, bias, panels, pixelMajor,
+                                out);
+                        count = 0;
+                    }
+                }
+            }
+        }
+        if (count > 0) {
+            max2x2Tiles(act, actOff, biasOff, poolOff, count, taps, w, kWords, bias, panels, pixelMajor, out);
+        }
+    }
+
+    /**
+     * The {@code count} windows of a block of {@link #computeMax2x2}, each window's pairs through all panels before
+     * the next window when {@code pixelMajor} (see {@link #pixelMajorOrder}), else panel by panel.
+     */
+    private static void max2x2Tiles(int[] act, int[] actOff, int[] biasOff, int[] poolOff, int count, int[] taps,
+                                    long[] w, int kWords, int[] bias, int panels, boolean pixelMajor, float[] out) {
+        if (pixelMajor) {
+            for (int t = 0; t < count; t++) {
+                int k = 4 * t;
+                for (int panel = 0; panel < panels; panel++) {
+                    int co0 = panel * WIDE_PANEL;
+                    int wOff = panel * kWords * WIDE_PANEL / 2;
+                    tile2x4Max(act, actOff[k], actOff[k + 1], taps, w, wOff, bias, biasOff[k] + co0,
+                            biasOff[k + 1] + co0, out, poolOff[t] + co0, false);
+                    tile2x4Max(act, actOff[k + 2], actOff[k + 3], taps, w, wOff, bias, biasOff[k + 2] + co0,
+                            biasOff[k + 3] + co0, out, poolOff[t] + co0, true);
+                }
+            }
+            return;
+        }
+        for (int panel = 0; panel < panels; panel++) {
+            int co0 = panel * WIDE_PANEL;
+            int wOff = panel * kWords * WIDE_PANEL / 2;
+            for (int t = 0; t < count; t++) {
+                int k = 4 * t;
+                tile2x4Max(act, actOff[k], actOff[k + 1], taps, w, wOff, bias, biasOff[k] + co0, biasOff[k + 1] + co0,
+                        out, poolOff[t] + co0, false);
+                tile2x4Max(act, actOff[k + 2], actOff[k + 3], taps, w, wOff, bias, biasOff[k + 2] + co0,
+                        biasOff[k + 3] + co0, out, poolOff[t] + co0, true);
+            }
+        }
+    }
+
+    /**
      * Micro-kernel 2 x 4 over the first {@code count} pixels of a block, two at a time ({@link #tile2x4} per pair):
      * pixel {@code i} reads its window at {@code actOff[i]}, its bias at {@code biasOff[i] + co0}, and gets one full
      * panel of results at {@code out[dstOff[i] + dstAdd ..]}. An odd last pixel is computed twice (the repeat stores
@@ -349,6 +473,68 @@ final class VectorBinaryConv {
                 .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, o1 + 2 * LANES);
         ((FloatVector) IntVector.fromArray(IS, bias, b1 + 3 * LANES).sub(c13).sub(c13)
                 .convertShape(VectorOperators.I2F, FS, 0)).intoArray(out, o1 + 3 * LANES);
+    }
+
+    /**
+     * {@link #tile2x4} for a pixel pair of a pooling window: the larger of the two pixels' results per filter into
+     * {@code out[o ..]}, or, with {@code raise}, the larger of that and what {@code out[o ..]} holds (the window's
+     * other pair).
+     */
+    private static void tile2x4Max(int[] act, int a0, int a1, int[] taps, long[] w, int wOff, int[] bias, int b0,
+                                   int b1, float[] out, int o, boolean raise) {
+        IntVector c00 = IntVector.zero(IS);
+        IntVector c01 = IntVector.zero(IS);
+        IntVector c02 = IntVector.zero(IS);
+        IntVector c03 = IntVector.zero(IS);
+        IntVector c10 = IntVector.zero(IS);
+        IntVector c11 = IntVector.zero(IS);
+        IntVector c12 = IntVector.zero(IS);
+        IntVector c13 = IntVector.zero(IS);
+        for (int kk = 0, wi = wOff; kk < taps.length; kk++, wi += WIDE_PANEL / 2) {
+            int d = taps[kk];
+            IntVector w0 = LongVector.fromArray(LS, w, wi).reinterpretAsInts();
+            IntVector w1 = LongVector.fromArray(LS, w, wi + LONG_LANES).reinterpretAsInts();
+            IntVector w2 = LongVector.fromArray(LS, w, wi + 2 * LONG_LANES).reinterpretAsInts();
+            IntVector w3 = LongVector.fromArray(LS, w, wi + 3 * LONG_LANES).reinterpretAsInts();
+            IntVector x = IntVector.broadcast(IS, act[a0 + d]);
+            c00 = x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT).add(c00);
+            c01 = x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT).add(c01);
+            c02 = x.lanewise(VectorOperators.XOR, w2).lanewise(VectorOperators.BIT_COUNT).add(c02);
+            c03 = x.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT).add(c03);
+            x = IntVector.broadcast(IS, act[a1 + d]);
+            c10 = x.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT).add(c10);
+            c11 = x.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT).add(c11);
+            c12 = x.lanewise(VectorOperators.XOR, w2).lanewise(VectorOperators.BIT_COUNT).add(c12);
+            c13 = x.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT).add(c13);
+        }
+        // Integers first (their max is exact and one instruction), then one conversion per vector.
+        IntVector r0 = IntVector.fromArray(IS, bias, b0).sub(c00).sub(c00);
+        IntVector r1 = IntVector.fromArray(IS, bias, b0 + LANES).sub(c01).sub(c01);
+        IntVector r2 = IntVector.fromArray(IS, bias, b0 + 2 * LANES).sub(c02).sub(c02);
+        IntVector r3 = IntVector.fromArray(IS, bias, b0 + 3 * LANES).sub(c03).sub(c03);
+        FloatVector m0 = (FloatVector) IntVector.fromArray(IS, bias, b1).sub(c10).sub(c10).max(r0)
+                .convertShape(VectorOperators.I2F, FS, 0);
+        FloatVector m1 = (FloatVector) IntVector.fromArray(IS, bias, b1 + LANES).sub(c11).sub(c11).max(r1)
+                .convertShape(VectorOperators.I2F, FS, 0);
+        FloatVector m2 = (FloatVector) IntVector.fromArray(IS, bias, b1 + 2 * LANES).sub(c12).sub(c12).max(r2)
+                .convertShape(VectorOperators.I2F, FS, 0);
+        FloatVector m3 = (FloatVector) IntVector.fromArray(IS, bias, b1 + 3 * LANES).sub(c13).sub(c13).max(r3)
+                .convertShape(VectorOperators.I2F, FS, 0);
+        if (raise) {
+            // Exact integers, no NaN: a compare and a blend are the max (FloatVector.max also orders NaN and -0).
+            FloatVector p0 = FloatVector.fromArray(FS, out, o);
+            FloatVector p1 = FloatVector.fromArray(FS, out, o + LANES);
+            FloatVector p2 = FloatVector.fromArray(FS, out, o + 2 * LANES);
+            FloatVector p3 = FloatVector.fromArray(FS, out, o + 3 * LANES);
+            m0 = p0.blend(m0, p0.compare(VectorOperators.LT, m0));
+            m1 = p1.blend(m1, p1.compare(VectorOperators.LT, m1));
+            m2 = p2.blend(m2, p2.compare(VectorOperators.LT, m2));
+            m3 = p3.blend(m3, p3.compare(VectorOperators.LT, m3));
+        }
+        m0.intoArray(out, o);
+        m1.intoArray(out, o + LANES);
+        m2.intoArray(out, o + 2 * LANES);
+        m3.intoArray(out, o + 3 * LANES);
     }
 
     /**

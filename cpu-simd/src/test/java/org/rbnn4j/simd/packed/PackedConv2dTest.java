@@ -133,6 +133,81 @@ class PackedConv2dTest {
                 .filters().panelWidth()).isEqualTo(wide);
     }
 
+    static Stream<Arguments> pooledShapes() {
+        return Stream.of(
+                // odd sizes (the last row and column belong to no window), two wide panels, pixel pairs outer
+                Arguments.of(2, 65, 9, 11, 128, 3, 1, 1, BorderMode.ZERO),
+                Arguments.of(3, 33, 7, 7, 192, 3, 2, 1, BorderMode.ONE),
+                Arguments.of(2, 64, 8, 8, 64, 3, 1, 1, BorderMode.ZERO),
+                Arguments.of(2, 130, 6, 10, 64, 1, 1, 0, BorderMode.ONE),
+                Arguments.of(2, 16, 5, 5, 64, 3, 1, 1, BorderMode.ZERO),
+                // 288 KB of filters: panel by panel
+                Arguments.of(2, 512, 6, 6, 512, 3, 1, 1, BorderMode.ZERO),
+                // a filter count the vector kernel cannot pool (partial panel): the scalar kernel only
+                Arguments.of(2, 31, 7, 8, 40, 3, 1, 1, BorderMode.ONE));
+    }
+
+    @ParameterizedTest(name = "batch {0}, cin {1}, {2}x{3}, cout {4}, k {5}, stride {6}, pad {7}, {8}")
+    @MethodSource("pooledShapes")
+    void maxPoolFusedIntoTheKernelEqualsPoolingTheExactResults(int batch, int cin, int h, int w, int cout,
+                                                               int kernel, int stride, int padding,
+                                                               BorderMode border) {
+        SplittableRandom rnd = new SplittableRandom(17L * cin + h + 5L * cout);
+        ConvGeometry g = new ConvGeometry(batch, cin, h, w, cout, kernel, kernel, stride, padding, border.padValue());
+        float[] x = randomWithZeros(rnd, g.inputSize());
+        float[] wts = randomWithZeros(rnd, g.weightSize());
+        float[] conv = toNhwc(floatConv(g, signs(x), signs(wts)), batch, cout, g.outH(), g.outW());
+        int ph = g.outH() / 2;
+        int pw = g.outW() / 2;
+        int pooledSize = ph * pw * cout;
+        float[] expected = new float[batch * pooledSize];
+        for (int n = 0; n < batch; n++) {
+            for (int py = 0; py < ph; py++) {
+                for (int px = 0; px < pw; px++) {
+                    for (int c = 0; c < cout; c++) {
+                        float max = Float.NEGATIVE_INFINITY;
+                        for (int dy = 0; dy < 2; dy++) {
+                            for (int dx = 0; dx < 2; dx++) {
+                                int pixel = (n * g.outH() + 2 * py + dy) * g.outW() + 2 * px + dx;
+                                max = Math.max(max, conv[pixel * cout + c]);
+                            }
+                        }
+                        expected[n * pooledSize + (py * pw + px) * cout + c] = max;
+                    }
+                }
+            }
+        }
+        PackedConv2d packed = PackedConv2d.of(g, wts);
+        PackedActivations in = PackedActivations.allocate(batch, cin, h, w, padding);
+        ActivationPacker.packNchw(x, 0, in);
+        boolean vectorPools = cout % VectorBinaryConv.WIDE_PANEL == 0
+                && PackedConv2d.of(g, wts).filters().panelWidth() == VectorBinaryConv.WIDE_PANEL;
+        assertThat(packed.supportsMaxPool2x2(PopcountKernel.SCALAR)).isTrue();
+        assertThat(packed.supportsMaxPool2x2(PopcountKernel.VECTOR)).isEqualTo(vectorPools);
+        int outOff = 5;
+        for (PopcountKernel k : PopcountKernel.values()) {
+            if (!packed.supportsMaxPool2x2(k)) {
+                float[] out = new float[batch * pooledSize];
+                org.assertj.core.api.Assertions.assertThatThrownBy(
+                                () -> packed.forwardMaxPool2x2(in, 0, batch, 0, ph, out, 0, k))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot fuse");
+                continue;
+            }
+            float[] out = new float[outOff + batch * pooledSize];
+            packed.forwardMaxPool2x2(in, 0, batch, 0, ph, out, outOff, k);
+            assertThat(java.util.Arrays.copyOf(out, outOff)).as("%s before the offset", k).containsOnly(0f);
+            assertThat(java.util.Arrays.copyOfRange(out, outOff, out.length)).as("%s all images", k)
+                    .containsExactly(expected);
+            // A band: pooled rows [1, ph) of image 1 only, at their place in a one-image output.
+            float[] band = new float[pooledSize];
+            java.util.Arrays.fill(band, Float.NaN);
+            packed.forwardMaxPool2x2(in, 1, 1, 1, ph, band, 0, k);
+            float[] want = java.util.Arrays.copyOfRange(expected, pooledSize, 2 * pooledSize);
+            java.util.Arrays.fill(want, 0, pw * cout, Float.NaN);
+            assertThat(band).as("%s band of image 1", k).containsExactly(want);
+        }
+    }
+
     @Test
     void aBatchSizedOutputRunsPixelByPixelWithTheSameResults() {
         // Three wide panels whose filters overflow L1 (54 words x 3 panels): pixel pairs outer when the call's output
