@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * Runs {@link PackedConv2d}s on a pool of threads, splitting the output into tiles of pixels x filter panels
@@ -146,19 +147,64 @@ public final class BinaryConvExecutor implements AutoCloseable {
         int panelGroups = Math.min(panels, Math.max(1, (wanted + pixelTiles - 1) / pixelTiles));
         int panelsPerGroup = (panels + panelGroups - 1) / panelGroups;
         panelGroups = (panels + panelsPerGroup - 1) / panelsPerGroup;
-        int tiles = pixelTiles * panelGroups;
         int groups = panelGroups;
         int perGroup = panelsPerGroup;
+        runTiles(pixelTiles * panelGroups, useful, t -> {
+            int pt = t / groups;
+            int pg = t - pt * groups;
+            int p0 = pixelFrom + pt * tilePixels;
+            int p1 = Math.min(pixelTo, p0 + tilePixels);
+            int g0 = pg * perGroup;
+            int g1 = Math.min(panels, g0 + perGroup);
+            kernel.compute(conv, in, firstImage, p0, p1, g0, g1, out, layout);
+        });
+    }
+
+    /**
+     * {@link PackedConv2d#forwardMaxPool2x2} split among the threads: tiles of pooled rows of one image, times groups of
+     * filter panels when there are few rows.
+     */
+    public void forwardMaxPool2x2(PackedConv2d conv, PackedActivations in, int firstImage, int images, int rowFrom,
+                                  int rowTo, float[] out, int outOff) {
+        conv.checkMaxPool2x2(in, firstImage, images, rowFrom, rowTo, out, outOff, kernel);
+        int panels = conv.filters().panelCount();
+        int rows = rowTo - rowFrom;
+        int pooledW = conv.outW() / 2;
+        long bitMacs = 4L * images * rows * pooledW * conv.filters().outChannels() * conv.filters().kBits();
+        int useful = usefulThreads(bitMacs, threads, minBitMacsPerThread);
+        if (pool == null || useful == 1 || rows == 0) {
+            kernel.computeMax2x2(conv, in, firstImage, images, rowFrom, rowTo, 0, panels, out, outOff);
+            return;
+        }
+        int wanted = useful * TILES_PER_THREAD;
+        int rowsPerTile = Math.max(1, (images * rows + wanted - 1) / wanted);
+        int chunks = (rows + rowsPerTile - 1) / rowsPerTile;
+        int rowTiles = images * chunks;
+        int panelGroups = Math.min(panels, Math.max(1, (wanted + rowTiles - 1) / rowTiles));
+        int perGroup = (panels + panelGroups - 1) / panelGroups;
+        int groups = (panels + perGroup - 1) / perGroup;
+        int pooledSize = conv.outH() / 2 * pooledW * conv.filters().outChannels();
+        runTiles(rowTiles * groups, useful, t -> {
+            int rt = t / groups;
+            int pg = t - rt * groups;
+            int image = rt / chunks;
+            int r0 = rowFrom + (rt - image * chunks) * rowsPerTile;
+            int r1 = Math.min(rowTo, r0 + rowsPerTile);
+            int g0 = pg * perGroup;
+            int g1 = Math.min(panels, g0 + perGroup);
+            kernel.computeMax2x2(conv, in, firstImage + image, 1, r0, r1, g0, g1, out, outOff + image * pooledSize);
+        });
+    }
+
+    /**
+     * Runs tiles {@code 0 .. tiles-1} on the caller and up to {@code useful - 1} workers, each claiming the next tile
+     * until none is left; waits for all and rethrows the first failure.
+     */
+    private void runTiles(int tiles, int useful, IntConsumer tile) {
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
             for (int t = next.getAndIncrement(); t < tiles; t = next.getAndIncrement()) {
-                int pt = t / groups;
-                int pg = t - pt * groups;
-                int p0 = pixelFrom + pt * tilePixels;
-                int p1 = Math.min(pixelTo, p0 + tilePixels);
-                int g0 = pg * perGroup;
-                int g1 = Math.min(panels, g0 + perGroup);
-                kernel.compute(conv, in, firstImage, p0, p1, g0, g1, out, layout);
+                tile.accept(t);
             }
         };
         int helpers = Math.min(useful - 1, tiles - 1);

@@ -292,6 +292,13 @@ public final class PackedConv2d {
      */
     public void forwardMaxPool2x2(PackedActivations in, int firstImage, int images, int rowFrom, int rowTo,
                                   float[] out, int outOff, PopcountKernel kernel) {
+        checkMaxPool2x2(in, firstImage, images, rowFrom, rowTo, out, outOff, kernel);
+        kernel.computeMax2x2(this, in, firstImage, images, rowFrom, rowTo, 0, filters.panelCount(), out, outOff);
+    }
+
+    /** The argument checks of {@link #forwardMaxPool2x2}, also for the multi-threaded executor's. */
+    void checkMaxPool2x2(PackedActivations in, int firstImage, int images, int rowFrom, int rowTo, float[] out,
+                         int outOff, PopcountKernel kernel) {
         checkInput(in);
         if (!kernel.supportsMax2x2(this)) {
             throw new IllegalArgumentException(kernel + " kernel cannot fuse a 2x2 max pool into " + this);
@@ -304,7 +311,6 @@ public final class PackedConv2d {
             throw new IllegalArgumentException("output holds " + out.length + " floats, need " + need
                     + " from offset " + outOff);
         }
-        kernel.computeMax2x2(this, in, firstImage, images, rowFrom, rowTo, out, outOff);
     }
 
     void checkOutput(float[] out, int images) {

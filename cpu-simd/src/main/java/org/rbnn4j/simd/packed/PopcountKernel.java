@@ -31,8 +31,9 @@ public enum PopcountKernel {
 
         @Override
         void computeMax2x2(PackedConv2d conv, PackedActivations in, int firstImage, int images, int rowFrom,
-                           int rowTo, float[] out, int outOff) {
-            ScalarBinaryConv.computeMax2x2(conv, in, firstImage, images, rowFrom, rowTo, out, outOff);
+                           int rowTo, int panelFrom, int panelTo, float[] out, int outOff) {
+            ScalarBinaryConv.computeMax2x2(conv, in, firstImage, images, rowFrom, rowTo, panelFrom, panelTo, out,
+                    outOff);
         }
     },
     /**
@@ -57,8 +58,9 @@ public enum PopcountKernel {
 
         @Override
         void computeMax2x2(PackedConv2d conv, PackedActivations in, int firstImage, int images, int rowFrom,
-                           int rowTo, float[] out, int outOff) {
-            VectorBinaryConv.computeMax2x2(conv, in, firstImage, images, rowFrom, rowTo, out, outOff);
+                           int rowTo, int panelFrom, int panelTo, float[] out, int outOff) {
+            VectorBinaryConv.computeMax2x2(conv, in, firstImage, images, rowFrom, rowTo, panelFrom, panelTo, out,
+                    outOff);
         }
     };
 
@@ -79,11 +81,12 @@ public enum PopcountKernel {
 
     /**
      * The convolution followed by a 2 x 2, stride 2 max pool of its integer results, pooled rows
-     * {@code [rowFrom, rowTo)} of images {@code [firstImage, firstImage + images)}, stored NHWC from
-     * {@code out[outOff]} (see {@link PackedConv2d#forwardMaxPool2x2}). Arguments are assumed checked.
+     * {@code [rowFrom, rowTo)} of images {@code [firstImage, firstImage + images)}, filters of panels
+     * {@code [panelFrom, panelTo)}, stored NHWC from {@code out[outOff]} (see {@link PackedConv2d#forwardMaxPool2x2}).
+     * Arguments are assumed checked.
      */
     abstract void computeMax2x2(PackedConv2d conv, PackedActivations in, int firstImage, int images, int rowFrom,
-                                int rowTo, float[] out, int outOff);
+                                int rowTo, int panelFrom, int panelTo, float[] out, int outOff);
 
     /**
      * Filters per panel for {@code outChannels} filters that the vector kernel runs fastest: 4 vectors of int lanes

@@ -91,23 +91,24 @@ final class ScalarBinaryConv {
      * {@link #compute}, then the largest of each 2 x 2 window's four results per filter.
      */
     static void computeMax2x2(PackedConv2d conv, PackedActivations in, int firstImage, int images, int rowFrom,
-                              int rowTo, float[] out, int outOff) {
+                              int rowTo, int panelFrom, int panelTo, float[] out, int outOff) {
         int cout = conv.outChannels();
         int outW = conv.outW();
         int outPixels = conv.outH() * outW;
         int pooledW = outW / 2;
         int pooledSize = conv.outH() / 2 * pooledW * cout;
-        int panels = conv.filters().panelCount();
+        int c0 = panelFrom * conv.filters().panelWidth();
+        int c1 = Math.min(cout, panelTo * conv.filters().panelWidth());
         float[] image = new float[conv.outputSizePerImage()];
         for (int i = 0; i < images; i++) {
             int n = firstImage + i;
             for (int py = rowFrom; py < rowTo; py++) {
                 int first = n * outPixels + 2 * py * outW;
-                compute(conv, in, n, first, first + 2 * outW, 0, panels, image, OutputLayout.NHWC);
+                compute(conv, in, n, first, first + 2 * outW, panelFrom, panelTo, image, OutputLayout.NHWC);
                 for (int px = 0; px < pooledW; px++) {
                     int tl = (2 * py * outW + 2 * px) * cout;
                     int dst = outOff + i * pooledSize + (py * pooledW + px) * cout;
-                    for (int c = 0; c < cout; c++) {
+                    for (int c = c0; c < c1; c++) {
                         float max = Math.max(Math.max(image[tl + c], image[tl + cout + c]),
                                 Math.max(image[tl + outW * cout + c], image[tl + (outW + 1) * cout + c]));
                         out[dst + c] = max;

@@ -287,14 +287,15 @@ final class VectorBinaryConv {
      * {@code [firstImage, firstImage + images)} and pooled rows {@code [rowFrom, rowTo)} of each, the largest
      * {@code bias - 2*pop} of each window's four pixels, as a float, stored NHWC at {@code out[outOff ..]} where pixel
      * {@code (py, px)} of pooled image {@code i} goes ({@code (outH/2) x (outW/2)} pixels of {@code cout} floats per
-     * image). Pixels of an odd last row or column, which no window reads, are not computed.
+     * image), for the filters of panels {@code [panelFrom, panelTo)}. Pixels of an odd last row or column, which no
+     * window reads, are not computed.
      *
      * <p>Each window is two pixel pairs: {@link #tile2x4Max} stores the larger of the top pair's results and then
      * raises them to the bottom pair's, while the top's store is still in L1. Against the convolution of every pixel
      * followed by a pooling pass, a quarter of the results are stored and none are read back.
      */
     static void computeMax2x2(PackedConv2d conv, PackedActivations in, int firstImage, int images, int rowFrom,
-                              int rowTo, float[] out, int outOff) {
+                              int rowTo, int panelFrom, int panelTo, float[] out, int outOff) {
         PackedFilters f = conv.filters();
         int[] act = in.bits();
         long[] w = f.bits();
@@ -309,7 +310,6 @@ final class VectorBinaryConv {
         int shift = in.pad() - conv.padding();
         int pooledW = conv.outW() / 2;
         int pooledSize = conv.outH() / 2 * pooledW * cout;
-        int panels = f.panelCount();
         int[] taps = new int[kh * run];
         for (int ky = 0; ky < kh; ky++) {
             for (int j = 0; j < run; j++) {
@@ -328,7 +328,8 @@ final class VectorBinaryConv {
         int[] actOff = new int[PIXEL_BLOCK];
         int[] biasOff = new int[PIXEL_BLOCK];
         int[] poolOff = new int[windowsPerBlock];
-        boolean pixelMajor = pixelMajorOrder(WIDE_PANEL, panels, kWords, 4 * images * (rowTo - rowFrom) * pooledW);
+        boolean pixelMajor = pixelMajorOrder(WIDE_PANEL, panelTo - panelFrom, kWords,
+                4 * images * (rowTo - rowFrom) * pooledW);
         int count = 0;
         for (int i = 0; i < images; i++) {
             int n = firstImage + i;
@@ -352,15 +353,16 @@ final class VectorBinaryConv {
                     biasOff[k + 3] = bottomBias + colBias[r];
                     poolOff[count] = rowOut + px * cout;
                     if (++count == windowsPerBlock) {
-                        max2x2Tiles(act, actOff, biasOff, poolOff, count, taps, w, kWords, bias, panels, pixelMajor,
-                                out);
+                        max2x2Tiles(act, actOff, biasOff, poolOff, count, taps, w, kWords, bias, panelFrom, panelTo,
+                                pixelMajor, out);
                         count = 0;
                     }
                 }
             }
         }
         if (count > 0) {
-            max2x2Tiles(act, actOff, biasOff, poolOff, count, taps, w, kWords, bias, panels, pixelMajor, out);
+            max2x2Tiles(act, actOff, biasOff, poolOff, count, taps, w, kWords, bias, panelFrom, panelTo, pixelMajor,
+                    out);
         }
     }
 
@@ -369,11 +371,12 @@ final class VectorBinaryConv {
      * the next window when {@code pixelMajor} (see {@link #pixelMajorOrder}), else panel by panel.
      */
     private static void max2x2Tiles(int[] act, int[] actOff, int[] biasOff, int[] poolOff, int count, int[] taps,
-                                    long[] w, int kWords, int[] bias, int panels, boolean pixelMajor, float[] out) {
+                                    long[] w, int kWords, int[] bias, int panelFrom, int panelTo, boolean pixelMajor,
+                                    float[] out) {
         if (pixelMajor) {
             for (int t = 0; t < count; t++) {
                 int k = 4 * t;
-                for (int panel = 0; panel < panels; panel++) {
+                for (int panel = panelFrom; panel < panelTo; panel++) {
                     int co0 = panel * WIDE_PANEL;
                     int wOff = panel * kWords * WIDE_PANEL / 2;
                     tile2x4Max(act, actOff[k], actOff[k + 1], taps, w, wOff, bias, biasOff[k] + co0,
@@ -384,7 +387,7 @@ final class VectorBinaryConv {
             }
             return;
         }
-        for (int panel = 0; panel < panels; panel++) {
+        for (int panel = panelFrom; panel < panelTo; panel++) {
             int co0 = panel * WIDE_PANEL;
             int wOff = panel * kWords * WIDE_PANEL / 2;
             for (int t = 0; t < count; t++) {

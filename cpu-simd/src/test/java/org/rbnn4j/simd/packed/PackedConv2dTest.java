@@ -205,6 +205,19 @@ class PackedConv2dTest {
             float[] want = java.util.Arrays.copyOfRange(expected, pooledSize, 2 * pooledSize);
             java.util.Arrays.fill(want, 0, pw * cout, Float.NaN);
             assertThat(band).as("%s band of image 1", k).containsExactly(want);
+            // Split among threads (tiles of pooled rows, and of filter panels when rows are few), every call split.
+            for (int threads : new int[] {1, 2, 3}) {
+                try (BinaryConvExecutor exec = new BinaryConvExecutor(threads, k, 0)) {
+                    float[] split = new float[outOff + batch * pooledSize];
+                    exec.forwardMaxPool2x2(packed, in, 0, batch, 0, ph, split, outOff);
+                    assertThat(split).as("%s, %d threads", k, threads).containsExactly(out);
+                    float[] one = new float[pooledSize];
+                    exec.forwardMaxPool2x2(packed, in, batch - 1, 1, 0, ph, one, 0);
+                    assertThat(one).as("%s, %d threads, last image", k, threads)
+                            .containsExactly(java.util.Arrays.copyOfRange(expected, (batch - 1) * pooledSize,
+                                    batch * pooledSize));
+                }
+            }
         }
     }
 

@@ -190,8 +190,9 @@ final class FusedBinaryConv implements Op {
         int outSize = outputSizePerImage();
         // Sum and sum of magnitudes of each image's output, for its mean (see SampleMean), when packing it.
         double[] sums = packTo >= 0 ? new double[2] : null;
-        // The kernel pools as it computes (single-threaded calls only: the intra-op executor splits plain outputs).
-        boolean kernelPools = maxPool2x2Integers && exec.intraOp() == null && conv.supportsMaxPool2x2(exec.kernel());
+        // The kernel pools as it computes, where it supports the shape.
+        boolean kernelPools = maxPool2x2Integers && conv.supportsMaxPool2x2(
+                exec.intraOp() != null ? exec.intraOp().kernel() : exec.kernel());
         if (bandRows > 0) {
             // Large maps: each image in bands of rows, each band's integer sums finished while still in cache.
             int convW = conv.outW();
@@ -202,7 +203,7 @@ final class FusedBinaryConv implements Op {
                     if (kernelPools) {
                         int p0 = r0 / poolStride;
                         int p1 = Math.min(outH, r1 / poolStride);
-                        conv.forwardMaxPool2x2(in, i, 1, p0, p1, y, yOff, exec.kernel());
+                        maxPool2x2(exec, in, i, 1, p0, p1, y, yOff);
                         int from = yOff + p0 * outW * cout;
                         finishRun(y, from, true, y, from, o, (p1 - p0) * outW * cout, sums);
                         continue;
@@ -228,7 +229,7 @@ final class FusedBinaryConv implements Op {
             if (kernelPools) {
                 // Pooled images straight into the output (or the start of scratch, which no convolution uses now).
                 int base = scratch ? 0 : i0 * outSize;
-                conv.forwardMaxPool2x2(in, i0, g, 0, outH, y, base, exec.kernel());
+                maxPool2x2(exec, in, i0, g, 0, outH, y, base);
                 for (int i = 0; i < g; i++) {
                     int yOff = base + i * outSize;
                     finishRun(y, yOff, true, y, yOff, o, outSize, sums);
@@ -250,6 +251,16 @@ final class FusedBinaryConv implements Op {
                 }
                 pack(ws, y, yOff, i0 + i, sums);
             }
+        }
+    }
+
+    /** {@link PackedConv2d#forwardMaxPool2x2}, split among the intra-op threads when there are some. */
+    private void maxPool2x2(Execution exec, PackedActivations in, int firstImage, int images, int rowFrom, int rowTo,
+                            float[] y, int yOff) {
+        if (exec.intraOp() != null) {
+            exec.intraOp().forwardMaxPool2x2(conv, in, firstImage, images, rowFrom, rowTo, y, yOff);
+        } else {
+            conv.forwardMaxPool2x2(in, firstImage, images, rowFrom, rowTo, y, yOff, exec.kernel());
         }
     }
 
