@@ -9,6 +9,7 @@ import org.rbnn4j.core.compute.kernels.PoolingReference;
 import org.rbnn4j.core.rbnn.StandardisationKernels;
 import org.rbnn4j.simd.SimdBackend;
 import org.rbnn4j.simd.concurrent.ScratchArrays;
+import org.rbnn4j.simd.gemm.NarrowProduct;
 import org.rbnn4j.simd.gemm.Packing;
 import org.rbnn4j.simd.gemm.Sgemm;
 import org.rbnn4j.simd.packed.ActivationPacker;
@@ -594,6 +595,8 @@ final class Ops {
         private final float[] weight;
         /** {@code weight^T} packed once as the SGEMM's B operand ({@link Packing#packB}). */
         private final float[] packedWeight;
+        /** {@code weight^T} for {@link NarrowProduct} when the outputs fit one vector, else null. */
+        private final float[] narrowWeight;
         private final float[] bias;
 
         Linear(int in, int out, int inFeatures, int outFeatures, float[] weight, float[] bias) {
@@ -607,6 +610,8 @@ final class Ops {
             this.outFeatures = outFeatures;
             this.weight = weight;
             this.packedWeight = packedWeight;
+            this.narrowWeight = NarrowProduct.fits(outFeatures)
+                    ? NarrowProduct.packWeights(weight, inFeatures, outFeatures) : null;
             this.bias = bias;
         }
 
@@ -646,6 +651,11 @@ final class Ops {
          * whole slivers of {@code MR} rows; the rows past the last whole sliver go through a zero-padded copy.
          */
         void product(float[] x, int n, float[] y) {
+            if (narrowWeight != null) {
+                // A classifier's few outputs: lanes over outputs instead of the SGEMM's 32-wide tile, same floats.
+                NarrowProduct.multiply(x, n, inFeatures, outFeatures, narrowWeight, y);
+                return;
+            }
             int full = n / MR * MR;
             Sgemm.multiplyPacked(full, outFeatures, inFeatures, 1f, x, 0, inFeatures, 1, MR * inFeatures,
                     packedWeight, 0, inFeatures * NR, 0f, y, 0, outFeatures);

@@ -7,12 +7,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.rbnn4j.simd.gemm.Sgemm;
 
-/** The packed network's final linear layer rounds exactly as the float simulation's (the SIMD SGEMM) does. */
+/**
+ * The packed network's final linear layer rounds exactly as the float simulation's (the SIMD SGEMM) does: through the
+ * SGEMM on weights packed once, and through {@code NarrowProduct} for outputs that fit one vector (depth blocks of
+ * {@code KC} features, whole and partial, rows in fours and the rest one by one).
+ */
 class LinearProductTest {
 
     @ParameterizedTest(name = "{0} rows, {1} features, {2} outputs")
     @CsvSource({"64, 8192, 10", "13, 1000, 10", "3, 64, 10", "9, 512, 100", "8, 385, 17", "1, 5, 1", "17, 384, 16",
-            "16, 2, 33"})
+            "16, 2, 33", "4, 769, 10", "7, 768, 3", "6, 1, 16"})
     void equalsTheSgemmOfTheFloatSimulationBitForBit(int n, int in, int out) {
         SplittableRandom random = new SplittableRandom(n * 31L + in * 7L + out);
         // exactly n rows: the rows past the last whole sliver must not be read beyond the array
