@@ -3,6 +3,7 @@ package org.rbnn4j.simd.conv;
 import static org.rbnn4j.simd.gemm.GemmBlocking.MR;
 import static org.rbnn4j.simd.gemm.GemmBlocking.NR;
 
+import java.util.Arrays;
 import org.rbnn4j.core.compute.ConvGeometry;
 import org.rbnn4j.simd.concurrent.ScratchArrays;
 import org.rbnn4j.simd.concurrent.ScratchArrays.Slot;
@@ -92,8 +93,23 @@ public final class Convolution {
      * images of {@code g}'s shape (only {@code g.batch()} is ignored); {@code wt} from {@link #packWeightsForNhwc}.
      */
     public static void forwardNhwc(ConvGeometry g, float[] x, int image, float[] wt, float[] y, int yOff) {
+        float[] ones = new float[g.outChannels()];
+        Arrays.fill(ones, 1f);
+        forwardNhwc(g, x, image, wt, y, yOff, ChannelMap.of(ones, new float[g.outChannels()],
+                Float.NEGATIVE_INFINITY, 0f, Float.POSITIVE_INFINITY, 0f));
+    }
+
+    /**
+     * {@link #forwardNhwc(ConvGeometry, float[], int, float[], float[], int)} with {@code map} applied to every output
+     * as it is stored (the same floats as the convolution followed by the map): a first layer's BatchNorm and
+     * activation without a pass of their own over the output. ({@code 1 * s + 0 = s} for the sums, which are never
+     * -0, so the identity map gives the plain convolution.)
+     */
+    public static void forwardNhwc(ConvGeometry g, float[] x, int image, float[] wt, float[] y, int yOff,
+                                   ChannelMap map) {
+        map.checkCovers(g.outChannels());
         if (DirectConvolution.supports(g)) {
-            DirectConvolution.forwardNhwc(g, x, image, wt, y, yOff); // stride 1, few taps: no im2col
+            DirectConvolution.forwardNhwc(g, x, image, wt, y, yOff, map); // stride 1, few taps: no im2col
             return;
         }
         int cout = g.outChannels();
@@ -107,6 +123,12 @@ public final class Convolution {
             // A = the panel: element (pixel i, tap p) at p * NR + i, i.e. row stride 1, column stride NR, sliver MR.
             Sgemm.multiplyPacked(q1 - q0, cout, k, 1f, panel, 0, 1, NR, MR, wt, 0, k * NR, 0f, y, yOff + q0 * cout,
                     cout);
+        }
+        for (int p = 0; p < pixels; p++) {
+            for (int co = 0; co < cout; co++) {
+                int i = yOff + p * cout + co;
+                y[i] = map.apply(y[i], co);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import static org.rbnn4j.simd.gemm.GemmBlocking.LANES;
 import static org.rbnn4j.simd.gemm.GemmBlocking.NR;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.rbnn4j.core.compute.ConvGeometry;
 import org.rbnn4j.simd.gemm.GemmBlocking;
@@ -41,7 +42,7 @@ final class DirectConvolution {
     }
 
     /** As {@link Convolution#forwardNhwc} (which checks {@link #supports} and calls this). */
-    static void forwardNhwc(ConvGeometry g, float[] x, int image, float[] wt, float[] y, int yOff) {
+    static void forwardNhwc(ConvGeometry g, float[] x, int image, float[] wt, float[] y, int yOff, ChannelMap map) {
         int cout = g.outChannels();
         int k = g.patchSize();
         int kh = g.kernelH();
@@ -69,9 +70,9 @@ final class DirectConvolution {
                     int co0 = panel * NR;
                     int wOff = panel * k * NR;
                     if (co0 + NR <= cout) {
-                        tile8x2(k, in.data, base, taps, wt, wOff, y, out + co0, cout);
+                        tile8x2(k, in.data, base, taps, wt, wOff, y, out + co0, cout, map, co0);
                     } else {
-                        tile8x2(k, in.data, base, taps, wt, wOff, tile, 0, NR);
+                        tile8x2(k, in.data, base, taps, wt, wOff, tile, 0, NR, map, co0);
                         int filters = cout - co0;
                         for (int i = 0; i < PIXELS; i++) {
                             System.arraycopy(tile, i * NR, y, out + i * cout + co0, filters);
@@ -94,7 +95,7 @@ final class DirectConvolution {
      * row would store and re-add the sums between rows, which rounds differently from one chain of multiply-adds.
      */
     private static void tile8x2(int k, float[] x, int base, int[] taps, float[] b, int bOff, float[] c, int cOff,
-                                int ldc) {
+                                int ldc, ChannelMap map, int co0) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -134,24 +135,66 @@ final class DirectConvolution {
             c70 = av.fma(b0, c70);
             c71 = av.fma(b1, c71);
         }
-        // 1 times the sums, as Kernel8x2.overwrite stores alpha times them (and the multiply is called on a vector of
-        // known class, which keeps C2 from boxing without type profiles: see ProfileFreeJitTest).
-        FloatVector z = FloatVector.broadcast(S, 1f);
-        z.mul(c00).intoArray(c, cOff);
-        z.mul(c01).intoArray(c, cOff + LANES);
-        z.mul(c10).intoArray(c, cOff + ldc);
-        z.mul(c11).intoArray(c, cOff + ldc + LANES);
-        z.mul(c20).intoArray(c, cOff + 2 * ldc);
-        z.mul(c21).intoArray(c, cOff + 2 * ldc + LANES);
-        z.mul(c30).intoArray(c, cOff + 3 * ldc);
-        z.mul(c31).intoArray(c, cOff + 3 * ldc + LANES);
-        z.mul(c40).intoArray(c, cOff + 4 * ldc);
-        z.mul(c41).intoArray(c, cOff + 4 * ldc + LANES);
-        z.mul(c50).intoArray(c, cOff + 5 * ldc);
-        z.mul(c51).intoArray(c, cOff + 5 * ldc + LANES);
-        z.mul(c60).intoArray(c, cOff + 6 * ldc);
-        z.mul(c61).intoArray(c, cOff + 6 * ldc + LANES);
-        z.mul(c70).intoArray(c, cOff + 7 * ldc);
-        z.mul(c71).intoArray(c, cOff + 7 * ldc + LANES);
+        // The map (see ChannelMap) as each sum is stored: scale times the sum, plus shift, two clamps; the operations
+        // are called on the loaded constants and on their results, the sums passed as arguments (ProfileFreeJitTest).
+        // The same floats as the plain convolution (1 times the sums, as Kernel8x2.overwrite stores alpha times them)
+        // followed by the map, since 1 * s = s.
+        FloatVector s0 = FloatVector.fromArray(S, map.scale, co0);
+        FloatVector s1 = FloatVector.fromArray(S, map.scale, co0 + LANES);
+        FloatVector h0 = FloatVector.fromArray(S, map.shift, co0);
+        FloatVector h1 = FloatVector.fromArray(S, map.shift, co0 + LANES);
+        float lb = map.lowBound;
+        float lv = map.lowValue;
+        float hb = map.highBound;
+        float hv = map.highValue;
+        FloatVector v;
+        v = s0.mul(c00).add(h0);
+        v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+        v.blend(hv, v.compare(VectorOperators.GT, hb)).intoArray(c, cOff);
+        v = s1.mul(c01).add(h1);
+        v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+        v.blend(hv, v.compare(VectorOperators.GT, hb)).intoArray(c, cOff + LANES);
+        v = s0.mul(c10).add(h0);
+        v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+        v.blend(hv, v.compare(VectorOperators.GT, hb)).intoArray(c, cOff + ldc);
+        v = s1.mul(c11).add(h1);
+        v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+        v.blend(hv, v.compare(VectorOperators.GT, hb)).intoArray(c, cOff + ldc + LANES);
+        v = s0.mul(c20).add(h0);
+        v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+        v.blend(hv, v.compare(VectorOperators.GT, hb)).intoArray(c, cOff + 2 * ldc);
+        v = s1.mul(c21).add(h1);
+        v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+        v.blend(hv, v.compare(VectorOperators.GT, hb)).intoArray(c, cOff + 2 * ldc + LANES);
+        v = s0.mul(c30).add(h0);
+        v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+        v.blend(hv, v.compare(VectorOperators.GT, hb)).intoArray(c, cOff + 3 * ldc);
+        v = s1.mul(c31).add(h1);
+        v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+        v.blend(hv, v.compare(VectorOperators.GT, hb)).intoArray(c, cOff + 3 * ldc + LANES);
+        v = s0.mul(c40).add(h0);
+        v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+        v.blend(hv, v.compare(VectorOperators.GT, hb)).intoArray(c, cOff + 4 * ldc);
+        v = s1.mul(c41).add(h1);
+        v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+        v.blend(hv, v.compare(VectorOperators.GT, hb)).intoArray(c, cOff + 4 * ldc + LANES);
+        v = s0.mul(c50).add(h0);
+        v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+        v.blend(hv, v.compare(VectorOperators.GT, hb)).intoArray(c, cOff + 5 * ldc);
+        v = s1.mul(c51).add(h1);
+        v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+        v.blend(hv, v.compare(VectorOperators.GT, hb)).intoArray(c, cOff + 5 * ldc + LANES);
+        v = s0.mul(c60).add(h0);
+        v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+        v.blend(hv, v.compare(VectorOperators.GT, hb)).intoArray(c, cOff + 6 * ldc);
+        v = s1.mul(c61).add(h1);
+        v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+        v.blend(hv, v.compare(VectorOperators.GT, hb)).intoArray(c, cOff + 6 * ldc + LANES);
+        v = s0.mul(c70).add(h0);
+        v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+        v.blend(hv, v.compare(VectorOperators.GT, hb)).intoArray(c, cOff + 7 * ldc);
+        v = s1.mul(c71).add(h1);
+        v = v.blend(lv, v.compare(VectorOperators.LT, lb));
+        v.blend(hv, v.compare(VectorOperators.GT, hb)).intoArray(c, cOff + 7 * ldc + LANES);
     }
 }

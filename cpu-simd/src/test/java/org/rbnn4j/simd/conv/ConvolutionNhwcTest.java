@@ -71,6 +71,59 @@ class ConvolutionNhwcTest {
     }
 
     @Test
+    void aChannelMapAppliedAsTheOutputsAreStoredEqualsTheMapAfterTheConvolution() {
+        SplittableRandom rnd = new SplittableRandom(23);
+        // direct path (a first layer; a partly filled last panel) and the GEMM path (stride 2)
+        int[][] shapes = {{3, 32, 32, 128, 3, 1, 1}, {3, 9, 13, 40, 3, 1, 1}, {3, 16, 16, 64, 3, 2, 1}};
+        // hardtanh, ReLU (x <= 0 as x < MIN_VALUE), none; a NaN shift (passes both clamps), a zero and a negative scale
+        float[][] clamps = {{-1f, -1f, 1f, 1f}, {Float.MIN_VALUE, 0f, Float.POSITIVE_INFINITY, 0f},
+                {Float.NEGATIVE_INFINITY, 0f, Float.POSITIVE_INFINITY, 0f}};
+        for (int[] s : shapes) {
+            ConvGeometry g = new ConvGeometry(1, s[0], s[1], s[2], s[3], s[4], s[4], s[5], s[6], 0f);
+            float[] x = new float[g.inputSize()];
+            float[] w = new float[g.weightSize()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rnd.nextGaussian();
+            }
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) (rnd.nextGaussian() * 0.3);
+            }
+            int cout = g.outChannels();
+            float[] scale = new float[cout];
+            float[] shift = new float[cout];
+            for (int co = 0; co < cout; co++) {
+                scale[co] = (float) (rnd.nextGaussian() * 2);
+                shift[co] = (float) rnd.nextGaussian();
+            }
+            scale[1] = 0f;
+            shift[2] = Float.NaN;
+            float[] wt = Convolution.packWeightsForNhwc(g, w);
+            int pixels = g.outH() * g.outW();
+            float[] plain = new float[pixels * cout];
+            Convolution.forwardNhwc(g, x, 0, wt, plain, 0);
+            for (float[] c : clamps) {
+                ChannelMap map = ChannelMap.of(scale, shift, c[0], c[1], c[2], c[3]);
+                float[] expected = new float[pixels * cout];
+                for (int i = 0; i < expected.length; i++) {
+                    float v = plain[i] * scale[i % cout] + shift[i % cout];
+                    v = v < c[0] ? c[1] : v;
+                    expected[i] = v > c[2] ? c[3] : v;
+                }
+                float[] mapped = new float[3 + pixels * cout];
+                Convolution.forwardNhwc(g, x, 0, wt, mapped, 3, map);
+                int[] want = new int[expected.length];
+                int[] got = new int[expected.length];
+                for (int i = 0; i < expected.length; i++) {
+                    want[i] = Float.floatToRawIntBits(expected[i]);
+                    got[i] = Float.floatToRawIntBits(mapped[3 + i]);
+                }
+                assertThat(got).as("%s clamps %s", java.util.Arrays.toString(s), java.util.Arrays.toString(c))
+                        .containsExactly(want);
+            }
+        }
+    }
+
+    @Test
     void theDirectPathCoversFirstLayersAndLeavesTheRestToTheGemm() {
         assertThat(DirectConvolution.supports(ConvGeometry.of(1, 3, 32, 32, 128, 3, 1, 1)))
                 .isEqualTo(org.rbnn4j.simd.gemm.GemmBlocking.LANES >= 16);

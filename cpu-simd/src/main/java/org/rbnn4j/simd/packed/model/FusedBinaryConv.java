@@ -358,7 +358,7 @@ final class FusedBinaryConv implements Op {
         float hb = highBound;
         float hv = highValue;
         // Each full-width vector as two half-width ones that widen to doubles straight from their registers (as
-        // MappedPacking.mapNhwcChunk: storing it whole and loading its halves back cost 25% more). Every load indexes
+        // the first layer's map had it: storing it whole and loading its halves back cost 25% more). Every load indexes
         // by i, the constants repeating over the chunk's pixels (see RepeatedChannels), and i derives from a counter
         // stepping by one: with i += LANES as the counter C2 kept this loop uncounted (a range check per load and a
         // safepoint poll per iteration, disassembled); this form is counted, unrolled and free of checks.

@@ -2,7 +2,7 @@ package org.rbnn4j.simd.packed.model;
 
 /**
  * Per-channel constants (alpha, BatchNorm scale and shift) repeated over whole NHWC pixels, for the epilogue loops
- * that map runs of channels-last values ({@link FusedBinaryConv}, {@link MappedPacking#mapNhwcDecidedMean}).
+ * that map runs of channels-last values ({@link FusedBinaryConv}).
  *
  * <p>Why: with the constants per channel, such a loop reads them at a channel index that wraps at the channel count
  * while the value index runs on; the wrapped index is no induction variable, so C2 keeps a range check per load in

@@ -94,6 +94,37 @@ final class SampleMean {
     }
 
     /**
+     * {@link #ofNhwc} for values of magnitude at most {@code bound} (a hardtanh's output): their sum only, decided by
+     * {@link #decideBounded} (the magnitudes are summed only if the bound leaves the mean undecided), else the
+     * reference. The loop counts vectors by one, so that C2 compiles it as a counted loop without a range check per
+     * load (see {@code FusedBinaryConv.finishChunk}).
+     */
+    static float ofNhwcBounded(float[] x, int off, int c, int hw, float bound, float[] scratch) {
+        int len = c * hw;
+        int lanes = F.length();
+        if (lanes != D.length() || len < 2) {
+            return ofNhwc(x, off, c, hw, scratch);
+        }
+        DoubleVector s0 = DoubleVector.zero(D);
+        DoubleVector s1 = DoubleVector.zero(D);
+        int vectors = len / (2 * lanes);
+        for (int k = 0; k < vectors; k++) {
+            int i = off + k * 2 * lanes;
+            // The new terms receive the running sums, never the other way round (ProfileFreeJitTest).
+            s0 = ((DoubleVector) FloatVector.fromArray(F, x, i).convertShape(VectorOperators.F2D, D, 0)).add(s0);
+            s1 = ((DoubleVector) FloatVector.fromArray(F, x, i + lanes).convertShape(VectorOperators.F2D, D, 0))
+                    .add(s1);
+        }
+        double sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (int i = vectors * 2 * lanes; i < len; i++) {
+            sum += x[off + i];
+        }
+        // As decided: lanes of len / (2 lanes) terms, s0 + s1, a reduction of the lanes, fewer than 2 lanes tail terms.
+        float t = decideBounded(sum, bound, x, off, len, len / (2 * lanes) + 3 * lanes + 1);
+        return Float.isNaN(t) ? reference(x, off, c, hw, scratch) : t;
+    }
+
+    /**
      * {@code sum |x[off + i]|} over {@code len} floats in double (any order: {@link #decide} takes it as a bound on the
      * magnitudes, with room for its rounding).
      */

@@ -114,6 +114,31 @@ class SampleMeanTest {
     }
 
     @Test
+    void boundedValuesAreDecidedFromTheirSumAloneAndEqualTheReference() {
+        // hardtanh outputs held NHWC: balanced (small mean, the bound alone often undecided), saturated (all -1: exact),
+        // and channel counts that are not whole vectors (the scalar tail)
+        SplittableRandom rnd = new SplittableRandom(21);
+        int[][] shapes = {{128, 1024}, {64, 64}, {70, 35}, {3, 16}};
+        for (int[] s : shapes) {
+            int c = s[0];
+            int hw = s[1];
+            for (int image = 0; image < 6; image++) {
+                float[] x = new float[5 + c * hw];
+                for (int i = 5; i < x.length; i++) {
+                    double v = image == 5 ? -3 : rnd.nextGaussian() * 0.8 + (image - 2) * 1e-3;
+                    x[i] = (float) Math.max(-1, Math.min(1, v));
+                }
+                float[] nchw = new float[c * hw];
+                LayoutOps.nhwcToNchw(x, 5, nchw, 0, c, hw);
+                float expected = StandardisationKernels.mean(nchw, 0, c * hw);
+                float actual = SampleMean.ofNhwcBounded(x, 5, c, hw, 1f, new float[c * hw]);
+                assertThat(Float.floatToIntBits(actual)).as("%dx%d image %d", c, hw, image)
+                        .isEqualTo(Float.floatToIntBits(expected));
+            }
+        }
+    }
+
+    @Test
     void theDepthBoundIsNeverTooTightOnSumsOfManyLargeTerms() {
         // Terms of 1 and -1 + 2^-24 steps: long runs of cancellation make the rounding errors of every order as large
         // as they get; whatever decide() returns must still be the reference's mean.
