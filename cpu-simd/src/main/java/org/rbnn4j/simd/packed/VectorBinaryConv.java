@@ -62,6 +62,9 @@ import jdk.incubator.vector.VectorSpecies;
  * than reading all the panels' filters again for every pair: same JVM, alternating, 3x3 convolution at batch 16 with
  * 128 channels (18 KB of filters) +4-8% (1.043, 1.055, 1.072, 0.996, 1.081), with 256 channels at 16x16 (72 KB, from
  * L2) +17%, 64 (one panel) unchanged. Fused layers write a few hundred pixels of scratch in L2 and gain nothing.
+ *
+ * <p>{@link #computeMax2x2} is the same kernel with a 2 x 2 max pool over its integer results: each window's two pixel
+ * pairs in turn, the second raising what the first stored ({@link #tile2x4Max}).
  */
 final class VectorBinaryConv {
     static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
@@ -167,14 +170,7 @@ final class VectorBinaryConv {
         boolean nhwc = layout == OutputLayout.NHWC;
 
         int[] actOff = new int[PIXEL_BLOCK];
-        // Where each of the window's kh * run words lies from its first word (kernel rows rowStride apart): the
-        // micro-kernels run one loop over them.
-        int[] taps = new int[kh * run];
-        for (int ky = 0; ky < kh; ky++) {
-            for (int j = 0; j < run; j++) {
-                taps[ky * run + j] = ky * rowStride + j;
-            }
-        }
+        int[] taps = tapOffsets(kh, run, rowStride);
         int[] biasOff = new int[PIXEL_BLOCK];
         int[] outOff = new int[PIXEL_BLOCK];
         // Results of one panel for the block's pixels, [pixel][filter], copied into out afterwards: NCHW (transposed),
@@ -274,6 +270,20 @@ final class VectorBinaryConv {
     }
 
     /**
+     * Where each of a window's {@code kh * run} words lies from its first word (kernel rows {@code rowStride} apart):
+     * the micro-kernels run one loop over them.
+     */
+    private static int[] tapOffsets(int kh, int run, int rowStride) {
+        int[] taps = new int[kh * run];
+        for (int ky = 0; ky < kh; ky++) {
+            for (int j = 0; j < run; j++) {
+                taps[ky * run + j] = ky * rowStride + j;
+            }
+        }
+        return taps;
+    }
+
+    /**
      * Whether {@link #computeMax2x2} takes {@code conv}: full wide panels (the results of a panel go straight to their
      * pooled pixel) and an output of at least one 2 x 2 window.
      */
@@ -310,12 +320,7 @@ final class VectorBinaryConv {
         int shift = in.pad() - conv.padding();
         int pooledW = conv.outW() / 2;
         int pooledSize = conv.outH() / 2 * pooledW * cout;
-        int[] taps = new int[kh * run];
-        for (int ky = 0; ky < kh; ky++) {
-            for (int j = 0; j < run; j++) {
-                taps[ky * run + j] = ky * rowStride + j;
-            }
-        }
+        int[] taps = tapOffsets(kh, run, rowStride);
         int[] colAct = new int[2 * pooledW];
         int[] colBias = new int[2 * pooledW];
         for (int ox = 0; ox < colAct.length; ox++) {
