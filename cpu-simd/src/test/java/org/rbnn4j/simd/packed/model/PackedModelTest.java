@@ -35,6 +35,9 @@ class PackedModelTest {
                 Arguments.of(ModelSpec.of("resnet20_bireal_1w1a", 3, 10), 32),
                 Arguments.of(ModelSpec.of("resnet18_1w1a", 3, 10), 4),
                 Arguments.of(ModelSpec.of("vgg_small_1w1a", 3, 10), 4),
+                // one input channel, 24x24: the first pooled layer in bands of 10 rows (the last band 4), pooled
+                // maps of 12, 6 and 3
+                Arguments.of(ModelSpec.of("vgg_small_1w1a", 1, 10).withInputSize(24), 3),
                 Arguments.of(ModelSpec.of("resnet18_1w1a_imagenet", 3, 10).withInputSize(64), 3),
                 Arguments.of(ModelSpec.of("resnet34_1w1a_imagenet", 3, 10).withInputSize(64), 2));
     }
