@@ -280,7 +280,7 @@ final class FusedBinaryConv implements Op {
         float t = bound > 0 ? SampleMean.decideBounded(sums[0], bound, y, yOff, size, sumDepth)
                 : SampleMean.decide(sums[0], sums[1], size, sumDepth);
         if (Float.isNaN(t)) {
-            t = SampleMean.reference(y, yOff, cout, outH * outW, ws.imageScratch());
+            t = SampleMean.reference(y, yOff, cout, outH * outW);
         }
         ws.thresholds(packTo)[i] = t;
         ActivationPacker.packImageNhwc(y, yOff, t, ws.packed(packTo), i);

@@ -52,9 +52,8 @@ final class PackStep implements Op {
             }
         } else {
             float[] x = ws.buffer(nhwc);
-            float[] image = ws.imageScratch();
             for (int i = 0; i < n; i++) {
-                thresholds[i] = SampleMean.ofNhwc(x, i * size, channels, hw, image);
+                thresholds[i] = SampleMean.ofNhwc(x, i * size, channels, hw);
             }
         }
         PackedActivations dst = ws.packed(packedId);

@@ -67,8 +67,7 @@ final class PackedChannelAffine implements Op {
         float[] y = ws.convScratch();
         Convolution.forwardNhwc(conv.geometry(), x, i, nhwcWeights, y, 0, nhwcMap);
         float bound = activation.magnitudeBound();
-        float t = bound > 0 ? SampleMean.ofNhwcBounded(y, 0, c, hw, bound, ws.imageScratch())
-                : SampleMean.ofNhwc(y, 0, c, hw, ws.imageScratch());
+        float t = bound > 0 ? SampleMean.ofNhwcBounded(y, 0, c, hw, bound) : SampleMean.ofNhwc(y, 0, c, hw);
         ActivationPacker.packImageNhwc(y, 0, t, dst, i);
         return t;
     }

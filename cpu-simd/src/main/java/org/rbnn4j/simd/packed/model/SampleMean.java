@@ -20,8 +20,8 @@ import org.rbnn4j.core.rbnn.StandardisationKernels;
  * to spare, which also absorbs the divisions and the rounding of {@code err} itself). Rounding to float is monotone:
  * when both ends of the interval round to the same float, so do both sums, and that float is the mean. Only when a
  * float rounding boundary falls inside the interval (rarely: its half-width is about {@code (3/8) len u mean|x|} when
- * our lanes hold {@code len/16} terms each), or for non-finite values, does {@link #reference} transpose the image to
- * NCHW and call {@code StandardisationKernels.mean} itself. So the result is exact by construction.
+ * our lanes hold {@code len/16} terms each), or for non-finite values, does {@link #reference} repeat
+ * {@code StandardisationKernels.mean}'s own summation, in its order. So the result is exact by construction.
  *
  * <p>The depth bound, not the generic {@code (n - 1) u sum|x|}, matters for images whose mean is small next to
  * their mean magnitude (balanced hardtanh outputs): the generic bound gives a half-width of about
@@ -42,20 +42,69 @@ final class SampleMean {
 
     /**
      * {@code StandardisationKernels.mean} of an image held NHWC ({@code hw} pixels of {@code c} channels at
-     * {@code x[off ..]}), bit for bit; {@code scratch} holds at least {@code c * hw} floats for the rare fallback.
+     * {@code x[off ..]}), bit for bit.
      */
-    static float ofNhwc(float[] x, int off, int c, int hw, float[] scratch) {
+    static float ofNhwc(float[] x, int off, int c, int hw) {
         float fast = decided(x, off, c * hw);
-        return Float.isNaN(fast) ? reference(x, off, c, hw, scratch) : fast;
+        return Float.isNaN(fast) ? reference(x, off, c, hw) : fast;
     }
 
     /**
-     * {@code StandardisationKernels.mean} of the NHWC image itself (transposed to NCHW in {@code scratch}): for callers
-     * whose own sums left the mean undecided.
+     * {@code StandardisationKernels.mean} of the NHWC image as if it were NCHW, bit for bit, read in place: for callers
+     * whose own sums left the mean undecided. The reference sums in double into eight running sums, NCHW index
+     * {@code i = ch * hw + p} into sum {@code i % 8} (the last {@code len % 8} into sum 0), in index order, and returns
+     * {@code (float) (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))) / len)}; walking channels outer and pixels inner
+     * gives every sum its terms in that order.
+     *
+     * <p>Scalar on purpose: this runs for a few images in a hundred, so it is often still interpreted or in C1's first
+     * tier, where Vector API code costs milliseconds per call. The transpose to NCHW (vector blocks) and the reference
+     * it replaced took 65 ms on its first call, 2-4 ms on the next ones and about 0.1 ms once compiled, for 65,536
+     * floats.
      */
-    static float reference(float[] x, int off, int c, int hw, float[] scratch) {
-        LayoutOps.nhwcToNchw(x, off, scratch, 0, c, hw);
-        return StandardisationKernels.mean(scratch, 0, c * hw);
+    static float reference(float[] x, int off, int c, int hw) {
+        int len = c * hw;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        double s4 = 0;
+        double s5 = 0;
+        double s6 = 0;
+        double s7 = 0;
+        if (hw % 8 == 0) {
+            // i % 8 = p % 8 for every channel, and no tail.
+            for (int ch = 0; ch < c; ch++) {
+                int base = off + ch;
+                for (int p = 0; p < hw; p += 8) {
+                    int q = base + p * c;
+                    s0 += x[q];
+                    s1 += x[q + c];
+                    s2 += x[q + 2 * c];
+                    s3 += x[q + 3 * c];
+                    s4 += x[q + 4 * c];
+                    s5 += x[q + 5 * c];
+                    s6 += x[q + 6 * c];
+                    s7 += x[q + 7 * c];
+                }
+            }
+        } else {
+            double[] s = new double[8];
+            int main = len - len % 8;
+            for (int ch = 0; ch < c; ch++) {
+                for (int p = 0, i = ch * hw; p < hw; p++, i++) {
+                    s[i < main ? i & 7 : 0] += x[off + p * c + ch];
+                }
+            }
+            s0 = s[0];
+            s1 = s[1];
+            s2 = s[2];
+            s3 = s[3];
+            s4 = s[4];
+            s5 = s[5];
+            s6 = s[6];
+            s7 = s[7];
+        }
+        return (float) ((((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))) / len);
     }
 
     /**
@@ -99,11 +148,11 @@ final class SampleMean {
      * reference. The loop counts vectors by one, so that C2 compiles it as a counted loop without a range check per
      * load (see {@code FusedBinaryConv.finishChunk}).
      */
-    static float ofNhwcBounded(float[] x, int off, int c, int hw, float bound, float[] scratch) {
+    static float ofNhwcBounded(float[] x, int off, int c, int hw, float bound) {
         int len = c * hw;
         int lanes = F.length();
         if (lanes != D.length() || len < 2) {
-            return ofNhwc(x, off, c, hw, scratch);
+            return ofNhwc(x, off, c, hw);
         }
         DoubleVector s0 = DoubleVector.zero(D);
         DoubleVector s1 = DoubleVector.zero(D);
@@ -121,7 +170,7 @@ final class SampleMean {
         }
         // As decided: lanes of len / (2 lanes) terms, s0 + s1, a reduction of the lanes, fewer than 2 lanes tail terms.
         float t = decideBounded(sum, bound, x, off, len, len / (2 * lanes) + 3 * lanes + 1);
-        return Float.isNaN(t) ? reference(x, off, c, hw, scratch) : t;
+        return Float.isNaN(t) ? reference(x, off, c, hw) : t;
     }
 
     /**

@@ -24,7 +24,7 @@ class SampleMeanTest {
                 float[] nhwc = new float[nchw.length + 7];
                 LayoutOps.nchwToNhwc(nchw, 0, nhwc, 7, c, hw);
                 float expected = StandardisationKernels.mean(nchw, 0, nchw.length);
-                float actual = SampleMean.ofNhwc(nhwc, 7, c, hw, new float[c * hw]);
+                float actual = SampleMean.ofNhwc(nhwc, 7, c, hw);
                 assertThat(Float.floatToIntBits(actual)).as("%dx%d trial %d: %s vs %s", c, hw, trial, actual, expected)
                         .isEqualTo(Float.floatToIntBits(expected));
                 if (!Float.isNaN(SampleMean.decided(nhwc, 7, c * hw))) {
@@ -61,7 +61,7 @@ class SampleMeanTest {
                 decided++;
                 assertThat(Float.floatToIntBits(fast)).as("image %d", image).isEqualTo(Float.floatToIntBits(expected));
             }
-            assertThat(Float.floatToIntBits(SampleMean.ofNhwc(nhwc, 0, c, hw, new float[c * hw])))
+            assertThat(Float.floatToIntBits(SampleMean.ofNhwc(nhwc, 0, c, hw)))
                     .isEqualTo(Float.floatToIntBits(expected));
         }
         assertThat(decided).isGreaterThanOrEqualTo(images * 9 / 10);
@@ -131,11 +131,51 @@ class SampleMeanTest {
                 float[] nchw = new float[c * hw];
                 LayoutOps.nhwcToNchw(x, 5, nchw, 0, c, hw);
                 float expected = StandardisationKernels.mean(nchw, 0, c * hw);
-                float actual = SampleMean.ofNhwcBounded(x, 5, c, hw, 1f, new float[c * hw]);
+                float actual = SampleMean.ofNhwcBounded(x, 5, c, hw, 1f);
                 assertThat(Float.floatToIntBits(actual)).as("%dx%d image %d", c, hw, image)
                         .isEqualTo(Float.floatToIntBits(expected));
             }
         }
+    }
+
+    @Test
+    void theFallbackRepeatsTheReferenceSummationInPlace() {
+        // Small terms with pairs of huge ones of opposite signs (+-1e10 .. 1e14) among them, so that different summation
+        // orders give different float means; pixel counts that are a multiple of 8 and not, and totals that leave a tail
+        // of fewer than 8 terms for the reference's first sum.
+        SplittableRandom rnd = new SplittableRandom(29);
+        int[][] shapes = {{256, 256}, {16, 64}, {3, 7}, {5, 9}, {64, 4}, {1, 13}, {130, 25}};
+        int differentFromNaive = 0;
+        for (int[] s : shapes) {
+            int c = s[0];
+            int hw = s[1];
+            for (int image = 0; image < 4; image++) {
+                float[] x = new float[3 + c * hw];
+                for (int i = 3; i < x.length; i++) {
+                    x[i] = (float) rnd.nextGaussian();
+                }
+                // two pairs at four distinct places: the sums that hold a huge term round the small ones added after it
+                // at the huge term's precision, and the pairs cancel only in the final combination
+                int[] at = rnd.ints(0, c * hw).distinct().limit(Math.min(4, c * hw)).toArray();
+                for (int k = 0; k + 1 < at.length; k += 2) {
+                    float huge = (float) Math.pow(10, 10 + 4 * rnd.nextDouble());
+                    x[3 + at[k]] = huge;
+                    x[3 + at[k + 1]] = -huge;
+                }
+                float[] nchw = new float[c * hw];
+                LayoutOps.nhwcToNchw(x, 3, nchw, 0, c, hw);
+                float expected = StandardisationKernels.mean(nchw, 0, c * hw);
+                assertThat(Float.floatToIntBits(SampleMean.reference(x, 3, c, hw))).as("%dx%d image %d", c, hw, image)
+                        .isEqualTo(Float.floatToIntBits(expected));
+                double naive = 0;
+                for (int i = 3; i < x.length; i++) {
+                    naive += x[i];
+                }
+                differentFromNaive += (float) (naive / (c * hw)) != expected ? 1 : 0;
+            }
+        }
+        // the data does tell summation orders apart
+        assertThat(differentFromNaive).isGreaterThan(14);
     }
 
     @Test
@@ -168,13 +208,13 @@ class SampleMeanTest {
         // mean of {1, 1 + 2^-23} is 1 + 2^-24, halfway between two floats: rounding order decides, so no fast answer
         float[] x = {1f, Math.nextUp(1f)};
         assertThat(SampleMean.decided(x, 0, 2)).isNaN();
-        assertThat(SampleMean.ofNhwc(x, 0, 2, 1, new float[2])).isEqualTo(StandardisationKernels.mean(x, 0, 2));
+        assertThat(SampleMean.ofNhwc(x, 0, 2, 1)).isEqualTo(StandardisationKernels.mean(x, 0, 2));
         float[] y = new float[64];
         y[5] = Float.NaN;
-        assertThat(SampleMean.ofNhwc(y, 0, 16, 4, new float[64])).isNaN();
+        assertThat(SampleMean.ofNhwc(y, 0, 16, 4)).isNaN();
         y[5] = Float.POSITIVE_INFINITY;
-        assertThat(SampleMean.ofNhwc(y, 0, 16, 4, new float[64])).isEqualTo(Float.POSITIVE_INFINITY);
-        assertThat(SampleMean.ofNhwc(new float[64], 0, 16, 4, new float[64])).isEqualTo(0f);
+        assertThat(SampleMean.ofNhwc(y, 0, 16, 4)).isEqualTo(Float.POSITIVE_INFINITY);
+        assertThat(SampleMean.ofNhwc(new float[64], 0, 16, 4)).isEqualTo(0f);
     }
 
     /** Hardtanh-like values (many exactly +-1), tiny values, or values with a mean near zero. */
