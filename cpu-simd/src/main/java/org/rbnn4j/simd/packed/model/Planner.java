@@ -151,7 +151,6 @@ final class Planner {
         for (Op r : readers.get(cur)) {
             if (r instanceof Ops.BinaryConv && packTo < 0 && cur != logicalOutput) {
                 packTo = newPacked(cur);
-                imageScratch = Math.max(imageScratch, size(shapes.get(cur)));
                 what.append(" -> packed ").append(packTo);
             }
             floatReaders |= !(r instanceof Ops.BinaryConv);
@@ -182,9 +181,6 @@ final class Planner {
             throw new IllegalStateException("value " + x + " has no float copy to pack from");
         }
         int id = newPacked(x);
-        if (nchw[x] < 0) {
-            imageScratch = Math.max(imageScratch, size(s));
-        }
         steps.add(new PackStep(nchw[x], nhwc[x], id, s[0], s[1], s[2]));
         return id;
     }
