@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
 
 /**
  * Runs {@link PackedConv2d}s on a pool of threads, splitting the output into tiles of pixels x filter panels
@@ -143,19 +142,9 @@ public final class BinaryConvExecutor implements AutoCloseable {
         int wanted = useful * TILES_PER_THREAD;
         int tilePixels = Math.min(MAX_TILE_PIXELS, roundUp4((pixels + wanted - 1) / wanted));
         int pixelTiles = (pixels + tilePixels - 1) / tilePixels;
-        // Few pixels (one small image): split the filters too.
-        int panelGroups = Math.min(panels, Math.max(1, (wanted + pixelTiles - 1) / pixelTiles));
-        int panelsPerGroup = (panels + panelGroups - 1) / panelGroups;
-        panelGroups = (panels + panelsPerGroup - 1) / panelsPerGroup;
-        int groups = panelGroups;
-        int perGroup = panelsPerGroup;
-        runTiles(pixelTiles * panelGroups, useful, t -> {
-            int pt = t / groups;
-            int pg = t - pt * groups;
+        runTiles(pixelTiles, panels, useful, (pt, g0, g1) -> {
             int p0 = pixelFrom + pt * tilePixels;
             int p1 = Math.min(pixelTo, p0 + tilePixels);
-            int g0 = pg * perGroup;
-            int g1 = Math.min(panels, g0 + perGroup);
             kernel.compute(conv, in, firstImage, p0, p1, g0, g1, out, layout);
         });
     }
@@ -179,32 +168,39 @@ public final class BinaryConvExecutor implements AutoCloseable {
         int wanted = useful * TILES_PER_THREAD;
         int rowsPerTile = Math.max(1, (images * rows + wanted - 1) / wanted);
         int chunks = (rows + rowsPerTile - 1) / rowsPerTile;
-        int rowTiles = images * chunks;
-        int panelGroups = Math.min(panels, Math.max(1, (wanted + rowTiles - 1) / rowTiles));
-        int perGroup = (panels + panelGroups - 1) / panelGroups;
-        int groups = (panels + perGroup - 1) / perGroup;
         int pooledSize = conv.outH() / 2 * pooledW * conv.filters().outChannels();
-        runTiles(rowTiles * groups, useful, t -> {
-            int rt = t / groups;
-            int pg = t - rt * groups;
+        runTiles(images * chunks, panels, useful, (rt, g0, g1) -> {
             int image = rt / chunks;
             int r0 = rowFrom + (rt - image * chunks) * rowsPerTile;
             int r1 = Math.min(rowTo, r0 + rowsPerTile);
-            int g0 = pg * perGroup;
-            int g1 = Math.min(panels, g0 + perGroup);
             kernel.computeMax2x2(conv, in, firstImage + image, 1, r0, r1, g0, g1, out, outOff + image * pooledSize);
         });
     }
 
+    /** One tile of a split call: spatial tile {@code spatial} (pixels or pooled rows) times panels {@code [g0, g1)}. */
+    @FunctionalInterface
+    private interface Tile {
+        void run(int spatial, int g0, int g1);
+    }
+
     /**
-     * Runs tiles {@code 0 .. tiles-1} on the caller and up to {@code useful - 1} workers, each claiming the next tile
-     * until none is left; waits for all and rethrows the first failure.
+     * Runs {@code spatialTiles} tiles, times groups of the {@code panels} filter panels when there are fewer spatial
+     * tiles than {@link #TILES_PER_THREAD} per useful thread (one small image: split the filters too), on the caller
+     * and up to {@code useful - 1} workers, each claiming the next tile until none is left; waits for all and rethrows
+     * the first failure.
      */
-    private void runTiles(int tiles, int useful, IntConsumer tile) {
+    private void runTiles(int spatialTiles, int panels, int useful, Tile tile) {
+        int wanted = useful * TILES_PER_THREAD;
+        int groupsWanted = Math.min(panels, Math.max(1, (wanted + spatialTiles - 1) / spatialTiles));
+        int perGroup = (panels + groupsWanted - 1) / groupsWanted;
+        int groups = (panels + perGroup - 1) / perGroup;
+        int tiles = spatialTiles * groups;
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
             for (int t = next.getAndIncrement(); t < tiles; t = next.getAndIncrement()) {
-                tile.accept(t);
+                int spatial = t / groups;
+                int g0 = (t - spatial * groups) * perGroup;
+                tile.run(spatial, g0, Math.min(panels, g0 + perGroup));
             }
         };
         int helpers = Math.min(useful - 1, tiles - 1);
