@@ -42,6 +42,14 @@ public final class ChannelMap {
         return new ChannelMap(s, Arrays.copyOf(shift, padded), lowBound, lowValue, highBound, highValue);
     }
 
+    /** The map that leaves every value as it is ({@code 1 * y + 0}, no clamp) over {@code channels} channels. */
+    public static ChannelMap identity(int channels) {
+        int padded = (channels + NR - 1) / NR * NR;
+        float[] ones = new float[padded];
+        Arrays.fill(ones, 1f);
+        return new ChannelMap(ones, new float[padded], Float.NEGATIVE_INFINITY, 0f, Float.POSITIVE_INFINITY, 0f);
+    }
+
     /** Checks that this map covers {@code outChannels} channels. */
     void checkCovers(int outChannels) {
         if (scale.length < (outChannels + NR - 1) / NR * NR) {

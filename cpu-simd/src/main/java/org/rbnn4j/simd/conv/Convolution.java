@@ -3,7 +3,6 @@ package org.rbnn4j.simd.conv;
 import static org.rbnn4j.simd.gemm.GemmBlocking.MR;
 import static org.rbnn4j.simd.gemm.GemmBlocking.NR;
 
-import java.util.Arrays;
 import org.rbnn4j.core.compute.ConvGeometry;
 import org.rbnn4j.simd.concurrent.ScratchArrays;
 import org.rbnn4j.simd.concurrent.ScratchArrays.Slot;
@@ -93,10 +92,7 @@ public final class Convolution {
      * images of {@code g}'s shape (only {@code g.batch()} is ignored); {@code wt} from {@link #packWeightsForNhwc}.
      */
     public static void forwardNhwc(ConvGeometry g, float[] x, int image, float[] wt, float[] y, int yOff) {
-        float[] ones = new float[g.outChannels()];
-        Arrays.fill(ones, 1f);
-        forwardNhwc(g, x, image, wt, y, yOff, ChannelMap.of(ones, new float[g.outChannels()],
-                Float.NEGATIVE_INFINITY, 0f, Float.POSITIVE_INFINITY, 0f));
+        forwardNhwc(g, x, image, wt, y, yOff, ChannelMap.identity(g.outChannels()));
     }
 
     /**
