@@ -29,14 +29,8 @@ class ConvolutionNhwcTest {
             for (int[] s : shapes) {
                 int batch = 2;
                 ConvGeometry g = new ConvGeometry(batch, s[0], s[1], s[2], s[3], s[4], s[4], s[5], s[6], s[7]);
-                float[] x = new float[g.inputSize()];
-                float[] w = new float[g.weightSize()];
-                for (int i = 0; i < x.length; i++) {
-                    x[i] = (float) rnd.nextGaussian();
-                }
-                for (int i = 0; i < w.length; i++) {
-                    w[i] = (float) (rnd.nextGaussian() * 0.3);
-                }
+                float[] x = gaussians(rnd, g.inputSize(), 1);
+                float[] w = gaussians(rnd, g.weightSize(), 0.3);
                 float[] nchw = new float[g.outputSize()];
                 Convolution.forward(pool, g, x, w, nchw);
                 float[] wt = Convolution.packWeightsForNhwc(g, w);
@@ -80,14 +74,8 @@ class ConvolutionNhwcTest {
                 {Float.NEGATIVE_INFINITY, 0f, Float.POSITIVE_INFINITY, 0f}};
         for (int[] s : shapes) {
             ConvGeometry g = new ConvGeometry(1, s[0], s[1], s[2], s[3], s[4], s[4], s[5], s[6], 0f);
-            float[] x = new float[g.inputSize()];
-            float[] w = new float[g.weightSize()];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) rnd.nextGaussian();
-            }
-            for (int i = 0; i < w.length; i++) {
-                w[i] = (float) (rnd.nextGaussian() * 0.3);
-            }
+            float[] x = gaussians(rnd, g.inputSize(), 1);
+            float[] w = gaussians(rnd, g.weightSize(), 0.3);
             int cout = g.outChannels();
             float[] scale = new float[cout];
             float[] shift = new float[cout];
@@ -130,5 +118,14 @@ class ConvolutionNhwcTest {
         assertThat(DirectConvolution.supports(ConvGeometry.of(1, 3, 32, 32, 128, 3, 2, 1))).isFalse();
         assertThat(DirectConvolution.supports(ConvGeometry.of(1, 3, 5, 6, 32, 3, 1, 1))).isFalse();
         assertThat(DirectConvolution.supports(ConvGeometry.of(1, 48, 8, 8, 32, 3, 1, 1))).isFalse();
+    }
+
+    /** {@code n} draws of a normal distribution with standard deviation {@code sd}, in draw order. */
+    private static float[] gaussians(SplittableRandom rnd, int n, double sd) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (rnd.nextGaussian() * sd);
+        }
+        return v;
     }
 }

@@ -128,9 +128,7 @@ class SampleMeanTest {
                     double v = image == 5 ? -3 : rnd.nextGaussian() * 0.8 + (image - 2) * 1e-3;
                     x[i] = (float) Math.max(-1, Math.min(1, v));
                 }
-                float[] nchw = new float[c * hw];
-                LayoutOps.nhwcToNchw(x, 5, nchw, 0, c, hw);
-                float expected = StandardisationKernels.mean(nchw, 0, c * hw);
+                float expected = referenceMeanOfNhwc(x, 5, c, hw);
                 float actual = SampleMean.ofNhwcBounded(x, 5, c, hw, 1f);
                 assertThat(Float.floatToIntBits(actual)).as("%dx%d image %d", c, hw, image)
                         .isEqualTo(Float.floatToIntBits(expected));
@@ -162,9 +160,7 @@ class SampleMeanTest {
                     x[3 + at[k]] = huge;
                     x[3 + at[k + 1]] = -huge;
                 }
-                float[] nchw = new float[c * hw];
-                LayoutOps.nhwcToNchw(x, 3, nchw, 0, c, hw);
-                float expected = StandardisationKernels.mean(nchw, 0, c * hw);
+                float expected = referenceMeanOfNhwc(x, 3, c, hw);
                 assertThat(Float.floatToIntBits(SampleMean.reference(x, 3, c, hw))).as("%dx%d image %d", c, hw, image)
                         .isEqualTo(Float.floatToIntBits(expected));
                 double naive = 0;
@@ -230,5 +226,12 @@ class SampleMeanTest {
             };
         }
         return v;
+    }
+
+    /** {@code StandardisationKernels.mean} of the NHWC image transposed to NCHW: what the float model computes. */
+    private static float referenceMeanOfNhwc(float[] x, int off, int c, int hw) {
+        float[] nchw = new float[c * hw];
+        LayoutOps.nhwcToNchw(x, off, nchw, 0, c, hw);
+        return StandardisationKernels.mean(nchw, 0, c * hw);
     }
 }
